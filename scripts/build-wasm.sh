@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/: the wasm module for three targets (web, bundler, nodejs),
+# optimized for size, plus pkg/package.json and pkg/README.md.
+#   cargo (profile wasm-release) → wasm-bindgen (per target) → wasm-opt -Oz (npm binaryen, never Debian's)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_OPT=node_modules/.bin/wasm-opt
+[ -x "$WASM_OPT" ] || { echo "build-wasm: $WASM_OPT missing; run scripts/setup.sh" >&2; exit 1; }
+command -v wasm-bindgen >/dev/null || { echo "build-wasm: wasm-bindgen missing; run scripts/setup.sh" >&2; exit 1; }
+
+t0=$SECONDS
+artifact=target/wasm32-unknown-unknown/wasm-release/ccm_engine.wasm
+
+echo "build-wasm: cargo build --profile wasm-release --target wasm32-unknown-unknown --lib"
+cargo build --profile wasm-release --target wasm32-unknown-unknown --lib
+[ -f "$artifact" ] || { echo "build-wasm: $artifact not produced" >&2; exit 1; }
+
+rm -rf pkg
+mkdir -p pkg
+targets=(web bundler nodejs)
+for t in "${targets[@]}"; do
+  wasm-bindgen --remove-name-section --remove-producers-section --target "$t" --out-dir "pkg/$t" "$artifact"
+done
+
+# wasm-opt: optimize each distinct module once (the targets' modules differ only if wasm-bindgen
+# named their import modules differently), copy the result to identical ones.
+# Features: what rustc enables by default for wasm32-unknown-unknown and wasm-bindgen relies on.
+OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+           --enable-mutable-globals --enable-reference-types --enable-multivalue
+           --strip-debug --strip-producers)
+declare -A done_by_hash=()
+for t in "${targets[@]}"; do
+  f="pkg/$t/ccm_engine_bg.wasm"
+  h=$(sha256sum "$f" | cut -d' ' -f1)
+  if [ -n "${done_by_hash[$h]:-}" ]; then
+    cp "${done_by_hash[$h]}" "$f"
+    echo "build-wasm: $t module identical to an optimized one; copied"
+  else
+    "$WASM_OPT" "${OPT_FLAGS[@]}" "$f" -o "$f.opt"
+    mv "$f.opt" "$f"
+    done_by_hash[$h]=$f
+    echo "build-wasm: wasm-opt -Oz pkg/$t/ccm_engine_bg.wasm"
+  fi
+done
+
+# The nodejs target's module format decides how pkg/nodejs/ is marked.
+if grep -qE '^(module\.)?exports\b|require\(' pkg/nodejs/ccm_engine.js; then node_format=commonjs; else node_format=module; fi
+printf '{ "type": "%s" }\n' "$node_format" > pkg/nodejs/package.json
+printf '{ "type": "module" }\n' > pkg/web/package.json
+printf '{ "type": "module" }\n' > pkg/bundler/package.json
+
+version=$(awk -F'"' '/^version *=/ { print $2; exit }' Cargo.toml)
+license=$(awk -F'"' '/^license *=/ { print $2; exit }' Cargo.toml)
+description=$(awk -F'"' '/^description *=/ { print $2; exit }' Cargo.toml)
+
+VERSION="$version" LICENSE="$license" DESCRIPTION="$description" node - <<'JS'
+const fs = require("fs");
+const entry = (dir) => ({ types: `./${dir}/ccm_engine.d.ts`, default: `./${dir}/ccm_engine.js` });
+const pkg = {
+  name: "ccm-engine",
+  version: process.env.VERSION,
+  description: process.env.DESCRIPTION,
+  license: process.env.LICENSE,
+  type: "module",
+  main: "./nodejs/ccm_engine.js",
+  module: "./bundler/ccm_engine.js",
+  types: "./bundler/ccm_engine.d.ts",
+  exports: {
+    ".": {
+      types: "./bundler/ccm_engine.d.ts",
+      node: "./nodejs/ccm_engine.js",
+      browser: "./bundler/ccm_engine.js",
+      import: "./bundler/ccm_engine.js",
+      default: "./bundler/ccm_engine.js",
+    },
+    "./web": entry("web"),
+    "./bundler": entry("bundler"),
+    "./nodejs": entry("nodejs"),
+    "./web/ccm_engine_bg.wasm": "./web/ccm_engine_bg.wasm",
+    "./package.json": "./package.json",
+  },
+  files: ["web/", "bundler/", "nodejs/", "README.md"],
+  sideEffects: ["./bundler/ccm_engine.js", "./web/ccm_engine.js", "./nodejs/ccm_engine.js"],
+  keywords: ["medicare", "chronic-care-management", "ccm", "billing", "wasm"],
+};
+fs.writeFileSync("pkg/package.json", JSON.stringify(pkg, null, 2) + "\n");
+JS
+
+cat > pkg/README.md <<MD
+# ccm-engine ${version}
+
+Medicare Chronic Care Management (CCM) month rules engine, compiled to WebAssembly: given one
+patient's month (conditions, consent, care plan, time entries, other services), it decides whether
+CCM may be billed, with which codes, units and estimated payment, and why. Pure: no network, no
+storage, no clock.
+
+\`\`\`js
+import { evaluate, evaluateJson, evaluateBatch, whatIf, rulePacks, rulePack, consentTemplates, version } from "ccm-engine";
+const result = evaluate({ serviceMonth: "2026-03", billingPractitioner: { id: "1234567890" }, /* … */ });
+if (result.ok) console.log(result.evaluation.status, result.evaluation.lines);
+else console.error(result.error.code, result.error.issues);
+\`\`\`
+
+Builds: \`ccm-engine\` (Node: \`nodejs\`, ${node_format}; bundlers and browsers: \`bundler\`),
+\`ccm-engine/web\` (native ES module: call \`await init()\` or \`initSync({ module })\` first, e.g. in
+edge workers), \`ccm-engine/bundler\`, \`ccm-engine/nodejs\`. Types ship in each \`.d.ts\`.
+\`evaluate\` never throws on bad data: it returns \`{ ok: false, error: { code, message, issues } }\`.
+Payment amounts are estimates.
+MD
+
+final=pkg/web/ccm_engine_bg.wasm
+raw=$(wc -c < "$final")
+gz=$(gzip -9 -c "$final" | wc -c)
+echo "build-wasm: nodejs target is ${node_format}"
+echo "build-wasm: ccm_engine_bg.wasm ${raw} bytes raw, ${gz} bytes gzip -9 (built in $(( SECONDS - t0 ))s)"
