@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Prepares what the edge worker runs: edge/build/engine/{web,bundler}/, a copy of the wasm package
+# (pkg/web for workerd and Cloudflare, pkg/bundler for Deno).
+#   - builds pkg/ first (scripts/build-wasm.sh) when it is missing, or older than the crate's sources
+#     (src/, consent/, Cargo.toml, Cargo.lock); CCM_EDGE_NO_WASM_BUILD=1 uses pkg/ as it is;
+#   - installs the project's tools first (scripts/setup.sh) when the wasm build needs them.
+#   - CCM_EDGE_PKG=DIR copies from another built package instead (never builds it).
+# Idempotent; used by edge/serve.sh, edge/test.sh, edge/bench.mjs and wrangler's custom build.
+set -euo pipefail
+edge=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$edge")
+cd "$root"
+
+say() { printf 'edge/build: %s\n' "$*" >&2; }
+
+pkg=${CCM_EDGE_PKG:-pkg}
+no_build=${CCM_EDGE_NO_WASM_BUILD:-}
+[ "$pkg" != pkg ] && no_build=1
+need_build=""
+for t in web bundler; do
+  for f in ccm_engine.js ccm_engine_bg.wasm; do
+    [ -f "$pkg/$t/$f" ] || need_build="$pkg/$t/$f is missing"
+  done
+done
+if [ -z "$need_build" ] && [ "$no_build" != 1 ]; then
+  newer=$(find src consent Cargo.toml Cargo.lock -type f -newer pkg/web/ccm_engine_bg.wasm -print -quit 2>/dev/null || true)
+  [ -n "$newer" ] && need_build="$newer is newer than pkg/"
+fi
+
+if [ -n "$need_build" ]; then
+  if [ "$no_build" = 1 ]; then
+    say "$need_build (not building: CCM_EDGE_NO_WASM_BUILD=1 or CCM_EDGE_PKG set); run scripts/build-wasm.sh"; exit 1
+  fi
+  say "building the wasm package ($need_build)"
+  if ! command -v wasm-bindgen >/dev/null 2>&1 || [ ! -x node_modules/.bin/wasm-opt ]; then
+    say "wasm tools missing: running scripts/setup.sh"
+    bash scripts/setup.sh >&2
+  fi
+  bash scripts/build-wasm.sh >&2
+fi
+
+# Copy into a fresh directory, then swap it in, so a running worker's files never change under it
+# half-way (workerd and deno read them at start-up only).
+out=edge/build/engine
+tmp=$(mktemp -d edge/build.tmp.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+for t in web bundler; do
+  mkdir -p "$tmp/$t"
+  cp "$pkg/$t/ccm_engine.js" "$pkg/$t/ccm_engine_bg.wasm" "$tmp/$t/"
+  for f in ccm_engine_bg.js ccm_engine.d.ts; do
+    if [ -f "$pkg/$t/$f" ]; then cp "$pkg/$t/$f" "$tmp/$t/"; fi
+  done
+  printf '{ "type": "module" }\n' > "$tmp/$t/package.json"
+done
+mkdir -p edge/build
+rm -rf "$out.old"
+[ -d "$out" ] && mv "$out" "$out.old"
+mv "$tmp" "$out"
+rm -rf "$out.old"
+trap - EXIT
+say "engine $(wc -c < "$out/web/ccm_engine_bg.wasm") bytes of wasm in edge/build/engine/{web,bundler}"

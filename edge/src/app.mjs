@@ -1,0 +1,327 @@
+// The edge function itself, independent of the runtime: a small router over the wasm engine.
+//
+//   createApp(engine, { runtime, corsAllowOrigins }) -> { fetch(request) -> Promise<Response> }
+//
+// `engine` is the wasm package's module namespace (any target): evaluateJson, rulePacks, rulePack,
+// consentTemplates, version. The entries (worker.mjs for workerd / Cloudflare, deno.mjs for Deno)
+// instantiate the wasm once per isolate and create one app; every request reuses both.
+//
+// Rules kept here (see edge/README.md for the HTTP API):
+// - Request bodies are never logged, and error messages are fixed strings that never echo input.
+// - Size limits are enforced on bytes before anything is parsed (Content-Length first, then while
+//   streaming a body of unknown length).
+// - The hot path hands the body text straight to evaluateJson and returns the engine's text as is,
+//   so a response is byte for byte what the CLI prints for the same input.
+
+export const LIMITS = Object.freeze({
+  /** Bytes of one `POST /v1/evaluate` body (the engine's own bound, CONTRACT §2). */
+  evaluateBytes: 2 * 1024 * 1024,
+  /** Bytes of one `POST /v1/evaluate-batch` body. */
+  batchBytes: 16 * 1024 * 1024,
+  /** Months in one batch. */
+  batchItems: 500,
+});
+
+const JSON_TYPE = "application/json; charset=utf-8";
+const NO_STORE = "no-store";
+const CATALOG_CACHE = "public, max-age=300";
+
+/** HTTP status of an `ok: false` engine result, by its error code. */
+export function statusForErrorCode(code) {
+  switch (code) {
+    case "INVALID_JSON":
+      return 400;
+    case "INPUT_TOO_LARGE":
+      return 413;
+    default:
+      return 422; // INVALID_INPUT, UNKNOWN_RULE_PACK, NO_RULE_PACK_FOR_MONTH, INVALID_RULE_PACK, new codes
+  }
+}
+
+/**
+ * The CORS allow-list from its setting: exact origins separated by commas or spaces
+ * (`https://portal.example.org, https://intake.example.org`), or `*` for any origin.
+ * Empty or absent: CORS off (no Access-Control-* headers at all).
+ */
+export function parseAllowOrigins(setting) {
+  const list = String(setting ?? "")
+    .split(/[\s,]+/)
+    .map((s) => s.trim().replace(/\/+$/, ""))
+    .filter(Boolean);
+  return { any: list.includes("*"), origins: new Set(list.filter((o) => o !== "*")) };
+}
+
+function isJsonContentType(value) {
+  if (!value) return false;
+  const [type, ...params] = value.split(";");
+  if (type.trim().toLowerCase() !== "application/json") return false;
+  for (const p of params) {
+    const eq = p.indexOf("=");
+    if (eq < 0) continue;
+    if (p.slice(0, eq).trim().toLowerCase() !== "charset") continue;
+    const cs = p.slice(eq + 1).trim().replace(/^"|"$/g, "").toLowerCase();
+    if (cs !== "utf-8" && cs !== "utf8") return false;
+  }
+  return true;
+}
+
+const TOO_LARGE = Symbol("too large");
+const BAD_UTF8 = Symbol("bad utf-8");
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The body as text, or TOO_LARGE (over `limit` bytes, decided before reading when declared), or BAD_UTF8. */
+async function readBody(request, limit) {
+  const declared = request.headers.get("content-length");
+  let bytes;
+  if (declared !== null && /^\s*\d+\s*$/.test(declared)) {
+    if (Number(declared) > limit) return TOO_LARGE;
+    // The runtime's HTTP framing holds the body to its declared length.
+    bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.byteLength > limit) return TOO_LARGE;
+  } else {
+    if (request.body === null) return "";
+    const reader = request.body.getReader();
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) {
+        reader.cancel().catch(() => {});
+        return TOO_LARGE;
+      }
+      chunks.push(value);
+    }
+    if (chunks.length === 1) bytes = chunks[0];
+    else {
+      bytes = new Uint8Array(total);
+      let at = 0;
+      for (const c of chunks) {
+        bytes.set(c, at);
+        at += c.byteLength;
+      }
+    }
+  }
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return BAD_UTF8;
+  }
+}
+
+function errorBody(code, message) {
+  return JSON.stringify({ ok: false, error: { code, message } });
+}
+
+const ROUTES = {
+  evaluate: { methods: ["POST"] },
+  batch: { methods: ["POST"] },
+  packs: { methods: ["GET", "HEAD"] },
+  pack: { methods: ["GET", "HEAD"] },
+  consent: { methods: ["GET", "HEAD"] },
+  health: { methods: ["GET", "HEAD"] },
+};
+for (const r of Object.values(ROUTES)) r.allow = [...r.methods, "OPTIONS"].join(", ");
+
+const PACK_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** Which route a path names (and the pack id for /v1/packs/{id}), or null. */
+function matchRoute(path) {
+  switch (path) {
+    case "/v1/evaluate":
+      return { route: ROUTES.evaluate, name: "evaluate" };
+    case "/v1/evaluate-batch":
+      return { route: ROUTES.batch, name: "batch" };
+    case "/v1/packs":
+      return { route: ROUTES.packs, name: "packs" };
+    case "/v1/consent-templates":
+      return { route: ROUTES.consent, name: "consent" };
+    case "/v1/health":
+      return { route: ROUTES.health, name: "health" };
+  }
+  if (path.startsWith("/v1/packs/")) {
+    let id;
+    try {
+      id = decodeURIComponent(path.slice("/v1/packs/".length));
+    } catch {
+      return null;
+    }
+    if (PACK_ID.test(id)) return { route: ROUTES.pack, name: "pack", id };
+  }
+  return null;
+}
+
+function pathOf(url) {
+  // request.url is absolute; skip scheme://authority without building a URL object.
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  let end = url.length;
+  const q = url.indexOf("?", start);
+  if (q >= 0) end = q;
+  const h = url.indexOf("#", start);
+  if (h >= 0 && h < end) end = h;
+  return url.slice(start, end);
+}
+
+export function createApp(engine, options = {}) {
+  const runtime = options.runtime ?? "unknown";
+  const cors = parseAllowOrigins(options.corsAllowOrigins);
+  const corsOn = cors.any || cors.origins.size > 0;
+
+  // Static answers, computed once per isolate on first use.
+  let catalog = null;
+  const packTexts = new Map();
+  function getCatalog() {
+    if (catalog === null) {
+      const packs = engine.rulePacks();
+      const engineVersion = engine.version();
+      catalog = {
+        packIds: new Set(packs.map((p) => p.id)),
+        packs: JSON.stringify({ ok: true, packs }),
+        consent: JSON.stringify({ ok: true, templates: engine.consentTemplates() }),
+        health: JSON.stringify({ ok: true, status: "ok", engineVersion, runtime, packs: packs.map((p) => p.id) }),
+      };
+    }
+    return catalog;
+  }
+
+  function corsHeaders(request, headers) {
+    if (!corsOn) return;
+    const origin = request.headers.get("origin");
+    if (origin === null) return;
+    if (cors.any) headers["access-control-allow-origin"] = "*";
+    else {
+      headers["vary"] = "Origin";
+      if (cors.origins.has(origin)) headers["access-control-allow-origin"] = origin;
+    }
+  }
+
+  function respond(request, status, body, extra) {
+    const headers = {
+      "content-type": JSON_TYPE,
+      "cache-control": NO_STORE,
+      "x-content-type-options": "nosniff",
+      ...extra,
+    };
+    corsHeaders(request, headers);
+    return new Response(request.method === "HEAD" ? null : body, { status, headers });
+  }
+
+  function fail(request, status, code, message, extra) {
+    return respond(request, status, errorBody(code, message), extra);
+  }
+
+  function preflight(request, route) {
+    const headers = { allow: route.allow, "cache-control": NO_STORE };
+    const origin = request.headers.get("origin");
+    if (corsOn && origin !== null && (cors.any || cors.origins.has(origin))) {
+      headers["access-control-allow-origin"] = cors.any ? "*" : origin;
+      headers["access-control-allow-methods"] = route.allow;
+      headers["access-control-allow-headers"] = "content-type";
+      headers["access-control-max-age"] = "600";
+    }
+    if (corsOn && !cors.any) headers["vary"] = "Origin";
+    return new Response(null, { status: 204, headers });
+  }
+
+  /** The POST routes' shared checks; the body text, or a Response to send instead. */
+  async function bodyText(request, limit) {
+    if (!isJsonContentType(request.headers.get("content-type"))) {
+      return fail(request, 415, "UNSUPPORTED_MEDIA_TYPE", "the body must be sent as Content-Type: application/json (UTF-8)");
+    }
+    const text = await readBody(request, limit);
+    if (text === TOO_LARGE) {
+      return fail(request, 413, "INPUT_TOO_LARGE", `the body is larger than ${limit / (1024 * 1024)} MiB`);
+    }
+    if (text === BAD_UTF8) return fail(request, 400, "INVALID_JSON", "the body is not valid UTF-8");
+    return text;
+  }
+
+  async function evaluate(request) {
+    const text = await bodyText(request, LIMITS.evaluateBytes);
+    if (typeof text !== "string") return text;
+    const out = engine.evaluateJson(text);
+    let status = 200;
+    // The engine writes `ok` first; anything else is parsed to read the error code.
+    if (!out.startsWith('{"ok":true')) {
+      const result = JSON.parse(out);
+      if (result.ok !== true) status = statusForErrorCode(result.error && result.error.code);
+    }
+    return respond(request, status, out);
+  }
+
+  async function evaluateBatch(request) {
+    const text = await bodyText(request, LIMITS.batchBytes);
+    if (typeof text !== "string") return text;
+    let items;
+    try {
+      items = JSON.parse(text);
+    } catch {
+      return fail(request, 400, "INVALID_JSON", "the body is not valid JSON");
+    }
+    if (!Array.isArray(items)) {
+      return fail(request, 422, "INVALID_INPUT", "the body must be a JSON array of MonthInput objects");
+    }
+    if (items.length > LIMITS.batchItems) {
+      return fail(request, 413, "INPUT_TOO_LARGE", `a batch holds at most ${LIMITS.batchItems} months`);
+    }
+    // One evaluateJson per month: each result is exactly what a single call with that month gives.
+    let out = "[";
+    for (let i = 0; i < items.length; i++) {
+      if (i > 0) out += ",";
+      out += engine.evaluateJson(JSON.stringify(items[i]));
+    }
+    out += "]";
+    return respond(request, 200, out);
+  }
+
+  function pack(request, id) {
+    const c = getCatalog();
+    let body = packTexts.get(id);
+    if (body === undefined) {
+      const p = c.packIds.has(id) ? engine.rulePack(id) : null;
+      if (p === null || p === undefined) return fail(request, 404, "UNKNOWN_RULE_PACK", "no built-in rule pack has this id");
+      body = JSON.stringify({ ok: true, pack: p });
+      packTexts.set(id, body);
+    }
+    return respond(request, 200, body, { "cache-control": CATALOG_CACHE });
+  }
+
+  async function handle(request) {
+    const m = matchRoute(pathOf(request.url));
+    if (m === null) return fail(request, 404, "NOT_FOUND", "no such endpoint");
+    const method = request.method;
+    if (method === "OPTIONS") return preflight(request, m.route);
+    if (!m.route.methods.includes(method)) {
+      return fail(request, 405, "METHOD_NOT_ALLOWED", `this endpoint accepts ${m.route.methods.join(", ")}`, { allow: m.route.allow });
+    }
+    switch (m.name) {
+      case "evaluate":
+        return evaluate(request);
+      case "batch":
+        return evaluateBatch(request);
+      case "packs":
+        return respond(request, 200, getCatalog().packs, { "cache-control": CATALOG_CACHE });
+      case "pack":
+        return pack(request, m.id);
+      case "consent":
+        return respond(request, 200, getCatalog().consent, { "cache-control": CATALOG_CACHE });
+      case "health":
+        return respond(request, 200, getCatalog().health);
+    }
+    return fail(request, 404, "NOT_FOUND", "no such endpoint");
+  }
+
+  return {
+    async fetch(request) {
+      try {
+        return await handle(request);
+      } catch (err) {
+        // Never the body or the error text (it could quote input): only what kind of failure.
+        console.error(`ccm-edge: internal error (${err && err.name ? err.name : typeof err})`);
+        return fail(request, 500, "INTERNAL_ERROR", "the request could not be processed");
+      }
+    },
+  };
+}

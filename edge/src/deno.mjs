@@ -1,0 +1,24 @@
+// Deno entry: `deno serve edge/src/deno.mjs` (also the Deno Deploy entrypoint).
+//
+// Deno imports the wasm package's `bundler` build unchanged: its `import * as wasm from
+// "./ccm_engine_bg.wasm"` is compiled and instantiated by Deno's module loader, once per isolate,
+// before the first request. The files under ../build/engine/bundler/ are a copy of pkg/bundler/
+// made by edge/build.sh.
+import * as engine from "../build/engine/bundler/ccm_engine.js";
+import { createApp } from "./app.mjs";
+
+function setting(name) {
+  try {
+    return Deno.env.get(name) ?? "";
+  } catch {
+    return ""; // no --allow-env for it: the default (CORS off)
+  }
+}
+
+const app = createApp(engine, { runtime: "deno", corsAllowOrigins: setting("CORS_ALLOW_ORIGINS") });
+
+export default {
+  fetch(request) {
+    return app.fetch(request);
+  },
+};
