@@ -66,6 +66,7 @@ section typescript --needs wasm-build -- node_modules/.bin/tsc --noEmit -p tscon
 
 # ---- 7. edge runtime tests ----------------------------------------------------------------------
 # (workerd / deno: added here by the edge-test owners)
+section edge-tests --needs wasm-build --needs cli-build -- bash edge/test.sh
 
 # ---- 8. size budget -----------------------------------------------------------------------------
 section size-budget --needs wasm-build -- bash scripts/size-budget.sh

@@ -69,12 +69,38 @@ const TOO_LARGE = Symbol("too large");
 const BAD_UTF8 = Symbol("bad utf-8");
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
+/**
+ * Bytes of an oversized body the worker still reads (and drops, unparsed) before answering 413.
+ * workerd closes the connection when a response leaves the request body unread, and a client that
+ * is still uploading then sees a broken pipe instead of the 413; reading the rest first lets it get
+ * the JSON error. Past this many bytes the worker stops reading and answers at once.
+ */
+export const DRAIN_LIMIT = 64 * 1024 * 1024;
+
+/** Reads and drops the rest of a stream, up to `budget` more bytes. */
+async function discard(reader, budget) {
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    n += value.byteLength;
+    if (n > budget) {
+      reader.cancel().catch(() => {});
+      return;
+    }
+  }
+}
+
 /** The body as text, or TOO_LARGE (over `limit` bytes, decided before reading when declared), or BAD_UTF8. */
 async function readBody(request, limit) {
   const declared = request.headers.get("content-length");
   let bytes;
   if (declared !== null && /^\s*\d+\s*$/.test(declared)) {
-    if (Number(declared) > limit) return TOO_LARGE;
+    const size = Number(declared);
+    if (size > limit) {
+      if (request.body !== null && size <= DRAIN_LIMIT) await discard(request.body.getReader(), DRAIN_LIMIT);
+      return TOO_LARGE;
+    }
     // The runtime's HTTP framing holds the body to its declared length.
     bytes = new Uint8Array(await request.arrayBuffer());
     if (bytes.byteLength > limit) return TOO_LARGE;
@@ -88,7 +114,8 @@ async function readBody(request, limit) {
       if (done) break;
       total += value.byteLength;
       if (total > limit) {
-        reader.cancel().catch(() => {});
+        chunks.length = 0;
+        await discard(reader, DRAIN_LIMIT - total);
         return TOO_LARGE;
       }
       chunks.push(value);
@@ -316,7 +343,13 @@ export function createApp(engine, options = {}) {
   return {
     async fetch(request) {
       try {
-        return await handle(request);
+        const response = await handle(request);
+        // A request rejected before its body was read (404, 405, 415): read the body out first,
+        // unparsed, so a client still uploading gets this answer rather than a broken pipe.
+        if (request.body !== null && !request.bodyUsed && !request.body.locked) {
+          await discard(request.body.getReader(), DRAIN_LIMIT);
+        }
+        return response;
       } catch (err) {
         // Never the body or the error text (it could quote input): only what kind of failure.
         console.error(`ccm-edge: internal error (${err && err.name ? err.name : typeof err})`);

@@ -1,0 +1,170 @@
+// The router (edge/src/app.mjs) in Node, over a stand-in engine: the logic that does not depend on
+// the runtime (status mapping, limits, CORS settings, HEAD/OPTIONS, internal errors).
+// The real engine on the real runtimes is edge/tests/edge.test.mjs.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { LIMITS, createApp, parseAllowOrigins, statusForErrorCode } from "../src/app.mjs";
+
+const MiB = 1024 * 1024;
+
+function fakeEngine(overrides = {}) {
+  const calls = [];
+  return {
+    calls,
+    evaluateJson(text) {
+      calls.push(text);
+      if (text.startsWith("{")) return `{"ok":true,"evaluation":{"n":${text.length}}}`;
+      return '{"ok":false,"error":{"code":"INVALID_JSON","message":"m","issues":[]}}';
+    },
+    rulePacks: () => [{ id: "p1" }, { id: "p2" }],
+    rulePack: (id) => (id === "p1" || id === "p2" ? { id, codes: [] } : null),
+    consentTemplates: () => [],
+    version: () => "9.9.9",
+    ...overrides,
+  };
+}
+
+const req = (path, init = {}) => new Request(`http://edge.test${path}`, init);
+const postJson = (path, body, headers = {}) =>
+  req(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+
+test("status of ok:false results by error code", () => {
+  assert.equal(statusForErrorCode("INVALID_JSON"), 400);
+  assert.equal(statusForErrorCode("INPUT_TOO_LARGE"), 413);
+  for (const c of ["INVALID_INPUT", "UNKNOWN_RULE_PACK", "NO_RULE_PACK_FOR_MONTH", "INVALID_RULE_PACK", "SOMETHING_NEW", undefined]) {
+    assert.equal(statusForErrorCode(c), 422, String(c));
+  }
+});
+
+test("the engine's result text is returned as is, with its status", async () => {
+  for (const [out, status] of [
+    ['{"ok":true,"evaluation":{}}', 200],
+    ['{ "ok": true, "evaluation": {} }', 200],
+    ['{"ok":false,"error":{"code":"INVALID_JSON","message":"m"}}', 400],
+    ['{"ok":false,"error":{"code":"INPUT_TOO_LARGE","message":"m"}}', 413],
+    ['{"ok":false,"error":{"code":"UNKNOWN_RULE_PACK","message":"m"}}', 422],
+    ['{"error":{"code":"INVALID_INPUT","message":"m"},"ok":false}', 422],
+  ]) {
+    const app = createApp(fakeEngine({ evaluateJson: () => out }));
+    const res = await app.fetch(postJson("/v1/evaluate", "{}"));
+    assert.equal(res.status, status, out);
+    assert.equal(await res.text(), out);
+    assert.equal(res.headers.get("cache-control"), "no-store");
+  }
+});
+
+test("CORS allow-list setting", () => {
+  assert.deepEqual(parseAllowOrigins(undefined), { any: false, origins: new Set() });
+  assert.deepEqual(parseAllowOrigins(""), { any: false, origins: new Set() });
+  assert.deepEqual(parseAllowOrigins(" https://a.example, https://b.example:8443/ "), {
+    any: false,
+    origins: new Set(["https://a.example", "https://b.example:8443"]),
+  });
+  assert.equal(parseAllowOrigins("*").any, true);
+});
+
+test("CORS: off by default, exact origins, or any", async () => {
+  const origin = "https://portal.example";
+  const send = (app) => app.fetch(postJson("/v1/evaluate", "{}", { origin }));
+  let res = await send(createApp(fakeEngine()));
+  assert.equal(res.headers.get("access-control-allow-origin"), null);
+  assert.equal(res.headers.get("vary"), null);
+  res = await send(createApp(fakeEngine(), { corsAllowOrigins: "https://other.example" }));
+  assert.equal(res.headers.get("access-control-allow-origin"), null);
+  assert.equal(res.headers.get("vary"), "Origin");
+  res = await send(createApp(fakeEngine(), { corsAllowOrigins: `https://other.example,${origin}` }));
+  assert.equal(res.headers.get("access-control-allow-origin"), origin);
+  res = await send(createApp(fakeEngine(), { corsAllowOrigins: "*" }));
+  assert.equal(res.headers.get("access-control-allow-origin"), "*");
+  // No Origin header: no CORS headers even when on.
+  res = await createApp(fakeEngine(), { corsAllowOrigins: "*" }).fetch(postJson("/v1/evaluate", "{}"));
+  assert.equal(res.headers.get("access-control-allow-origin"), null);
+});
+
+test("OPTIONS: 204 with Allow; preflight headers only for allowed origins", async () => {
+  const pre = { method: "OPTIONS", headers: { origin: "https://portal.example", "access-control-request-method": "POST" } };
+  let res = await createApp(fakeEngine()).fetch(req("/v1/evaluate", pre));
+  assert.equal(res.status, 204);
+  assert.equal(res.headers.get("allow"), "POST, OPTIONS");
+  assert.equal(res.headers.get("access-control-allow-origin"), null);
+  res = await createApp(fakeEngine(), { corsAllowOrigins: "https://portal.example" }).fetch(req("/v1/packs", pre));
+  assert.equal(res.status, 204);
+  assert.equal(res.headers.get("access-control-allow-origin"), "https://portal.example");
+  assert.equal(res.headers.get("access-control-allow-methods"), "GET, HEAD, OPTIONS");
+  res = await createApp(fakeEngine()).fetch(req("/v1/nope", pre));
+  assert.equal(res.status, 404);
+});
+
+test("HEAD answers headers only; catalog answers are computed once", async () => {
+  let packsCalls = 0;
+  const eng = fakeEngine({ rulePacks: () => (packsCalls++, [{ id: "p1" }]) });
+  const app = createApp(eng, { runtime: "test" });
+  const head = await app.fetch(req("/v1/health", { method: "HEAD" }));
+  assert.equal(head.status, 200);
+  assert.equal(head.body, null);
+  const h = await (await app.fetch(req("/v1/health"))).json();
+  assert.deepEqual(h, { ok: true, status: "ok", engineVersion: "9.9.9", runtime: "test", packs: ["p1"] });
+  await app.fetch(req("/v1/packs"));
+  await app.fetch(req("/v1/packs/p1"));
+  assert.equal(packsCalls, 1);
+  const p = await (await app.fetch(req("/v1/packs/p1"))).json();
+  assert.deepEqual(p, { ok: true, pack: { id: "p1", codes: [] } });
+});
+
+test("size limits count bytes, declared or streamed; at the limit is accepted", async () => {
+  const eng = fakeEngine();
+  const app = createApp(eng);
+  const stream = (bytes) =>
+    new ReadableStream({
+      start(c) {
+        for (let sent = 0; sent < bytes; sent += 65536) c.enqueue(new Uint8Array(Math.min(65536, bytes - sent)).fill(0x20));
+        c.close();
+      },
+    });
+  const streamed = (path, bytes) =>
+    app.fetch(req(path, { method: "POST", headers: { "content-type": "application/json" }, body: stream(bytes), duplex: "half" }));
+  assert.equal((await streamed("/v1/evaluate", LIMITS.evaluateBytes + 1)).status, 413);
+  assert.equal(eng.calls.length, 0, "nothing reached the engine");
+  assert.equal((await streamed("/v1/evaluate", LIMITS.evaluateBytes)).status, 400); // blank: the engine's INVALID_JSON
+  assert.equal(eng.calls.length, 1);
+  assert.equal(eng.calls[0].length, 2 * MiB);
+  // Multi-byte characters: the limit is on bytes, not characters.
+  const res = await app.fetch(postJson("/v1/evaluate", "é".repeat(MiB + 1)));
+  assert.equal(res.status, 413);
+  assert.equal((await streamed("/v1/evaluate-batch", LIMITS.batchBytes + 1)).status, 413);
+});
+
+test("batch: one evaluateJson per month, results joined in order", async () => {
+  const eng = fakeEngine();
+  const app = createApp(eng);
+  const res = await app.fetch(postJson("/v1/evaluate-batch", '[{"a":1}, 5, null, {"b":[1,2]}]'));
+  assert.equal(res.status, 200);
+  assert.deepEqual(eng.calls, ['{"a":1}', "5", "null", '{"b":[1,2]}']);
+  const out = await res.json();
+  assert.equal(out.length, 4);
+  assert.deepEqual(out[0], { ok: true, evaluation: { n: 7 } });
+  assert.equal(out[1].ok, false);
+});
+
+test("an engine failure is a 500 that says nothing about the input", async () => {
+  const errors = [];
+  const orig = console.error;
+  console.error = (...a) => errors.push(a.join(" "));
+  try {
+    const app = createApp(
+      fakeEngine({
+        evaluateJson: (t) => {
+          throw new Error(`boom ${t}`);
+        },
+      }),
+    );
+    const res = await app.fetch(postJson("/v1/evaluate", '{"name":"SECRET-NAME"}'));
+    assert.equal(res.status, 500);
+    const text = await res.text();
+    assert.deepEqual(JSON.parse(text).error.code, "INTERNAL_ERROR");
+    assert.ok(!text.includes("SECRET"));
+    assert.ok(!errors.join("\n").includes("SECRET"), "the log line does not carry the body");
+  } finally {
+    console.error = orig;
+  }
+});
