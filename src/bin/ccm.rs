@@ -1,1 +1,184 @@
-fn main() {}
+//! `ccm`: the command-line door to the engine (CONTRACT §1). A thin layer over `ccm_engine::api`.
+//!
+//! Exit codes: 0 every input evaluated; 1 at least one input was invalid; 2 usage error or
+//! unreadable file.
+
+use ccm_engine::api;
+use std::io::{self, BufRead, BufWriter, Read, Write};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  ccm evaluate [FILE|-]            one MonthInput JSON object in, one Result out
+  ccm evaluate --jsonl [FILE|-]    one input per line, one Result per line (streaming)
+  ccm packs                        list the built-in rule packs
+  ccm packs --show ID              print a built-in rule pack
+  ccm consent                      print the built-in consent templates
+  ccm what-if [FILE|-]             project panel revenue (CONTRACT §7)
+  ccm --version";
+
+fn usage(msg: &str) -> ExitCode {
+    eprintln!("ccm: {msg}\n{USAGE}");
+    ExitCode::from(2)
+}
+
+fn open(path: Option<&str>) -> io::Result<Box<dyn BufRead>> {
+    match path {
+        None | Some("-") => Ok(Box::new(io::BufReader::new(io::stdin()))),
+        Some(p) => Ok(Box::new(io::BufReader::new(std::fs::File::open(p)?))),
+    }
+}
+
+/// Reads at most `limit` bytes; returns None when there is more.
+fn read_bounded(r: &mut dyn BufRead, limit: usize) -> io::Result<Option<Vec<u8>>> {
+    let mut buf = Vec::new();
+    r.take(limit as u64 + 1).read_to_end(&mut buf)?;
+    Ok((buf.len() <= limit).then_some(buf))
+}
+
+fn is_ok(result: &str) -> bool {
+    result.starts_with("{\"ok\":true")
+}
+
+fn text_result(bytes: &[u8], f: impl Fn(&str) -> String) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => f(s),
+        Err(_) => api::invalid_json_result("the input is not UTF-8 text"),
+    }
+}
+
+fn evaluate_one(path: Option<&str>) -> ExitCode {
+    let mut r = match open(path) {
+        Ok(r) => r,
+        Err(e) => return usage(&format!("cannot read {}: {e}", path.unwrap_or("-"))),
+    };
+    let limit = ccm_engine::input::MAX_JSON_BYTES;
+    let out = match read_bounded(&mut r, limit) {
+        Ok(Some(bytes)) => text_result(&bytes, api::evaluate_json),
+        // Oversized: the engine's own error, without holding the rest in memory.
+        Ok(None) => api::evaluate_json(&" ".repeat(limit + 1)),
+        Err(e) => return usage(&format!("cannot read {}: {e}", path.unwrap_or("-"))),
+    };
+    println!("{out}");
+    if is_ok(&out) { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+fn evaluate_lines(path: Option<&str>) -> ExitCode {
+    let mut r = match open(path) {
+        Ok(r) => r,
+        Err(e) => return usage(&format!("cannot read {}: {e}", path.unwrap_or("-"))),
+    };
+    let stdout = io::stdout();
+    let mut w = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let limit = ccm_engine::input::MAX_JSON_BYTES;
+    let mut line = Vec::with_capacity(8192);
+    let mut any_invalid = false;
+    loop {
+        line.clear();
+        // Bounded line reader: an endless line costs at most `limit` bytes of memory.
+        let mut too_long = false;
+        let mut eof = true;
+        loop {
+            let buf = match r.fill_buf() {
+                Ok(b) => b,
+                Err(e) => {
+                    let _ = w.flush();
+                    return usage(&format!("read error: {e}"));
+                }
+            };
+            if buf.is_empty() {
+                break;
+            }
+            eof = false;
+            let (chunk, found) = match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => (&buf[..i], Some(i + 1)),
+                None => (buf, None),
+            };
+            if !too_long {
+                if line.len() + chunk.len() > limit {
+                    too_long = true;
+                    line.clear();
+                } else {
+                    line.extend_from_slice(chunk);
+                }
+            }
+            let n = found.unwrap_or(buf.len());
+            r.consume(n);
+            if found.is_some() {
+                break;
+            }
+        }
+        if eof {
+            break;
+        }
+        let out = if too_long {
+            api::evaluate_json(&" ".repeat(limit + 1))
+        } else {
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            text_result(&line, api::evaluate_json)
+        };
+        any_invalid |= !is_ok(&out);
+        if writeln!(w, "{out}").is_err() {
+            return ExitCode::from(2);
+        }
+    }
+    if w.flush().is_err() {
+        return ExitCode::from(2);
+    }
+    if any_invalid { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn what_if(path: Option<&str>) -> ExitCode {
+    let mut r = match open(path) {
+        Ok(r) => r,
+        Err(e) => return usage(&format!("cannot read {}: {e}", path.unwrap_or("-"))),
+    };
+    let out = match read_bounded(&mut r, ccm_engine::input::MAX_JSON_BYTES) {
+        Ok(Some(bytes)) => text_result(&bytes, api::what_if_json),
+        Ok(None) => api::what_if_json(&" ".repeat(ccm_engine::input::MAX_JSON_BYTES + 1)),
+        Err(e) => return usage(&format!("cannot read: {e}")),
+    };
+    println!("{out}");
+    if is_ok(&out) { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["evaluate"] => evaluate_one(None),
+        ["evaluate", "--jsonl"] => evaluate_lines(None),
+        ["evaluate", "--jsonl", f] | ["evaluate", f, "--jsonl"] => evaluate_lines(Some(f)),
+        ["evaluate", f] if !f.starts_with("--") || *f == "-" => evaluate_one(Some(f)),
+        ["packs"] => {
+            println!("{}", api::rule_packs_json());
+            ExitCode::SUCCESS
+        }
+        ["packs", "--show", id] => match api::rule_pack_json(id) {
+            Some(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            None => usage("unknown rule pack id (see `ccm packs`)"),
+        },
+        ["consent"] => {
+            println!("{}", api::consent_templates_json().trim_end());
+            ExitCode::SUCCESS
+        }
+        ["what-if"] => what_if(None),
+        ["what-if", f] => what_if(Some(f)),
+        ["--version"] | ["-V"] => {
+            println!("ccm {}", ccm_engine::VERSION);
+            ExitCode::SUCCESS
+        }
+        ["--help"] | ["-h"] | ["help"] => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => usage("unrecognized arguments"),
+    }
+}

@@ -1,0 +1,32 @@
+//! Stage 4: other services billed for the patient this month (CONTRACT §6.10). The conflict
+//! table (codes, and the severity by who billed them) is pack data.
+
+use crate::evaluate::Finding;
+use crate::pack::Pack;
+use crate::validate::Checked;
+
+pub fn check(m: &Checked, pack: &Pack) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, s) in m.other_services.iter().enumerate() {
+        if s.date.map_or(false, |d| !m.month.contains(d)) {
+            continue;
+        }
+        let same_practitioner = s.practitioner_id.as_deref() == Some(m.billing_id.as_str());
+        let same_group = !same_practitioner
+            && matches!((&s.group_id, &m.group_id), (Some(a), Some(b)) if a == b);
+        for c in pack.conflicts.iter().filter(|c| c.codes.iter().any(|x| *x == s.code)) {
+            let (severity, who) = if same_practitioner {
+                (c.same_practitioner, "the billing practitioner")
+            } else if same_group {
+                (c.same_group, "the same group")
+            } else {
+                (c.other, "another practitioner")
+            };
+            if let Some(sev) = severity {
+                out.push(Finding::with_severity(pack, &c.finding, sev, format!("otherServices[{i}]"),
+                    format!("{} billed by {who} in the service month conflicts with CCM", s.code)));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,204 @@
+//! Stage 3: patient and practice eligibility (CONTRACT §6.6–6.9): conditions, consent, initiating
+//! visit, care plan, supervision and the billing practitioner's credential.
+
+use crate::evaluate::{ConsentSummary, Finding};
+use crate::icd::{self, Chronic, CodeStatus};
+use crate::pack::{Pack, Severity};
+use crate::validate::{months_before, Checked, ConsentStatus};
+
+#[derive(Debug, Default)]
+pub struct Eligibility {
+    pub findings: Vec<Finding>,
+    pub counted_conditions: usize,
+    pub care_plan_signed: bool,
+    pub consent_on_file: bool,
+    /// A care-plan revision (or its establishment) is dated inside the service month.
+    pub revised_in_month: bool,
+    pub consent: Option<ConsentSummary>,
+}
+
+pub fn check(m: &Checked, pack: &Pack) -> Eligibility {
+    let mut out = Eligibility::default();
+    conditions(m, pack, &mut out);
+    consent(m, pack, &mut out);
+    initiating_visit(m, pack, &mut out);
+    care_plan(m, pack, &mut out);
+    let pol = &pack.policies;
+    if pol.supervision_required && m.supervision != Some(true) {
+        out.findings.push(Finding::new(pack, "SUPERVISION_NOT_ATTESTED", "supervisionAttested".into(),
+            "supervision of clinical staff by the billing practitioner is not attested".into()));
+    }
+    if let Some(c) = &m.credential {
+        if !pol.eligible_credentials.iter().any(|x| x == c.trim()) {
+            out.findings.push(Finding::new(pack, "PRACTITIONER_NOT_ELIGIBLE", "billingPractitioner.credential".into(),
+                format!("the credential is not one that may bill CCM ({})", pol.eligible_credentials.join(", "))));
+        }
+    }
+    out
+}
+
+fn conditions(m: &Checked, pack: &Pack, out: &mut Eligibility) {
+    let pol = &pack.policies;
+    let mut categories: Vec<&str> = Vec::new();
+    for (i, c) in m.conditions.iter().enumerate() {
+        let path = format!("conditions[{i}].code");
+        let status = if c.well_formed { icd::lookup(&c.code) } else { CodeStatus::Unknown };
+        let chronic = match status {
+            CodeStatus::Billable(ch) => ch,
+            CodeStatus::Header => {
+                out.findings.push(Finding::new(pack, "CONDITION_CODE_INVALID", path,
+                    "the code is a category header, not a billable ICD-10-CM FY2026 code; it does not count".into()));
+                continue;
+            }
+            CodeStatus::Unknown => {
+                let why = if c.well_formed { "is not an ICD-10-CM FY2026 code" } else { "is not in ICD-10-CM format" };
+                out.findings.push(Finding::new(pack, "CONDITION_CODE_INVALID", path, format!("the code {why}; it does not count")));
+                continue;
+            }
+        };
+        if c.chronic == Some(false) || c.significant_risk == Some(false) {
+            continue;
+        }
+        if chronic == Chronic::No && c.chronic != Some(true) {
+            out.findings.push(Finding::new(pack, "CONDITION_NOT_CHRONIC", path,
+                "AHRQ's chronic condition indicator marks this code not chronic; it counts only when the input says chronic: true".into()));
+            continue;
+        }
+        let cat = &c.code[..pol.condition_category_length.min(c.code.len())];
+        if categories.contains(&cat) {
+            out.findings.push(Finding::new(pack, "CONDITIONS_SAME_CATEGORY", path,
+                format!("another counted code shares the category {cat}; the category counts once")));
+            continue;
+        }
+        categories.push(cat);
+    }
+    out.counted_conditions = categories.len();
+    if categories.len() < pol.min_chronic_conditions {
+        out.findings.push(Finding::new(pack, "CONDITIONS_FEWER_THAN_TWO", "conditions".into(),
+            format!("{} qualifying chronic condition(s) counted; at least {} are required", categories.len(), pol.min_chronic_conditions)));
+    }
+}
+
+fn consent(m: &Checked, pack: &Pack, out: &mut Eligibility) {
+    let claim_pins = m.claim_version.is_some() || m.claim_sha.is_some();
+    let Some(c) = &m.consent else {
+        out.findings.push(Finding::new(pack, "CONSENT_MISSING", "consent".into(), "no consent is on file".into()));
+        return;
+    };
+    let template = c.version.as_deref().and_then(crate::consent::built_in);
+    let matches = claim_pins.then(|| {
+        let v_ok = m.claim_version.as_ref().map_or(true, |v| Some(v) == c.version.as_ref());
+        let h_ok = m.claim_sha.as_ref().map_or(true, |h| {
+            c.text_sha256.as_ref().or(template.map(|t| &t.text_sha256)).map_or(false, |x| x.eq_ignore_ascii_case(h))
+        });
+        v_ok && h_ok
+    });
+    out.consent = Some(ConsentSummary { version: c.version.clone(), built_in: template.is_some(), matches_claim: matches });
+    let mut in_effect = true;
+    match c.status {
+        None => {
+            out.findings.push(Finding::new(pack, "CONSENT_MISSING", "consent.status".into(), "the consent has no status".into()));
+            return;
+        }
+        Some(ConsentStatus::Declined) => {
+            out.findings.push(Finding::new(pack, "CONSENT_DECLINED", "consent.status".into(), "the patient declined CCM".into()));
+            return;
+        }
+        Some(ConsentStatus::Revoked) => match c.revoked_on {
+            Some(d) if d >= m.month.first => {
+                out.findings.push(Finding::with_severity(pack, "CONSENT_REVOKED", Severity::Info, "consent.revokedOn".into(),
+                    "consent was revoked in or after the service month; revocation takes effect at the end of the month it happened in".into()));
+            }
+            Some(_) => {
+                out.findings.push(Finding::new(pack, "CONSENT_REVOKED", "consent.revokedOn".into(), "consent was revoked before the service month".into()));
+                in_effect = false;
+            }
+            None => {
+                out.findings.push(Finding::new(pack, "CONSENT_REVOKED", "consent.revokedOn".into(), "consent is revoked and the revocation date is missing".into()));
+                in_effect = false;
+            }
+        },
+        Some(ConsentStatus::Accepted) => {}
+    }
+    for (field, missing) in [("date", c.date.is_none()), ("method", c.method.is_none()), ("version", c.version.is_none())] {
+        if missing {
+            out.findings.push(Finding::new(pack, "CONSENT_DETAILS_MISSING", format!("consent.{field}"), format!("the consent {field} is missing")));
+        }
+    }
+    let implied = template.is_some() && pack.built_in_versions_imply_elements;
+    if !implied {
+        let missing: Vec<&str> = pack.required_elements.iter().filter(|r| !c.elements.contains(r)).map(String::as_str).collect();
+        if !missing.is_empty() {
+            out.findings.push(Finding::new(pack, "CONSENT_ELEMENTS_INCOMPLETE", "consent.elements".into(),
+                format!("the consent does not record these required elements: {}", missing.join(", "))));
+        }
+    }
+    if let Some(p) = &c.practitioner_id {
+        if *p != m.billing_id {
+            out.findings.push(Finding::new(pack, "CONSENT_PRACTITIONER_MISMATCH", "consent.practitionerId".into(),
+                "the consent was given for a different billing practitioner".into()));
+            in_effect = false;
+        }
+    }
+    if matches == Some(false) {
+        let path = if m.claim_version.as_ref().map_or(false, |v| Some(v) != c.version.as_ref()) { "claim.consentVersion" } else { "claim.consentTextSha256" };
+        out.findings.push(Finding::new(pack, "CONSENT_VERSION_MISMATCH", path.into(),
+            "the consent version or text hash pinned on the claim differs from the consent on file".into()));
+    }
+    out.consent_on_file = in_effect && c.date.is_some() && c.method.is_some() && c.version.is_some();
+}
+
+fn initiating_visit(m: &Checked, pack: &Pack, out: &mut Eligibility) {
+    let pol = &pack.policies;
+    let began = m.consent.as_ref().and_then(|c| c.date).unwrap_or(m.month.first);
+    let limit = months_before(began, pol.initiating_visit_max_months);
+    let required = m.new_patient || m.last_visit.map_or(true, |d| d < limit);
+    if !required {
+        return;
+    }
+    let Some(v) = &m.visit else {
+        out.findings.push(Finding::new(pack, "INITIATING_VISIT_REQUIRED", "initiatingVisit".into(),
+            "an initiating visit is required (new patient, or no visit in the 12 months before CCM began)".into()));
+        return;
+    };
+    match v.date {
+        None => out.findings.push(Finding::new(pack, "INITIATING_VISIT_REQUIRED", "initiatingVisit.date".into(), "the initiating visit has no date".into())),
+        Some(d) if d < limit => out.findings.push(Finding::new(pack, "INITIATING_VISIT_TOO_OLD", "initiatingVisit.date".into(),
+            format!("the initiating visit is more than {} months before CCM began", pol.initiating_visit_max_months))),
+        Some(_) => {}
+    }
+    if !v.kind.as_ref().map_or(false, |k| pol.initiating_visit_types.iter().any(|t| t == k.trim())) {
+        out.findings.push(Finding::new(pack, "INITIATING_VISIT_TYPE_INVALID", "initiatingVisit.type".into(),
+            format!("the initiating visit must be one of: {}", pol.initiating_visit_types.join(", "))));
+    }
+}
+
+fn care_plan(m: &Checked, pack: &Pack, out: &mut Eligibility) {
+    let Some(cp) = &m.care_plan else {
+        out.findings.push(Finding::new(pack, "CARE_PLAN_MISSING", "carePlan".into(), "no comprehensive care plan is on file".into()));
+        return;
+    };
+    let checks = [
+        (cp.electronic, "CARE_PLAN_NOT_ELECTRONIC", "carePlan.electronic", "the care plan is not recorded electronically"),
+        (cp.accessible_24x7, "CARE_PLAN_NOT_ACCESSIBLE", "carePlan.accessible24x7", "the care plan is not available to the care team 24/7"),
+        (cp.shared_with_patient, "CARE_PLAN_NOT_SHARED", "carePlan.sharedWithPatient", "a copy of the care plan was not given to the patient"),
+    ];
+    for (flag, code, path, msg) in checks {
+        if flag != Some(true) {
+            out.findings.push(Finding::new(pack, code, path.into(), msg.into()));
+        }
+    }
+    let signed = cp.signed_by.as_deref() == Some(m.billing_id.as_str()) && cp.signed_on.is_some();
+    if !signed {
+        let path = if cp.signed_by.as_deref() != Some(m.billing_id.as_str()) { "carePlan.signedBy" } else { "carePlan.signedOn" };
+        out.findings.push(Finding::new(pack, "CARE_PLAN_NOT_SIGNED", path.into(), "the care plan is not signed and dated by the billing practitioner".into()));
+    }
+    out.care_plan_signed = signed;
+    let last = cp.revised_on.iter().copied().chain(cp.last_reviewed).chain(cp.established).max();
+    let limit = months_before(m.month.last, pack.policies.care_plan_stale_months);
+    if last.map_or(true, |d| d < limit) {
+        out.findings.push(Finding::new(pack, "CARE_PLAN_STALE", "carePlan.lastReviewed".into(),
+            format!("the care plan was last reviewed more than {} months before the end of the service month", pack.policies.care_plan_stale_months)));
+    }
+    out.revised_in_month = cp.revised_on.iter().copied().chain(cp.established).any(|d| m.month.contains(d));
+}

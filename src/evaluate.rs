@@ -1,0 +1,379 @@
+//! Stage 7: assembling the month's decision (CONTRACT §3, §5) from the earlier stages.
+
+use crate::pack::{self, Pack, Severity};
+use crate::price;
+use crate::time::{self, MINUTE_MS};
+use crate::tracks::{self, TrackTime};
+use crate::validate::{self, Checked, InputError, PackChoice, TrackRequest};
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    pub code: String,
+    pub severity: String,
+    pub path: Option<String>,
+    pub message: String,
+    pub rule: Option<String>,
+    pub source: Option<String>,
+}
+
+/// The contract's severity of each finding code, where it has one (CONTRACT §5).
+pub fn default_severity(code: &str) -> Severity {
+    match code {
+        "CONDITION_CODE_INVALID" | "CONDITION_NOT_CHRONIC" | "CONDITIONS_SAME_CATEGORY" | "CARE_PLAN_STALE"
+        | "TIME_ENTRY_AFTER_AS_OF" | "TIME_ENTRY_OVERLAP" | "TIME_CONCURRENT_STAFF" | "TIME_DOUBLE_COUNTED"
+        | "TIME_ENTRY_NON_CLINICAL" | "TIME_ENTRY_FACILITY_STAY" | "TIME_ENTRY_BEFORE_CONSENT"
+        | "TIME_ENTRY_NO_START_END" | "TIME_ENTRY_PERFORMER_MISSING" | "TIME_ENTRY_NARRATIVE_INSUFFICIENT"
+        | "COMPLEX_CARE_PLAN_REVISION_NOT_DOCUMENTED" => Severity::Warning,
+        "TIME_ENTRY_OUTSIDE_MONTH" | "TIME_ENTRY_SPLIT_AT_MONTH_END" | "TIME_ENTRY_OTHER_SERVICE"
+        | "TIME_BELOW_THRESHOLD" | "ADDON_CAP_REACHED" | "TRACK_NOT_AVAILABLE" => Severity::Info,
+        _ => Severity::Error,
+    }
+}
+
+impl Finding {
+    pub fn new(pack: &Pack, code: &str, path: String, message: String) -> Self {
+        Self::with_severity(pack, code, default_severity(code), path, message)
+    }
+    pub fn with_severity(pack: &Pack, code: &str, severity: Severity, path: String, message: String) -> Self {
+        Self::cited(pack, code, severity, path, message, None)
+    }
+    pub fn cited(pack: &Pack, code: &str, severity: Severity, path: String, message: String, rule: Option<&str>) -> Self {
+        let (rule, source) = pack.cite(code, rule);
+        Finding {
+            code: code.to_string(),
+            severity: severity.as_str().to_string(),
+            path: Some(path),
+            message,
+            rule: rule.map(str::to_string),
+            source: source.map(str::to_string),
+        }
+    }
+    fn rank(&self) -> u8 {
+        match self.severity.as_str() {
+            "error" => 0,
+            "warning" => 1,
+            _ => 2,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RulePackInfo {
+    pub id: String,
+    pub version: String,
+    pub effective_from: String,
+    pub effective_to: Option<String>,
+}
+
+impl RulePackInfo {
+    pub fn of(p: &Pack) -> Self {
+        RulePackInfo {
+            id: p.id.clone(),
+            version: p.version.clone(),
+            effective_from: p.effective_from.to_string(),
+            effective_to: p.effective_to.map(|d| d.to_string()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Line {
+    pub code: String,
+    pub units: i64,
+    pub threshold_met_on: Option<String>,
+    pub allowed: f64,
+    pub coinsurance: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Payment {
+    pub allowed: f64,
+    pub coinsurance: f64,
+    pub conversion_factor: f64,
+    pub setting: String,
+    pub estimate: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NextUnit {
+    pub code: String,
+    pub minutes_needed: i64,
+    pub days_left: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimeSummary {
+    pub staff_minutes: i64,
+    pub practitioner_minutes: i64,
+    pub excluded_minutes: i64,
+    pub next_unit: Option<NextUnit>,
+    pub month_complete: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Alternative {
+    pub track: String,
+    pub lines: Vec<Line>,
+    pub allowed: f64,
+    pub blocked_by: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChecklistItem {
+    pub item: String,
+    pub ok: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentSummary {
+    pub version: Option<String>,
+    pub built_in: bool,
+    pub matches_claim: Option<bool>,
+}
+
+/// The decision for one patient-month (CONTRACT §3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Evaluation {
+    pub engine_version: String,
+    pub rule_pack: RulePackInfo,
+    pub service_month: String,
+    pub status: String,
+    pub track: Option<String>,
+    pub lines: Vec<Line>,
+    pub supported_lines: Vec<Line>,
+    pub payment: Payment,
+    pub time: TimeSummary,
+    pub alternatives: Vec<Alternative>,
+    pub findings: Vec<Finding>,
+    pub checklist: Vec<ChecklistItem>,
+    pub consent: Option<ConsentSummary>,
+}
+
+/// Picks the pack: the caller's own (validated), a built-in id, or the built-in in effect.
+pub fn resolve_pack<'a>(m: &Checked, custom: &'a mut Option<Pack>) -> Result<&'a Pack, InputError> {
+    let month = m.month.label();
+    let pack: &Pack = match &m.pack {
+        PackChoice::Default => {
+            return pack::built_in_for(m.month.first, m.month.last).ok_or_else(|| {
+                InputError::new("NO_RULE_PACK_FOR_MONTH", &format!("no built-in rule pack covers {month}"),
+                    vec![validate::Issue { path: "serviceMonth".into(), message: "no built-in rule pack covers this month".into() }])
+            })
+        }
+        PackChoice::Id(id) => pack::built_in_by_id(id).ok_or_else(|| {
+            InputError::new("UNKNOWN_RULE_PACK", "the rule pack id is not a built-in pack",
+                vec![validate::Issue { path: "rulePack".into(), message: "unknown rule pack id; see `ccm packs`".into() }])
+        })?,
+        PackChoice::Custom(v) => {
+            let p = Pack::from_value(v, "rulePack")
+                .map_err(|issues| InputError::new("INVALID_RULE_PACK", "the rule pack object is not valid", issues))?;
+            &*custom.insert(p)
+        }
+    };
+    if !pack.covers(m.month.first, m.month.last) {
+        return Err(InputError::new("NO_RULE_PACK_FOR_MONTH", &format!("the rule pack does not cover {month}"),
+            vec![validate::Issue { path: "serviceMonth".into(), message: "outside the rule pack's effective dates".into() }]));
+    }
+    Ok(pack)
+}
+
+fn date_of(m: &Checked, day: Option<usize>) -> Option<String> {
+    day.and_then(|d| m.month.first.checked_add_days(Days::new(d as u64))).map(|d: NaiveDate| d.to_string())
+}
+
+fn price_lines(m: &Checked, pack: &Pack, t: &TrackTime) -> (Vec<Line>, i64, i64) {
+    let (mut total, mut coins) = (0i64, 0i64);
+    let lines = t
+        .lines
+        .iter()
+        .map(|u| {
+            let unit = price::unit_cents(&u.code.rvu, &m.payment, pack);
+            let (a, c) = price::line_cents(unit, u.units, pack);
+            total += a;
+            coins += c;
+            Line {
+                code: u.code.code.clone(),
+                units: u.units,
+                threshold_met_on: date_of(m, u.met_on),
+                allowed: price::dollars(a),
+                coinsurance: price::dollars(c),
+            }
+        })
+        .collect();
+    (lines, total, coins)
+}
+
+/// Evaluates a checked month against a pack.
+pub fn run(m: &Checked, pack: &Pack) -> Evaluation {
+    let time = time::count(m, pack);
+    let elig = crate::eligibility::check(m, pack);
+    let conflicts = crate::conflicts::check(m, pack);
+
+    let mdm = m.mdm.as_deref();
+    let options: Vec<TrackTime> = pack
+        .tracks
+        .iter()
+        .map(|t| tracks::support(t, if t.practitioner_pool { &time.practitioner } else { &time.staff }, mdm))
+        .collect();
+    let priced: Vec<(Vec<Line>, i64, i64)> = options.iter().map(|t| price_lines(m, pack, t)).collect();
+
+    let mut findings: Vec<Finding> = elig.findings;
+    findings.extend(conflicts);
+    findings.extend(time.findings);
+
+    let chosen: Option<usize> = match m.track {
+        TrackRequest::Auto => {
+            let mut best: Option<usize> = None;
+            for (i, t) in options.iter().enumerate() {
+                if t.requirement_met && !t.lines.is_empty() && best.map_or(true, |b| priced[i].1 > priced[b].1) {
+                    best = Some(i);
+                }
+            }
+            best
+        }
+        TrackRequest::Forced(name) => options.iter().position(|t| t.track.name == name),
+    };
+    let track_name: Option<String> = match m.track {
+        TrackRequest::Forced(name) => Some(name.to_string()),
+        TrackRequest::Auto => chosen.map(|i| options[i].track.name.clone()),
+    };
+
+    // Track findings.
+    match (m.track, chosen) {
+        (TrackRequest::Forced(name), None) => findings.push(Finding::new(pack, "TRACK_NOT_AVAILABLE", "track".into(),
+            format!("the rule pack has no {name} track"))),
+        (TrackRequest::Forced(_), Some(i)) => {
+            let t = &options[i];
+            if !t.requirement_met {
+                findings.push(Finding::new(pack, "COMPLEX_MDM_REQUIRED", "complexity.mdm".into(),
+                    format!("the {} track requires medical decision making of {}", t.track.name, t.track.mdm.join(" or "))));
+                findings.push(Finding::new(pack, "TRACK_NOT_AVAILABLE", "track".into(),
+                    format!("the {} track cannot be billed: the required medical decision making is not documented", t.track.name)));
+            }
+            if t.lines.is_empty() {
+                findings.push(Finding::new(pack, "TRACK_NOT_AVAILABLE", "track".into(),
+                    format!("the {} track cannot be billed: {} counted minutes, {} needs {}", t.track.name, t.minutes, t.track.base.code, t.track.base.threshold_minutes)));
+            }
+        }
+        _ => {}
+    }
+    let next_of = |t: &TrackTime| t.next.map(|(c, n)| (c.code.clone(), n));
+    let next: Option<(String, i64)> = match chosen {
+        Some(i) => next_of(&options[i]),
+        None => options
+            .iter()
+            .filter(|t| t.requirement_met)
+            .filter_map(|t| t.next.map(|(c, n)| (c.code.clone(), n)))
+            .min_by_key(|(_, n)| *n),
+    };
+    let supported: Vec<Line> = chosen.map(|i| priced[i].0.clone()).unwrap_or_default();
+    if supported.is_empty() {
+        let (code, thr, mins) = match chosen {
+            Some(i) => (options[i].track.base.code.clone(), options[i].track.base.threshold_minutes, options[i].minutes),
+            None => {
+                let first = options.iter().find(|t| t.requirement_met).unwrap_or(&options[0]);
+                (first.track.base.code.clone(), first.track.base.threshold_minutes, first.minutes)
+            }
+        };
+        findings.push(Finding::new(pack, "TIME_BELOW_THRESHOLD", "timeEntries".into(),
+            format!("{mins} minutes counted; {code} needs {thr}")));
+    }
+    if let Some(i) = chosen {
+        let t = &options[i];
+        if t.capped {
+            if let Some(addon) = &t.track.addon {
+                findings.push(Finding::cited(pack, "ADDON_CAP_REACHED", Severity::Info, "timeEntries".into(),
+                    format!("the counted time supports more {} units than the cap of {} allows", addon.code, addon.max_units.unwrap_or(0)),
+                    addon.rule.as_deref()));
+            }
+        }
+        if !t.track.mdm.is_empty() && pack.policies.complex_revision_required && !elig.revised_in_month {
+            findings.push(Finding::new(pack, "COMPLEX_CARE_PLAN_REVISION_NOT_DOCUMENTED", "carePlan.revisedOn".into(),
+                "complex CCM expects a care plan revision dated in the service month".into()));
+        }
+    }
+    // Errors first, then warnings, then information; otherwise in pipeline order.
+    findings.sort_by_key(Finding::rank);
+
+    let blocked = findings.iter().any(|f| f.severity == "error");
+    let status = if blocked {
+        "blocked"
+    } else if supported.is_empty() {
+        "below_threshold"
+    } else {
+        "billable"
+    };
+    let (lines, allowed, coins) = match (status, chosen) {
+        ("billable", Some(i)) => (supported.clone(), priced[i].1, priced[i].2),
+        _ => (Vec::new(), 0, 0),
+    };
+
+    let days_from = m.as_of.max(m.month.first.pred_opt().unwrap_or(m.month.first));
+    let days_left = (m.month.last - days_from).num_days().max(0);
+    let alternatives = options
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != chosen)
+        .map(|(i, t)| {
+            let mut blocked_by = Vec::new();
+            if !t.requirement_met {
+                blocked_by.push("COMPLEX_MDM_REQUIRED".to_string());
+            }
+            if t.lines.is_empty() {
+                blocked_by.push("TIME_BELOW_THRESHOLD".to_string());
+            }
+            Alternative { track: t.track.name.clone(), lines: priced[i].0.clone(), allowed: price::dollars(priced[i].1), blocked_by }
+        })
+        .collect();
+
+    let checklist = [
+        ("staffTimeTotal", !supported.is_empty()),
+        ("encounterDetails", time.encounter_details_ok && time.staff.total > 0),
+        ("carePlanSigned", elig.care_plan_signed),
+        ("conditionsWithCodes", elig.counted_conditions >= pack.policies.min_chronic_conditions),
+        ("supervisionAttested", m.supervision == Some(true)),
+        ("consentOnFile", elig.consent_on_file),
+    ]
+    .into_iter()
+    .map(|(item, ok)| ChecklistItem { item: item.to_string(), ok })
+    .collect();
+
+    Evaluation {
+        engine_version: crate::VERSION.to_string(),
+        rule_pack: RulePackInfo::of(pack),
+        service_month: m.month.label(),
+        status: status.to_string(),
+        track: track_name,
+        lines,
+        supported_lines: supported,
+        payment: Payment {
+            allowed: price::dollars(allowed),
+            coinsurance: price::dollars(coins),
+            conversion_factor: pack.conversion_factor(m.payment.qualifying_apm) as f64 / 10_000.0,
+            setting: m.payment.setting.as_str().to_string(),
+            estimate: true,
+        },
+        time: TimeSummary {
+            staff_minutes: time.staff.minutes(),
+            practitioner_minutes: time.practitioner.minutes(),
+            excluded_minutes: time.excluded_ms / MINUTE_MS,
+            next_unit: next.map(|(code, minutes_needed)| NextUnit { code, minutes_needed, days_left }),
+            month_complete: m.as_of >= m.month.last,
+        },
+        alternatives,
+        findings,
+        checklist,
+        consent: elig.consent,
+    }
+}

@@ -1,0 +1,660 @@
+//! Rule packs (CONTRACT §9): thresholds, caps, conflicts, rates, policies and citations, as data.
+//!
+//! The built-in packs are JSON files under `packs/`, generated from `../shared/data` by
+//! `tools/gen_packs.py` and embedded at build time. They are parsed once, on first use, by the
+//! same validator that checks a caller's own pack, so the two can never disagree.
+
+use crate::validate::Issue;
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+use std::sync::OnceLock;
+
+/// The embedded built-in packs: (id, JSON text).
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("medicare-cy2025", include_str!("../packs/medicare-cy2025.json")),
+    ("medicare-cy2026", include_str!("../packs/medicare-cy2026.json")),
+];
+
+pub const TRACKS: [&str; 3] = ["staff", "complex", "practitioner"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+}
+
+/// Relative value units, scaled by 10^4 (RVUs carry two decimals; four leave room).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rvu {
+    pub work: i64,
+    pub pe_non_facility: i64,
+    pub pe_facility: i64,
+    pub mp: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeDef {
+    pub code: String,
+    pub track: String,
+    pub is_addon: bool,
+    pub base: Option<String>,
+    pub threshold_minutes: i64,
+    pub unit_minutes: i64,
+    pub max_units: Option<i64>,
+    pub rvu: Rvu,
+    pub rule: Option<String>,
+}
+
+/// One track's codes: a base and at most one add-on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrackDef {
+    pub name: String,
+    pub base: CodeDef,
+    pub addon: Option<CodeDef>,
+    /// Counts the billing practitioner's own time only.
+    pub practitioner_pool: bool,
+    /// Medical decision making levels the track requires (empty: none).
+    pub mdm: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    pub finding: String,
+    pub codes: Vec<String>,
+    pub same_practitioner: Option<Severity>,
+    pub same_group: Option<Severity>,
+    pub other: Option<Severity>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policies {
+    pub min_chronic_conditions: usize,
+    pub condition_category_length: usize,
+    pub eligible_credentials: Vec<String>,
+    pub complex_revision_required: bool,
+    pub initiating_visit_types: Vec<String>,
+    pub initiating_visit_max_months: u32,
+    pub care_plan_stale_months: u32,
+    pub supervision_required: bool,
+    pub narrative_min_chars: usize,
+    pub staff_roles: Vec<String>,
+    pub practitioner_roles: Vec<String>,
+    pub non_clinical_roles: Vec<String>,
+    pub facility_settings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleRef {
+    pub id: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pack {
+    pub id: String,
+    pub version: String,
+    pub effective_from: NaiveDate,
+    pub effective_to: Option<NaiveDate>,
+    /// Conversion factors scaled by 10^4.
+    pub cf_default: i64,
+    pub cf_qualifying_apm: i64,
+    pub coinsurance_percent: i64,
+    /// In the pack's `policies.trackOrder`: ties in amount go to the earlier track.
+    pub tracks: Vec<TrackDef>,
+    pub conflicts: Vec<Conflict>,
+    pub required_elements: Vec<String>,
+    pub built_in_versions_imply_elements: bool,
+    pub policies: Policies,
+    pub comparison: Option<(String, Rvu)>,
+    /// finding code → rule id.
+    pub finding_rules: Vec<(String, String)>,
+    pub rules: Vec<RuleRef>,
+}
+
+impl Pack {
+    pub fn covers(&self, first: NaiveDate, last: NaiveDate) -> bool {
+        self.effective_from <= first && self.effective_to.map_or(true, |to| last <= to)
+    }
+
+    pub fn track(&self, name: &str) -> Option<&TrackDef> {
+        self.tracks.iter().find(|t| t.name == name)
+    }
+
+    /// The rule and citation behind a finding code (a code's own rule wins when given).
+    pub fn cite<'a>(&'a self, finding: &str, code_rule: Option<&'a str>) -> (Option<&'a str>, Option<&'a str>) {
+        let rule = code_rule.or_else(|| {
+            self.finding_rules.iter().find(|(f, _)| f == finding).map(|(_, r)| r.as_str())
+        });
+        let source = rule.and_then(|r| self.rules.iter().find(|x| x.id == r)).map(|x| x.source.as_str());
+        (rule, source)
+    }
+
+    pub fn conversion_factor(&self, qualifying_apm: bool) -> i64 {
+        if qualifying_apm {
+            self.cf_qualifying_apm
+        } else {
+            self.cf_default
+        }
+    }
+}
+
+/// Built-in packs, parsed once. A built-in pack that failed validation would be a build defect
+/// (tests/packs.rs proves they pass); it is left out rather than allowed to panic.
+pub fn built_in() -> &'static [Pack] {
+    static PACKS: OnceLock<Vec<Pack>> = OnceLock::new();
+    PACKS.get_or_init(|| {
+        BUILT_IN
+            .iter()
+            .filter_map(|(_, text)| serde_json::from_str::<Value>(text).ok())
+            .filter_map(|v| Pack::from_value(&v, "").ok())
+            .collect()
+    })
+}
+
+pub fn built_in_by_id(id: &str) -> Option<&'static Pack> {
+    built_in().iter().find(|p| p.id == id)
+}
+
+pub fn built_in_text(id: &str) -> Option<&'static str> {
+    BUILT_IN.iter().find(|(i, _)| *i == id).map(|(_, t)| *t)
+}
+
+/// The built-in pack in effect for a month (the latest one that covers it).
+pub fn built_in_for(first: NaiveDate, last: NaiveDate) -> Option<&'static Pack> {
+    built_in().iter().filter(|p| p.covers(first, last)).max_by_key(|p| p.effective_from)
+}
+
+// ------------------------------------------------------------------ validation of pack JSON
+
+struct Checker<'a> {
+    issues: &'a mut Vec<Issue>,
+    prefix: &'a str,
+}
+
+impl Checker<'_> {
+    fn path(&self, p: &str) -> String {
+        match (self.prefix.is_empty(), p.is_empty()) {
+            (true, _) => p.to_string(),
+            (false, true) => self.prefix.to_string(),
+            (false, false) => format!("{}.{}", self.prefix, p),
+        }
+    }
+    fn bad(&mut self, p: &str, msg: &str) {
+        let path = self.path(p);
+        self.issues.push(Issue { path, message: msg.to_string() });
+    }
+    fn obj<'v>(&mut self, v: Option<&'v Value>, p: &str) -> Option<&'v Map<String, Value>> {
+        match v {
+            Some(Value::Object(m)) => Some(m),
+            Some(_) => {
+                self.bad(p, "must be an object");
+                None
+            }
+            None => {
+                self.bad(p, "is required");
+                None
+            }
+        }
+    }
+    fn string(&mut self, m: &Map<String, Value>, key: &str, p: &str) -> Option<String> {
+        match m.get(key) {
+            Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            Some(_) => {
+                self.bad(p, "must be a non-empty string");
+                None
+            }
+            None => {
+                self.bad(p, "is required");
+                None
+            }
+        }
+    }
+    fn opt_string(&mut self, m: &Map<String, Value>, key: &str, p: &str) -> Option<String> {
+        match m.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => {
+                self.bad(p, "must be a string or null");
+                None
+            }
+        }
+    }
+    fn date(&mut self, m: &Map<String, Value>, key: &str, p: &str, required: bool) -> Option<NaiveDate> {
+        match m.get(key) {
+            None | Some(Value::Null) if !required => None,
+            Some(Value::String(s)) => match crate::validate::parse_date(s) {
+                Some(d) => Some(d),
+                None => {
+                    self.bad(p, "must be a date YYYY-MM-DD");
+                    None
+                }
+            },
+            _ => {
+                self.bad(p, "must be a date YYYY-MM-DD");
+                None
+            }
+        }
+    }
+    /// A decimal in [min, max], scaled to an integer.
+    fn scaled(&mut self, v: Option<&Value>, p: &str, scale: f64, max: f64) -> Option<i64> {
+        match v.and_then(Value::as_f64) {
+            Some(x) if x.is_finite() && (0.0..=max).contains(&x) => Some((x * scale).round() as i64),
+            Some(_) => {
+                self.bad(p, &format!("must be a number from 0 to {max}"));
+                None
+            }
+            None => {
+                self.bad(p, "must be a number");
+                None
+            }
+        }
+    }
+    fn int(&mut self, v: Option<&Value>, p: &str, min: i64, max: i64, nullable: bool) -> Option<Option<i64>> {
+        match v {
+            None | Some(Value::Null) if nullable => Some(None),
+            Some(Value::Number(n)) => match n.as_i64() {
+                Some(x) if (min..=max).contains(&x) => Some(Some(x)),
+                _ => {
+                    self.bad(p, &format!("must be a whole number from {min} to {max}"));
+                    None
+                }
+            },
+            _ => {
+                self.bad(p, &format!("must be a whole number from {min} to {max}"));
+                None
+            }
+        }
+    }
+    fn strings(&mut self, v: Option<&Value>, p: &str) -> Option<Vec<String>> {
+        match v {
+            Some(Value::Array(a)) => {
+                let mut out = Vec::with_capacity(a.len());
+                for (i, x) in a.iter().enumerate() {
+                    match x {
+                        Value::String(s) => out.push(s.clone()),
+                        _ => self.bad(&format!("{p}[{i}]"), "must be a string"),
+                    }
+                }
+                Some(out)
+            }
+            _ => {
+                self.bad(p, "must be an array of strings");
+                None
+            }
+        }
+    }
+    fn boolean(&mut self, v: Option<&Value>, p: &str) -> Option<bool> {
+        match v {
+            Some(Value::Bool(b)) => Some(*b),
+            _ => {
+                self.bad(p, "must be true or false");
+                None
+            }
+        }
+    }
+    fn severity(&mut self, v: Option<&Value>, p: &str) -> Option<Option<Severity>> {
+        match v {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::String(s)) => match Severity::parse(s) {
+                Some(s) => Some(Some(s)),
+                None => {
+                    self.bad(p, "must be error, warning, info or null");
+                    None
+                }
+            },
+            _ => {
+                self.bad(p, "must be error, warning, info or null");
+                None
+            }
+        }
+    }
+    fn rvu(&mut self, v: Option<&Value>, p: &str) -> Option<Rvu> {
+        let m = self.obj(v, p)?;
+        let work = self.scaled(m.get("work"), &format!("{p}.work"), 1e4, 1000.0);
+        let pn = self.scaled(m.get("peNonFacility"), &format!("{p}.peNonFacility"), 1e4, 1000.0);
+        let pf = self.scaled(m.get("peFacility"), &format!("{p}.peFacility"), 1e4, 1000.0);
+        let mp = self.scaled(m.get("mp"), &format!("{p}.mp"), 1e4, 1000.0);
+        Some(Rvu { work: work?, pe_non_facility: pn?, pe_facility: pf?, mp: mp? })
+    }
+}
+
+const MAX_MINUTES: i64 = 31 * 24 * 60;
+
+impl Pack {
+    /// Validates a pack object; `prefix` is the path of the pack in the caller's input.
+    pub fn from_value(v: &Value, prefix: &str) -> Result<Pack, Vec<Issue>> {
+        let mut issues = Vec::new();
+        let pack = {
+            let mut c = Checker { issues: &mut issues, prefix };
+            parse_pack(&mut c, v)
+        };
+        match pack {
+            Some(p) if issues.is_empty() => Ok(p),
+            _ => {
+                if issues.is_empty() {
+                    issues.push(Issue { path: prefix.to_string(), message: "is not a valid rule pack".into() });
+                }
+                Err(issues)
+            }
+        }
+    }
+}
+
+fn parse_pack(c: &mut Checker, v: &Value) -> Option<Pack> {
+    let m = c.obj(Some(v), "")?;
+    let id = c.string(m, "id", "id");
+    let version = c.string(m, "version", "version");
+    let from = c.date(m, "effectiveFrom", "effectiveFrom", true);
+    let to = c.date(m, "effectiveTo", "effectiveTo", false);
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            c.bad("effectiveTo", "must not be before effectiveFrom");
+        }
+    }
+    let cfs = c.obj(m.get("conversionFactors"), "conversionFactors");
+    let (cf_default, cf_qp) = match cfs {
+        Some(cf) => {
+            let d = c.scaled(cf.get("default"), "conversionFactors.default", 1e4, 1000.0);
+            let q = match cf.get("qualifyingApmParticipant") {
+                None | Some(Value::Null) => d,
+                v => c.scaled(v, "conversionFactors.qualifyingApmParticipant", 1e4, 1000.0),
+            };
+            (d, q)
+        }
+        None => (None, None),
+    };
+    let coins = c.int(m.get("coinsurancePercent"), "coinsurancePercent", 0, 100, false).flatten();
+    let policies = parse_policies(c, m.get("policies"));
+    let codes = parse_codes(c, m.get("codes"));
+    let tracks = match (&codes, &policies) {
+        (Some(codes), Some((pol, order, mdm))) => build_tracks(c, codes, pol, order, mdm),
+        _ => None,
+    };
+    let conflicts = parse_conflicts(c, m.get("conflicts"));
+    let consent = c.obj(m.get("consent"), "consent");
+    let (elements, implied) = match consent {
+        Some(cm) => (
+            c.strings(cm.get("requiredElements"), "consent.requiredElements"),
+            match cm.get("builtInVersionsImplyElements") {
+                None => Some(true),
+                v => c.boolean(v, "consent.builtInVersionsImplyElements"),
+            },
+        ),
+        None => (None, None),
+    };
+    let comparison = match m.get("comparison") {
+        None | Some(Value::Null) => Some(None),
+        Some(v) => c.obj(Some(v), "comparison").and_then(|cm| {
+            let code = c.string(cm, "code", "comparison.code");
+            let rvu = c.rvu(cm.get("rvu"), "comparison.rvu");
+            Some(Some((code?, rvu?)))
+        }),
+    };
+    let finding_rules = match m.get("findingRules") {
+        None | Some(Value::Null) => Some(Vec::new()),
+        Some(Value::Object(fr)) => {
+            let mut out = Vec::new();
+            for (k, v) in fr {
+                match v {
+                    Value::String(r) => out.push((k.clone(), r.clone())),
+                    _ => c.bad(&format!("findingRules.{k}"), "must be a rule id"),
+                }
+            }
+            Some(out)
+        }
+        Some(_) => {
+            c.bad("findingRules", "must be an object");
+            None
+        }
+    };
+    let rules = match m.get("rules") {
+        None | Some(Value::Null) => Some(Vec::new()),
+        Some(Value::Array(a)) => {
+            let mut out = Vec::new();
+            for (i, r) in a.iter().enumerate() {
+                let p = format!("rules[{i}]");
+                if let Some(rm) = c.obj(Some(r), &p) {
+                    let id = c.string(rm, "id", &format!("{p}.id"));
+                    let source = c.string(rm, "source", &format!("{p}.source"));
+                    if let (Some(id), Some(source)) = (id, source) {
+                        out.push(RuleRef { id, source });
+                    }
+                }
+            }
+            Some(out)
+        }
+        Some(_) => {
+            c.bad("rules", "must be an array");
+            None
+        }
+    };
+    Some(Pack {
+        id: id?,
+        version: version?,
+        effective_from: from?,
+        effective_to: to,
+        cf_default: cf_default?,
+        cf_qualifying_apm: cf_qp?,
+        coinsurance_percent: coins?,
+        tracks: tracks?,
+        conflicts: conflicts?,
+        required_elements: elements?,
+        built_in_versions_imply_elements: implied?,
+        policies: policies?.0,
+        comparison: comparison?,
+        finding_rules: finding_rules?,
+        rules: rules?,
+    })
+}
+
+type PolicyParts = (Policies, Vec<String>, Vec<String>);
+
+fn parse_policies(c: &mut Checker, v: Option<&Value>) -> Option<PolicyParts> {
+    let m = c.obj(v, "policies")?;
+    let int = |c: &mut Checker, k: &str, min: i64, max: i64| c.int(m.get(k), &format!("policies.{k}"), min, max, false).flatten();
+    let min_cond = int(c, "minChronicConditions", 0, 100);
+    let cat = int(c, "conditionCategoryLength", 1, 7);
+    let iv_months = int(c, "initiatingVisitMaxMonths", 0, 1200);
+    let stale = int(c, "carePlanStaleMonths", 0, 1200);
+    let narrative = int(c, "narrativeMinChars", 0, 20_000);
+    let creds = c.strings(m.get("eligibleCredentials"), "policies.eligibleCredentials");
+    let mdm = c.strings(m.get("complexMdm"), "policies.complexMdm");
+    let revision = c.boolean(m.get("complexRevisionRequired"), "policies.complexRevisionRequired");
+    let visits = c.strings(m.get("initiatingVisitTypes"), "policies.initiatingVisitTypes");
+    let supervision = c.boolean(m.get("supervisionRequired"), "policies.supervisionRequired");
+    let order = c.strings(m.get("trackOrder"), "policies.trackOrder");
+    let staff = c.strings(m.get("staffRoles"), "policies.staffRoles");
+    let pract = c.strings(m.get("practitionerRoles"), "policies.practitionerRoles");
+    let nonc = c.strings(m.get("nonClinicalRoles"), "policies.nonClinicalRoles");
+    let fac = c.strings(m.get("facilitySettings"), "policies.facilitySettings");
+    if let Some(o) = &order {
+        for (i, t) in o.iter().enumerate() {
+            if !TRACKS.contains(&t.as_str()) {
+                c.bad(&format!("policies.trackOrder[{i}]"), "must be staff, complex or practitioner");
+            }
+        }
+    }
+    Some((
+        Policies {
+            min_chronic_conditions: min_cond? as usize,
+            condition_category_length: cat? as usize,
+            eligible_credentials: creds?,
+            complex_revision_required: revision?,
+            initiating_visit_types: visits?,
+            initiating_visit_max_months: iv_months? as u32,
+            care_plan_stale_months: stale? as u32,
+            supervision_required: supervision?,
+            narrative_min_chars: narrative? as usize,
+            staff_roles: staff?,
+            practitioner_roles: pract?,
+            non_clinical_roles: nonc?,
+            facility_settings: fac?,
+        },
+        order?,
+        mdm?,
+    ))
+}
+
+fn parse_codes(c: &mut Checker, v: Option<&Value>) -> Option<Vec<CodeDef>> {
+    let arr = match v {
+        Some(Value::Array(a)) if !a.is_empty() => a,
+        _ => {
+            c.bad("codes", "must be a non-empty array");
+            return None;
+        }
+    };
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (i, v) in arr.iter().enumerate() {
+        let p = format!("codes[{i}]");
+        let Some(m) = c.obj(Some(v), &p) else {
+            ok = false;
+            continue;
+        };
+        let code = c.string(m, "code", &format!("{p}.code"));
+        let track = c.string(m, "track", &format!("{p}.track"));
+        if let Some(t) = &track {
+            if !TRACKS.contains(&t.as_str()) {
+                c.bad(&format!("{p}.track"), "must be staff, complex or practitioner");
+            }
+        }
+        let kind = c.string(m, "kind", &format!("{p}.kind"));
+        let is_addon = match kind.as_deref() {
+            Some("base") => Some(false),
+            Some("addon") => Some(true),
+            Some(_) => {
+                c.bad(&format!("{p}.kind"), "must be base or addon");
+                None
+            }
+            None => None,
+        };
+        let base = c.opt_string(m, "base", &format!("{p}.base"));
+        let (thr, unit) = match is_addon {
+            Some(false) => (
+                c.int(m.get("thresholdMinutes"), &format!("{p}.thresholdMinutes"), 1, MAX_MINUTES, false).flatten(),
+                Some(0),
+            ),
+            Some(true) => {
+                if base.is_none() {
+                    c.bad(&format!("{p}.base"), "an add-on must name its base code");
+                }
+                (
+                    Some(0),
+                    c.int(m.get("unitMinutes"), &format!("{p}.unitMinutes"), 1, MAX_MINUTES, false).flatten(),
+                )
+            }
+            None => (None, None),
+        };
+        let max_units = c.int(m.get("maxUnits"), &format!("{p}.maxUnits"), 0, 1000, true);
+        if !m.contains_key("maxUnits") {
+            c.bad(&format!("{p}.maxUnits"), "is required (a number, or null for no cap)");
+        }
+        let rvu = c.rvu(m.get("rvu"), &format!("{p}.rvu"));
+        let rule = c.opt_string(m, "rule", &format!("{p}.rule"));
+        match (code, track, is_addon, thr, unit, max_units, rvu) {
+            (Some(code), Some(track), Some(is_addon), Some(thr), Some(unit), Some(max_units), Some(rvu)) => {
+                out.push(CodeDef {
+                    code,
+                    track,
+                    is_addon,
+                    base,
+                    threshold_minutes: thr,
+                    unit_minutes: unit,
+                    max_units,
+                    rvu,
+                    rule,
+                })
+            }
+            _ => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+fn build_tracks(c: &mut Checker, codes: &[CodeDef], pol: &Policies, order: &[String], mdm: &[String]) -> Option<Vec<TrackDef>> {
+    let mut tracks = Vec::new();
+    for (i, code) in codes.iter().enumerate() {
+        if codes[..i].iter().any(|o| o.code == code.code) {
+            c.bad(&format!("codes[{i}].code"), "duplicate code");
+        }
+        if code.is_addon {
+            let ok = codes.iter().any(|b| !b.is_addon && Some(&b.code) == code.base.as_ref() && b.track == code.track);
+            if !ok {
+                c.bad(&format!("codes[{i}].base"), "must name a base code of the same track");
+            }
+        }
+    }
+    for name in order {
+        let bases: Vec<&CodeDef> = codes.iter().filter(|x| &x.track == name && !x.is_addon).collect();
+        let addons: Vec<&CodeDef> = codes.iter().filter(|x| &x.track == name && x.is_addon).collect();
+        if bases.is_empty() {
+            continue;
+        }
+        if bases.len() > 1 || addons.len() > 1 {
+            c.bad("codes", "each track has exactly one base code and at most one add-on");
+            return None;
+        }
+        tracks.push(TrackDef {
+            name: name.clone(),
+            base: bases[0].clone(),
+            addon: addons.first().map(|a| (*a).clone()),
+            practitioner_pool: name == "practitioner",
+            mdm: if name == "complex" { mdm.to_vec() } else { Vec::new() },
+        });
+    }
+    for (i, code) in codes.iter().enumerate() {
+        if !order.contains(&code.track) {
+            c.bad(&format!("codes[{i}].track"), "is not listed in policies.trackOrder");
+        }
+    }
+    let _ = pol;
+    if tracks.is_empty() {
+        c.bad("codes", "no track has a base code");
+        return None;
+    }
+    Some(tracks)
+}
+
+fn parse_conflicts(c: &mut Checker, v: Option<&Value>) -> Option<Vec<Conflict>> {
+    let arr = match v {
+        None | Some(Value::Null) => return Some(Vec::new()),
+        Some(Value::Array(a)) => a,
+        Some(_) => {
+            c.bad("conflicts", "must be an array");
+            return None;
+        }
+    };
+    let mut out = Vec::new();
+    for (i, v) in arr.iter().enumerate() {
+        let p = format!("conflicts[{i}]");
+        let Some(m) = c.obj(Some(v), &p) else { continue };
+        let finding = c.string(m, "finding", &format!("{p}.finding"));
+        let codes = c.strings(m.get("codes"), &format!("{p}.codes"));
+        let sp = c.severity(m.get("samePractitioner"), &format!("{p}.samePractitioner"));
+        let sg = c.severity(m.get("sameGroup"), &format!("{p}.sameGroup"));
+        let ot = c.severity(m.get("other"), &format!("{p}.other"));
+        if let (Some(finding), Some(codes), Some(sp), Some(sg), Some(ot)) = (finding, codes, sp, sg, ot) {
+            out.push(Conflict { finding, codes, same_practitioner: sp, same_group: sg, other: ot });
+        }
+    }
+    Some(out)
+}

@@ -1,0 +1,386 @@
+//! Stage 2: counting time (CONTRACT §6.1–6.4, §6.11).
+//!
+//! Each entry is first judged whole (other service, no role, non-clinical, facility stay, outside
+//! the month: the first reason only), then cut to the part that may count: inside the month, on
+//! or after the consent date, up to the end of the `asOf` day, and outside every other service's
+//! interval. What is left is split at local midnights and merged by [`sweep`], the one function
+//! that removes overlap. Everything is in milliseconds; minutes are floored only at the end.
+
+use crate::evaluate::Finding;
+use crate::pack::Pack;
+use crate::validate::{Checked, Entry, When};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+pub const MINUTE_MS: i64 = 60_000;
+pub const DAY_MS: i64 = 86_400_000;
+
+/// Counted time of one pool, by local day of the service month.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Pool {
+    pub by_day: Vec<i64>,
+    /// Total counted ms, capped at the month's wall-clock span.
+    pub total: i64,
+}
+
+impl Pool {
+    fn new(days: usize) -> Self {
+        Pool { by_day: vec![0; days], total: 0 }
+    }
+    fn finish(&mut self) {
+        let cap = self.by_day.len() as i64 * DAY_MS;
+        self.total = self.by_day.iter().sum::<i64>().min(cap);
+    }
+    pub fn minutes(&self) -> i64 {
+        self.total / MINUTE_MS
+    }
+    /// The first day (index) on which the cumulative time reached `minutes`.
+    pub fn reached_on(&self, minutes: i64) -> Option<usize> {
+        let target = minutes.saturating_mul(MINUTE_MS);
+        let mut sum = 0i64;
+        for (i, ms) in self.by_day.iter().enumerate() {
+            sum += ms;
+            if sum >= target {
+                return Some(i);
+            }
+        }
+        None
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TimeCount {
+    pub staff: Pool,
+    pub practitioner: Pool,
+    pub excluded_ms: i64,
+    /// Every counted entry shows who (name and role), start/end and a sufficient narrative.
+    pub encounter_details_ok: bool,
+    pub findings: Vec<Finding>,
+}
+
+/// A counted slice of an entry, inside one local day.
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    start: i64,
+    end: i64,
+    day: u32,
+    who: u32,
+    entry: u32,
+}
+
+fn midnight_ms(d: NaiveDate) -> i64 {
+    d.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp_millis())
+}
+
+/// Merges sorted, possibly overlapping intervals.
+fn union(mut v: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
+    v.sort_unstable();
+    let mut out: Vec<(i64, i64)> = Vec::with_capacity(v.len());
+    for (s, e) in v {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+/// `[a, b)` minus the sorted disjoint `cuts`.
+fn subtract(a: i64, b: i64, cuts: &[(i64, i64)], out: &mut Vec<(i64, i64)>) {
+    let mut cur = a;
+    let first = cuts.partition_point(|c| c.1 <= a);
+    for &(s, e) in &cuts[first..] {
+        if s >= b {
+            break;
+        }
+        if s > cur {
+            out.push((cur, s));
+        }
+        cur = cur.max(e);
+        if cur >= b {
+            return;
+        }
+    }
+    if cur < b {
+        out.push((cur, b));
+    }
+}
+
+pub fn is_restatement(narrative: &str) -> bool {
+    const FILLER: &[&str] = &[
+        "ccm", "chronic", "care", "management", "mgmt", "call", "called", "calls", "phone", "telephone", "min",
+        "mins", "minute", "minutes", "hr", "hrs", "hour", "hours", "time", "spent", "total", "of", "with", "the",
+        "a", "an", "and", "for", "on", "in", "to", "pt", "patient", "approx", "approximately", "about", "sec",
+        "seconds", "x", "services", "service", "provided", "performed", "per", "month", "monthly",
+    ];
+    let mut substantive = 0;
+    for word in narrative.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
+        let w = word.to_lowercase();
+        if !FILLER.contains(&w.as_str()) {
+            substantive += 1;
+            if substantive >= 2 {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
+    let pol = &pack.policies;
+    let days = m.month.days() as usize;
+    let month_lo = midnight_ms(m.month.first);
+    let month_hi = month_lo + m.month.days() * DAY_MS;
+    let consent_lo = m.consent.as_ref().and_then(|c| c.date).map(midnight_ms);
+    let as_of_hi = m.as_of.succ_opt().map_or(i64::MAX, midnight_ms);
+    let lo = consent_lo.map_or(month_lo, |c| c.max(month_lo));
+    let hi = month_hi.min(as_of_hi);
+
+    let mut out = TimeCount { staff: Pool::new(days), practitioner: Pool::new(days), encounter_details_ok: true, ..Default::default() };
+    let mut find = |code: &'static str, path: String, message: String| {
+        out.findings.push(Finding::new(pack, code, path, message));
+    };
+
+    // Other services' intervals cut CCM time, whoever performed either.
+    let cuts = union(
+        m.entries
+            .iter()
+            .filter(|e| e.service != "ccm")
+            .filter_map(|e| match e.when {
+                When::Interval { start, end, .. } if end > start => Some((start, end)),
+                _ => None,
+            })
+            .collect(),
+    );
+
+    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let mut pieces: Vec<Piece> = Vec::with_capacity(m.entries.len() * 2);
+    let mut practitioner_pieces: Vec<Piece> = Vec::new();
+    let mut kept: Vec<(i64, i64)> = Vec::new();
+    let mut excluded = 0i64;
+    let mut encounter_ok = true;
+
+    for (i, e) in m.entries.iter().enumerate() {
+        let path = |f: &str| if f.is_empty() { format!("timeEntries[{i}]") } else { format!("timeEntries[{i}].{f}") };
+        // The entry's length inside the month (for excluded minutes).
+        let in_month_ms = match e.when {
+            When::Interval { start, end, offset } => ((end + offset).min(month_hi) - (start + offset).max(month_lo)).max(0),
+            When::Day { date, minutes } => {
+                if m.month.contains(date) {
+                    minutes * MINUTE_MS
+                } else {
+                    0
+                }
+            }
+        };
+        let role = e.role.as_deref();
+        let is_billing = role.map_or(false, |r| pol.practitioner_roles.iter().any(|p| p == r))
+            || e.performer_id.as_deref() == Some(m.billing_id.as_str());
+        let whole = if e.service != "ccm" {
+            Some(("TIME_ENTRY_OTHER_SERVICE", path("service"), "time claimed by another service does not count toward CCM"))
+        } else if role.is_none() {
+            Some(("TIME_ENTRY_PERFORMER_MISSING", path("performer"), "the performer's role is missing, so the entry cannot be classified and does not count"))
+        } else if !role.map_or(false, |r| pol.staff_roles.iter().any(|s| s == r)) {
+            Some(("TIME_ENTRY_NON_CLINICAL", path("performer.role"), "time of non-clinical staff does not count"))
+        } else if pol.facility_settings.iter().any(|s| *s == e.setting) {
+            Some(("TIME_ENTRY_FACILITY_STAY", path("patientSetting"), "time while the patient is in an inpatient or Part A SNF stay does not count"))
+        } else {
+            None
+        };
+        if let Some((code, p, msg)) = whole {
+            excluded += in_month_ms;
+            find(code, p, msg.to_string());
+            continue;
+        }
+        let inside = match e.when {
+            When::Interval { start, end, offset } => {
+                let (s, t) = (start + offset, end + offset);
+                if s == t {
+                    month_lo <= s && s < month_hi
+                } else {
+                    s < month_hi && t > month_lo
+                }
+            }
+            When::Day { date, .. } => m.month.contains(date),
+        };
+        if !inside {
+            find("TIME_ENTRY_OUTSIDE_MONTH", path(""), format!("the entry is outside the service month {}", m.month.label()));
+            continue;
+        }
+        if e.performer_name.is_none() {
+            find("TIME_ENTRY_PERFORMER_MISSING", path("performer.name"), "the performer's name is missing".into());
+            encounter_ok = false;
+        }
+        match e.narrative.as_deref().map(str::trim) {
+            Some(n) if n.chars().count() >= pol.narrative_min_chars && !is_restatement(n) => {}
+            _ => {
+                find(
+                    "TIME_ENTRY_NARRATIVE_INSUFFICIENT",
+                    path("narrative"),
+                    format!("the narrative is missing, shorter than {} characters, or only restates the time", pol.narrative_min_chars),
+                );
+                encounter_ok = false;
+            }
+        }
+        let who = identity(&mut ids, e, i, is_billing);
+        match e.when {
+            When::Day { date, minutes } => {
+                find("TIME_ENTRY_NO_START_END", path(""), "the entry has a date and minutes but no start and end time".into());
+                encounter_ok = false;
+                if consent_lo.map_or(false, |c| midnight_ms(date) < c) {
+                    find("TIME_ENTRY_BEFORE_CONSENT", path("date"), "time before the consent date does not count".into());
+                    excluded += minutes * MINUTE_MS;
+                } else if date > m.as_of {
+                    find("TIME_ENTRY_AFTER_AS_OF", path("date"), "time after the asOf date does not count yet".into());
+                    excluded += minutes * MINUTE_MS;
+                } else {
+                    let d = crate::validate::day_index(&m.month, date);
+                    out.staff.by_day[d] += minutes * MINUTE_MS;
+                    if is_billing {
+                        out.practitioner.by_day[d] += minutes * MINUTE_MS;
+                    }
+                }
+            }
+            When::Interval { start, end, offset } => {
+                let (s, t) = (start + offset, end + offset);
+                if s < month_lo || t > month_hi {
+                    find("TIME_ENTRY_SPLIT_AT_MONTH_END", path(""), "the entry crosses a month boundary; only the part inside the service month counts".into());
+                }
+                let (ms, mt) = (s.max(month_lo), t.min(month_hi));
+                if ms < lo {
+                    find("TIME_ENTRY_BEFORE_CONSENT", path("start"), "time before the consent date does not count".into());
+                    excluded += lo.min(mt) - ms;
+                }
+                if mt > hi {
+                    find("TIME_ENTRY_AFTER_AS_OF", path("end"), "time after the end of the asOf day does not count yet".into());
+                    excluded += mt - hi.max(ms);
+                }
+                let (a, b) = (ms.max(lo), mt.min(hi));
+                if a >= b {
+                    continue;
+                }
+                kept.clear();
+                subtract(a - offset, b - offset, &cuts, &mut kept);
+                let kept_ms: i64 = kept.iter().map(|(x, y)| y - x).sum();
+                if kept_ms < b - a {
+                    find("TIME_DOUBLE_COUNTED", path(""), "part of this entry overlaps time claimed by another service and does not count".into());
+                    excluded += b - a - kept_ms;
+                }
+                for &(x, y) in &kept {
+                    // Split at local midnights: each piece lies on one local day.
+                    let mut p = x;
+                    while p < y {
+                        let local = p + offset;
+                        let day_end = (local.div_euclid(DAY_MS) + 1) * DAY_MS - offset;
+                        let q = y.min(day_end);
+                        let day = ((local - month_lo).div_euclid(DAY_MS)).clamp(0, days as i64 - 1) as u32;
+                        let piece = Piece { start: p, end: q, day, who, entry: i as u32 };
+                        pieces.push(piece);
+                        if is_billing {
+                            practitioner_pieces.push(piece);
+                        }
+                        p = q;
+                    }
+                }
+            }
+        }
+    }
+
+    let overlaps = sweep(&mut pieces, &mut out.staff.by_day);
+    sweep(&mut practitioner_pieces, &mut out.practitioner.by_day);
+    for (entry, same, other) in overlaps {
+        let path = format!("timeEntries[{entry}]");
+        if same {
+            find("TIME_ENTRY_OVERLAP", path.clone(), "the entry overlaps another entry of the same person; the overlap counts once".into());
+        }
+        if other {
+            find("TIME_CONCURRENT_STAFF", path, "the entry overlaps another person's entry at the same time; that time counts once".into());
+        }
+    }
+    out.staff.finish();
+    out.practitioner.finish();
+    out.excluded_ms = excluded;
+    out.encounter_details_ok = encounter_ok;
+    dedupe(&mut out.findings);
+    out
+}
+
+fn identity<'a>(ids: &mut HashMap<&'a str, u32>, e: &'a Entry, i: usize, is_billing: bool) -> u32 {
+    // Keys are prefixed so an id can never collide with a name; the billing practitioner is 0.
+    if is_billing {
+        return 0;
+    }
+    let next = ids.len() as u32 + 1;
+    match (e.performer_id.as_deref(), e.performer_name.as_deref()) {
+        (Some(id), _) => *ids.entry(id).or_insert(next),
+        (None, Some(name)) => {
+            // Names live in a separate namespace: shift them far from ids.
+            *ids.entry(name).or_insert(next) | 0x8000_0000
+        }
+        (None, None) => 0x4000_0000 | i as u32,
+    }
+}
+
+/// Adds the union of `pieces` to `by_day`, each instant once, and returns, per entry, whether it
+/// overlapped time already seen of the same person and of another person. O(n log n).
+fn sweep(pieces: &mut [Piece], by_day: &mut [i64]) -> Vec<(u32, bool, bool)> {
+    pieces.sort_unstable_by_key(|p| (p.start, p.end, p.day, p.entry));
+    let mut covered = i64::MIN;
+    let mut last_end: HashMap<u32, i64> = HashMap::new();
+    // The latest ends of the two people whose time reaches furthest.
+    let mut top: [(i64, u32); 2] = [(i64::MIN, u32::MAX), (i64::MIN, u32::MAX)];
+    let mut flags: Vec<(u32, bool, bool)> = Vec::new();
+    for p in pieces.iter() {
+        if p.end > p.start {
+            let same = last_end.get(&p.who).map_or(false, |&e| e > p.start);
+            let other_end = if top[0].1 != p.who { top[0].0 } else { top[1].0 };
+            let other = other_end > p.start;
+            if same || other {
+                match flags.last_mut() {
+                    Some(f) if f.0 == p.entry => {
+                        f.1 |= same;
+                        f.2 |= other;
+                    }
+                    _ => flags.push((p.entry, same, other)),
+                }
+            }
+            let from = covered.max(p.start);
+            if p.end > from {
+                by_day[p.day as usize] += p.end - from;
+                covered = p.end;
+            }
+        }
+        let e = last_end.entry(p.who).or_insert(i64::MIN);
+        *e = (*e).max(p.end);
+        let mine = *e;
+        if top[0].1 == p.who {
+            top[0].0 = mine;
+        } else if top[1].1 == p.who {
+            top[1].0 = mine;
+            if top[1].0 > top[0].0 {
+                top.swap(0, 1);
+            }
+        } else if mine > top[1].0 {
+            top[1] = (mine, p.who);
+            if top[1].0 > top[0].0 {
+                top.swap(0, 1);
+            }
+        }
+    }
+    flags.sort_unstable();
+    flags.dedup_by(|b, a| {
+        if a.0 == b.0 {
+            a.1 |= b.1;
+            a.2 |= b.2;
+            true
+        } else {
+            false
+        }
+    });
+    flags
+}
+
+fn dedupe(findings: &mut Vec<Finding>) {
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| seen.insert((f.code.clone(), f.path.clone())));
+}

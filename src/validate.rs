@@ -1,0 +1,690 @@
+//! Stage 1b: from the lenient input to a checked model, reporting every problem in one pass.
+//!
+//! Each issue names its JSON path (`timeEntries[3].end`). Messages name what was expected, never
+//! the text that was sent.
+
+use crate::input::*;
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issue {
+    pub path: String,
+    pub message: String,
+}
+
+/// Why an input cannot be evaluated (CONTRACT §4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputError {
+    pub code: String,
+    pub message: String,
+    pub issues: Vec<Issue>,
+}
+
+impl InputError {
+    pub fn new(code: &str, message: &str, issues: Vec<Issue>) -> Self {
+        InputError { code: code.to_string(), message: message.to_string(), issues }
+    }
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrackRequest {
+    Auto,
+    Forced(&'static str),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    NonFacility,
+    Facility,
+}
+
+impl Setting {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Setting::NonFacility => "nonFacility",
+            Setting::Facility => "facility",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaymentOptions {
+    pub setting: Setting,
+    pub qualifying_apm: bool,
+    /// work, pe, mp; scaled by 10^6.
+    pub gpci: [i64; 3],
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+impl Month {
+    pub fn days(&self) -> i64 {
+        (self.last - self.first).num_days() + 1
+    }
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        self.first <= d && d <= self.last
+    }
+    pub fn label(&self) -> String {
+        format!("{:04}-{:02}", self.year, self.month)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    /// Upper case, without the dot.
+    pub code: String,
+    pub well_formed: bool,
+    pub chronic: Option<bool>,
+    pub significant_risk: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentStatus {
+    Accepted,
+    Declined,
+    Revoked,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Consent {
+    pub status: Option<ConsentStatus>,
+    pub date: Option<NaiveDate>,
+    pub method: Option<String>,
+    pub version: Option<String>,
+    pub text_sha256: Option<String>,
+    pub practitioner_id: Option<String>,
+    pub elements: Vec<String>,
+    pub revoked_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Visit {
+    pub date: Option<NaiveDate>,
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CarePlan {
+    pub established: Option<NaiveDate>,
+    pub electronic: Option<bool>,
+    pub accessible_24x7: Option<bool>,
+    pub shared_with_patient: Option<bool>,
+    pub signed_by: Option<String>,
+    pub signed_on: Option<NaiveDate>,
+    pub last_reviewed: Option<NaiveDate>,
+    pub revised_on: Vec<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum When {
+    /// Absolute instants in ms since the epoch (floating times as if UTC), and the entry's own
+    /// offset, which decides its local dates.
+    Interval { start: i64, end: i64, offset: i64 },
+    Day { date: NaiveDate, minutes: i64 },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub when: When,
+    pub role: Option<String>,
+    pub performer_id: Option<String>,
+    pub performer_name: Option<String>,
+    pub has_performer: bool,
+    pub narrative: Option<String>,
+    pub service: String,
+    pub setting: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OtherService {
+    pub code: String,
+    pub date: Option<NaiveDate>,
+    pub practitioner_id: Option<String>,
+    pub group_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PackChoice {
+    Default,
+    Id(String),
+    Custom(Box<serde_json::Value>),
+}
+
+/// A month that passed validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    pub month: Month,
+    pub as_of: NaiveDate,
+    pub pack: PackChoice,
+    pub track: TrackRequest,
+    pub payment: PaymentOptions,
+    pub billing_id: String,
+    pub credential: Option<String>,
+    pub group_id: Option<String>,
+    pub new_patient: bool,
+    pub last_visit: Option<NaiveDate>,
+    pub conditions: Vec<Condition>,
+    pub consent: Option<Consent>,
+    pub visit: Option<Visit>,
+    pub care_plan: Option<CarePlan>,
+    pub mdm: Option<String>,
+    pub supervision: Option<bool>,
+    pub entries: Vec<Entry>,
+    pub other_services: Vec<OtherService>,
+    pub claim_version: Option<String>,
+    pub claim_sha: Option<String>,
+}
+
+pub const ROLES: [&str; 7] = ["rn", "lpn", "ma", "clinical_staff", "other_practitioner", "billing_practitioner", "non_clinical"];
+pub const SERVICES: [&str; 11] = ["ccm", "tcm", "pcm", "rpm", "rtm", "bhi", "chi", "pin", "em", "apcm", "other"];
+pub const SETTINGS: [&str; 3] = ["community", "inpatient", "snf_part_a"];
+pub const MDM: [&str; 4] = ["straightforward", "low", "moderate", "high"];
+pub const METHODS: [&str; 3] = ["verbal", "written", "electronic"];
+
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+pub fn parse_month(s: &str) -> Option<Month> {
+    let b = s.as_bytes();
+    if b.len() != 7 || b[4] != b'-' || !b.iter().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit()) {
+        return None;
+    }
+    let year: i32 = s[..4].parse().ok()?;
+    let month: u32 = s[5..].parse().ok()?;
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let next = if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(year, month + 1, 1)? };
+    Some(Month { year, month, first, last: next.pred_opt()? })
+}
+
+/// RFC 3339 date-time: with an offset → (instant ms, offset ms, true); floating → (as-if-UTC ms, 0, false).
+pub fn parse_datetime(s: &str) -> Option<(i64, i64, bool)> {
+    if s.len() < 19 || s.len() > 40 {
+        return None;
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        let off = dt.offset().local_minus_utc() as i64 * 1000;
+        return Some((dt.timestamp_millis(), off, true));
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        if let Ok(n) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Some((n.and_utc().timestamp_millis(), 0, false));
+        }
+    }
+    None
+}
+
+/// Normalizes an ICD-10-CM code (dot optional, any case) and checks its shape: a letter, a digit,
+/// an alphanumeric, then up to four alphanumerics, the dot (if any) after the third character.
+pub fn normalize_icd(raw: &str) -> (String, bool) {
+    let t = raw.trim();
+    let mut out = String::with_capacity(8);
+    let mut ok = !t.is_empty() && t.len() <= 9;
+    for (i, ch) in t.chars().enumerate() {
+        if ch == '.' {
+            ok &= i == 3;
+            continue;
+        }
+        out.push(ch.to_ascii_uppercase());
+    }
+    let b = out.as_bytes();
+    ok &= (3..=7).contains(&b.len())
+        && b[0].is_ascii_uppercase()
+        && b[1].is_ascii_digit()
+        && b.iter().all(|c| c.is_ascii_alphanumeric());
+    if t.contains('.') && b.len() == 3 {
+        ok = false;
+    }
+    if !ok {
+        out.clear();
+        out.push_str(&t.chars().take(8).collect::<String>().to_ascii_uppercase());
+    }
+    (out, ok)
+}
+
+struct V {
+    issues: Vec<Issue>,
+    too_large: bool,
+}
+
+impl V {
+    fn push(&mut self, path: String, message: impl Into<String>) {
+        self.issues.push(Issue { path, message: message.into() });
+    }
+    /// Reports a wrong type or an oversized value; returns the value when valid.
+    fn take<'a, T>(&mut self, v: &'a Val<T>, path: impl FnOnce() -> String, expected: &str) -> Option<&'a T> {
+        match v {
+            Val::Ok(x) => Some(x),
+            Val::Absent => None,
+            Val::Wrong(got) => {
+                self.push(path(), format!("expected {expected}, found {got}"));
+                None
+            }
+            Val::TooLarge(n) => {
+                self.too_large = true;
+                self.push(path(), format!("too large ({n}); see the input bounds in CONTRACT §2"));
+                None
+            }
+        }
+    }
+    fn string(&mut self, v: &Str, path: impl FnOnce() -> String) -> Option<String> {
+        self.take(v, path, "a string").cloned()
+    }
+    fn boolean(&mut self, v: &Bool, path: impl FnOnce() -> String) -> Option<bool> {
+        self.take(v, path, "true or false").copied()
+    }
+    fn date(&mut self, v: &Str, path: impl Fn() -> String) -> Option<NaiveDate> {
+        let s = self.take(v, &path, "a date YYYY-MM-DD")?;
+        let d = parse_date(s);
+        if d.is_none() {
+            self.push(path(), "expected a date YYYY-MM-DD");
+        }
+        d
+    }
+    fn one_of(&mut self, v: &Str, path: impl Fn() -> String, allowed: &[&'static str]) -> Option<&'static str> {
+        let s = self.take(v, &path, "a string")?;
+        let found = allowed.iter().find(|a| **a == s.as_str()).copied();
+        if found.is_none() {
+            self.push(path(), format!("expected one of: {}", allowed.join(", ")));
+        }
+        found
+    }
+}
+
+/// The top level must be an object.
+pub fn check_root(root: &Root) -> Result<Checked, InputError> {
+    let mut v = V { issues: Vec::new(), too_large: false };
+    match v.take(root, String::new, "an object") {
+        Some(Obj(input)) => check(input),
+        None => {
+            if v.issues.is_empty() {
+                v.push(String::new(), "expected an object (a MonthInput), found null");
+            }
+            Err(fail(v))
+        }
+    }
+}
+
+/// Checks the input; on failure returns every issue found.
+pub fn check(input: &MonthInput) -> Result<Checked, InputError> {
+    let mut v = V { issues: Vec::new(), too_large: false };
+    let month = match v.take(&input.service_month, || "serviceMonth".into(), "a month YYYY-MM") {
+        Some(s) => {
+            let m = parse_month(s);
+            if m.is_none() {
+                v.push("serviceMonth".into(), "expected a month YYYY-MM (month 01-12)");
+            }
+            m
+        }
+        None => {
+            if input.service_month.is_absent() {
+                v.push("serviceMonth".into(), "is required (YYYY-MM)");
+            }
+            None
+        }
+    };
+    let as_of = v.date(&input.as_of, || "asOf".into());
+    let pack = match v.take(&input.rule_pack, || "rulePack".into(), "a rule pack id or object") {
+        None => PackChoice::Default,
+        Some(PackRef::Id(id)) => PackChoice::Id(id.clone()),
+        Some(PackRef::Custom(obj)) => PackChoice::Custom(obj.clone()),
+    };
+    let track = match v.one_of(&input.track, || "track".into(), &["auto", "staff", "complex", "practitioner"]) {
+        None | Some("auto") => TrackRequest::Auto,
+        Some(t) => TrackRequest::Forced(t),
+    };
+    let payment = payment(&mut v, &input.payment);
+
+    let mut billing_id = None;
+    let mut credential = None;
+    let mut group_id = None;
+    match v.take(&input.billing_practitioner, || "billingPractitioner".into(), "an object") {
+        Some(Obj(b)) => {
+            billing_id = v.string(&b.id, || "billingPractitioner.id".into());
+            if billing_id.as_deref().map_or(true, |s| s.trim().is_empty()) {
+                if b.id.ok().is_some() || b.id.is_absent() {
+                    v.push("billingPractitioner.id".into(), "is required (a non-empty string)");
+                }
+                billing_id = None;
+            }
+            credential = v.string(&b.credential, || "billingPractitioner.credential".into());
+            group_id = v.string(&b.group_id, || "billingPractitioner.groupId".into());
+        }
+        None => {
+            if input.billing_practitioner.is_absent() {
+                v.push("billingPractitioner".into(), "is required (with an id)");
+            }
+        }
+    }
+
+    let mut new_patient = false;
+    let mut last_visit = None;
+    if let Some(Obj(p)) = v.take(&input.patient, || "patient".into(), "an object") {
+        let _ = v.string(&p.reference, || "patient.ref".into());
+        new_patient = v.boolean(&p.new_patient, || "patient.newPatient".into()).unwrap_or(false);
+        last_visit = v.date(&p.last_visit_date, || "patient.lastVisitDate".into());
+    }
+
+    let mut conditions = Vec::new();
+    if let Some(List(list)) = v.take(&input.conditions, || "conditions".into(), "an array") {
+        for (i, c) in list.iter().enumerate() {
+            let Some(Obj(c)) = v.take(c, || format!("conditions[{i}]"), "an object") else {
+                if c.is_absent() {
+                    v.push(format!("conditions[{i}]"), "expected an object, found null");
+                }
+                continue;
+            };
+            let code = v.string(&c.code, || format!("conditions[{i}].code"));
+            if c.code.is_absent() {
+                v.push(format!("conditions[{i}].code"), "is required (ICD-10-CM)");
+            }
+            let chronic = v.boolean(&c.chronic, || format!("conditions[{i}].chronic"));
+            let significant_risk = v.boolean(&c.significant_risk, || format!("conditions[{i}].significantRisk"));
+            if let Some(code) = code {
+                let (code, well_formed) = normalize_icd(&code);
+                conditions.push(Condition { code, well_formed, chronic, significant_risk });
+            }
+        }
+    }
+
+    let consent = match v.take(&input.consent, || "consent".into(), "an object") {
+        Some(Obj(c)) => Some(consent(&mut v, c)),
+        None => None,
+    };
+
+    let visit = match v.take(&input.initiating_visit, || "initiatingVisit".into(), "an object") {
+        Some(Obj(iv)) => {
+            let date = v.date(&iv.date, || "initiatingVisit.date".into());
+            let kind = v.string(&iv.kind, || "initiatingVisit.type".into());
+            let _ = v.string(&iv.practitioner_id, || "initiatingVisit.practitionerId".into());
+            Some(Visit { date, kind })
+        }
+        None => None,
+    };
+
+    let care_plan = match v.take(&input.care_plan, || "carePlan".into(), "an object") {
+        Some(Obj(cp)) => Some(care_plan(&mut v, cp)),
+        None => None,
+    };
+
+    let mdm = match v.take(&input.complexity, || "complexity".into(), "an object") {
+        Some(Obj(c)) => v.one_of(&c.mdm, || "complexity.mdm".into(), &MDM).map(str::to_string),
+        None => None,
+    };
+    let supervision = v.boolean(&input.supervision_attested, || "supervisionAttested".into());
+
+    let mut entries = Vec::new();
+    if let Some(List(list)) = v.take(&input.time_entries, || "timeEntries".into(), "an array") {
+        entries.reserve(list.len());
+        for (i, e) in list.iter().enumerate() {
+            match v.take(e, || format!("timeEntries[{i}]"), "an object") {
+                Some(Obj(e)) => {
+                    if let Some(e) = entry(&mut v, e, i) {
+                        entries.push(e);
+                    }
+                }
+                None => {
+                    if e.is_absent() {
+                        v.push(format!("timeEntries[{i}]"), "expected an object, found null");
+                    }
+                }
+            }
+        }
+    }
+
+    let mut other_services = Vec::new();
+    if let Some(List(list)) = v.take(&input.other_services, || "otherServices".into(), "an array") {
+        for (i, s) in list.iter().enumerate() {
+            let Some(Obj(s)) = v.take(s, || format!("otherServices[{i}]"), "an object") else {
+                if s.is_absent() {
+                    v.push(format!("otherServices[{i}]"), "expected an object, found null");
+                }
+                continue;
+            };
+            let code = v.string(&s.code, || format!("otherServices[{i}].code"));
+            if s.code.is_absent() {
+                v.push(format!("otherServices[{i}].code"), "is required (CPT/HCPCS)");
+            }
+            let date = v.date(&s.date, || format!("otherServices[{i}].date"));
+            let practitioner_id = v.string(&s.practitioner_id, || format!("otherServices[{i}].practitionerId"));
+            let group_id = v.string(&s.group_id, || format!("otherServices[{i}].groupId"));
+            if let Some(code) = code {
+                other_services.push(OtherService { code: code.trim().to_ascii_uppercase(), date, practitioner_id, group_id });
+            }
+        }
+    }
+
+    let (mut claim_version, mut claim_sha) = (None, None);
+    if let Some(Obj(c)) = v.take(&input.claim, || "claim".into(), "an object") {
+        claim_version = v.string(&c.consent_version, || "claim.consentVersion".into());
+        claim_sha = v.string(&c.consent_text_sha256, || "claim.consentTextSha256".into());
+    }
+
+    let (Some(month), Some(billing_id)) = (month, billing_id) else {
+        return Err(fail(v));
+    };
+    finish(v)?;
+    Ok(Checked {
+        as_of: as_of.unwrap_or(month.last),
+        month,
+        pack,
+        track,
+        payment,
+        billing_id,
+        credential,
+        group_id,
+        new_patient,
+        last_visit,
+        conditions,
+        consent,
+        visit,
+        care_plan,
+        mdm,
+        supervision,
+        entries,
+        other_services,
+        claim_version,
+        claim_sha,
+    })
+}
+
+fn fail(v: V) -> InputError {
+    match finish(v) {
+        Err(e) => e,
+        Ok(()) => InputError::new("INVALID_INPUT", "the input is not a valid MonthInput", Vec::new()),
+    }
+}
+
+fn finish(v: V) -> Result<(), InputError> {
+    if v.issues.is_empty() {
+        return Ok(());
+    }
+    let n = v.issues.len();
+    Err(if v.too_large {
+        InputError::new("INPUT_TOO_LARGE", "the input exceeds a bound of CONTRACT §2", v.issues)
+    } else {
+        let msg = if n == 1 { "1 problem in the input".to_string() } else { format!("{n} problems in the input") };
+        InputError { code: "INVALID_INPUT".into(), message: msg, issues: v.issues }
+    })
+}
+
+fn payment(v: &mut V, p: &Val<Obj<PaymentIn>>) -> PaymentOptions {
+    let mut out = PaymentOptions { setting: Setting::NonFacility, qualifying_apm: false, gpci: [1_000_000; 3] };
+    let Some(Obj(p)) = v.take(p, || "payment".into(), "an object") else { return out };
+    if let Some(s) = v.one_of(&p.setting, || "payment.setting".into(), &["nonFacility", "facility"]) {
+        out.setting = if s == "facility" { Setting::Facility } else { Setting::NonFacility };
+    }
+    out.qualifying_apm = v.boolean(&p.qualifying_apm_participant, || "payment.qualifyingApmParticipant".into()).unwrap_or(false);
+    if let Some(Obj(g)) = v.take(&p.gpci, || "payment.gpci".into(), "an object") {
+        for (i, (name, val)) in [("work", &g.work), ("pe", &g.pe), ("mp", &g.mp)].into_iter().enumerate() {
+            if let Some(x) = v.take(val, || format!("payment.gpci.{name}"), "a number") {
+                if x.is_finite() && (0.0..=10.0).contains(x) {
+                    out.gpci[i] = (x * 1e6).round() as i64;
+                } else {
+                    v.push(format!("payment.gpci.{name}"), "expected a number from 0 to 10");
+                }
+            }
+        }
+    }
+    out
+}
+
+fn consent(v: &mut V, c: &ConsentIn) -> Consent {
+    let status = match v.one_of(&c.status, || "consent.status".into(), &["accepted", "declined", "revoked"]) {
+        Some("accepted") => Some(ConsentStatus::Accepted),
+        Some("declined") => Some(ConsentStatus::Declined),
+        Some(_) => Some(ConsentStatus::Revoked),
+        None => None,
+    };
+    let date = v.date(&c.date, || "consent.date".into());
+    let method = v.one_of(&c.method, || "consent.method".into(), &METHODS).map(str::to_string);
+    let version = v.string(&c.version, || "consent.version".into()).filter(|s| !s.trim().is_empty());
+    let text_sha256 = v.string(&c.text_sha256, || "consent.textSha256".into()).filter(|s| !s.trim().is_empty());
+    let practitioner_id = v.string(&c.practitioner_id, || "consent.practitionerId".into());
+    let mut elements = Vec::new();
+    if let Some(List(list)) = v.take(&c.elements, || "consent.elements".into(), "an array") {
+        for (i, e) in list.iter().enumerate() {
+            if let Some(s) = v.string(e, || format!("consent.elements[{i}]")) {
+                elements.push(s);
+            }
+        }
+    }
+    let revoked_on = v.date(&c.revoked_on, || "consent.revokedOn".into());
+    if let Some(Obj(cb)) = v.take(&c.captured_by, || "consent.capturedBy".into(), "an object") {
+        let _ = v.string(&cb.name, || "consent.capturedBy.name".into());
+        let _ = v.string(&cb.role, || "consent.capturedBy.role".into());
+    }
+    Consent { status, date, method, version, text_sha256, practitioner_id, elements, revoked_on }
+}
+
+fn care_plan(v: &mut V, cp: &CarePlanIn) -> CarePlan {
+    let mut revised_on = Vec::new();
+    if let Some(List(list)) = v.take(&cp.revised_on, || "carePlan.revisedOn".into(), "an array") {
+        for (i, d) in list.iter().enumerate() {
+            if let Some(d) = v.date(d, || format!("carePlan.revisedOn[{i}]")) {
+                revised_on.push(d);
+            }
+        }
+    }
+    CarePlan {
+        established: v.date(&cp.established, || "carePlan.established".into()),
+        electronic: v.boolean(&cp.electronic, || "carePlan.electronic".into()),
+        accessible_24x7: v.boolean(&cp.accessible_24x7, || "carePlan.accessible24x7".into()),
+        shared_with_patient: v.boolean(&cp.shared_with_patient, || "carePlan.sharedWithPatient".into()),
+        signed_by: v.string(&cp.signed_by, || "carePlan.signedBy".into()),
+        signed_on: v.date(&cp.signed_on, || "carePlan.signedOn".into()),
+        last_reviewed: v.date(&cp.last_reviewed, || "carePlan.lastReviewed".into()),
+        revised_on,
+    }
+}
+
+fn entry(v: &mut V, e: &TimeEntryIn, i: usize) -> Option<Entry> {
+    let p = |f: &str| format!("timeEntries[{i}].{f}");
+    let _ = v.string(&e.id, || p("id"));
+    let (mut role, mut performer_id, mut performer_name, mut has_performer) = (None, None, None, false);
+    if let Some(Obj(pf)) = v.take(&e.performer, || p("performer"), "an object") {
+        has_performer = true;
+        role = v.one_of(&pf.role, || p("performer.role"), &ROLES).map(str::to_string);
+        performer_id = v.string(&pf.id, || p("performer.id")).filter(|s| !s.trim().is_empty());
+        performer_name = v.string(&pf.name, || p("performer.name")).filter(|s| !s.trim().is_empty());
+    }
+    let narrative = v.string(&e.narrative, || p("narrative"));
+    let service = v.one_of(&e.service, || p("service"), &SERVICES).unwrap_or("ccm").to_string();
+    let setting = v.one_of(&e.patient_setting, || p("patientSetting"), &SETTINGS).unwrap_or("community").to_string();
+
+    let has_interval = !e.start.is_absent() || !e.end.is_absent();
+    let has_day = !e.date.is_absent() || !e.minutes.is_absent();
+    let before = v.issues.len();
+    let when = if has_interval && has_day {
+        v.push(format!("timeEntries[{i}]"), "has both start/end and date/minutes; use one form");
+        None
+    } else if has_interval {
+        let start = v.take(&e.start, || p("start"), "an RFC 3339 date-time").map(|s| (s, parse_datetime(s)));
+        let end = v.take(&e.end, || p("end"), "an RFC 3339 date-time").map(|s| (s, parse_datetime(s)));
+        if e.start.is_absent() {
+            v.push(p("start"), "is required with end");
+        }
+        if e.end.is_absent() {
+            v.push(p("end"), "is required with start");
+        }
+        for (name, x) in [("start", &start), ("end", &end)] {
+            if let Some((_, None)) = x {
+                v.push(p(name), "expected an RFC 3339 date-time, e.g. 2026-03-04T10:00:00-05:00");
+            }
+        }
+        match (start, end) {
+            (Some((_, Some((s, so, sz)))), Some((_, Some((en, eo, ez))))) => {
+                if sz != ez {
+                    v.push(p("end"), "start and end must both have an offset or both have none");
+                    None
+                } else if en < s {
+                    v.push(p("end"), "is before start");
+                    None
+                } else {
+                    // The entry's local dates follow its start's offset.
+                    let _ = eo;
+                    Some(When::Interval { start: s, end: en, offset: so })
+                }
+            }
+            _ => None,
+        }
+    } else if has_day {
+        let date = v.date(&e.date, || p("date"));
+        if e.date.is_absent() {
+            v.push(p("date"), "is required with minutes");
+        }
+        let minutes = match v.take(&e.minutes, || p("minutes"), "a whole number") {
+            Some(m) if m.fract() == 0.0 && (0.0..=1440.0).contains(m) => Some(*m as i64),
+            Some(_) => {
+                v.push(p("minutes"), "expected a whole number from 0 to 1440");
+                None
+            }
+            None => {
+                if e.minutes.is_absent() {
+                    v.push(p("minutes"), "is required with date");
+                }
+                None
+            }
+        };
+        match (date, minutes) {
+            (Some(date), Some(minutes)) => Some(When::Day { date, minutes }),
+            _ => None,
+        }
+    } else {
+        v.push(format!("timeEntries[{i}]"), "needs start and end, or date and minutes");
+        None
+    };
+    if v.issues.len() > before {
+        return None;
+    }
+    Some(Entry { when: when?, role, performer_id, performer_name, has_performer, narrative, service, setting })
+}
+
+/// `d` minus whole months (the same calendar day, clamped to the month's end).
+pub fn months_before(d: NaiveDate, months: u32) -> NaiveDate {
+    d.checked_sub_months(chrono::Months::new(months)).unwrap_or(NaiveDate::MIN)
+}
+
+/// Day of month helper used by time counting.
+pub fn day_index(month: &Month, d: NaiveDate) -> usize {
+    (d.day() as usize).saturating_sub(1).min(month.days() as usize - 1)
+}

@@ -1,0 +1,66 @@
+//! The shared example scenarios through the Rust API and through the `ccm` binary, which must
+//! agree byte for byte.
+mod common;
+
+use serde_json::Value;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+#[test]
+fn examples_hold_through_the_rust_api() {
+    let cases = common::examples();
+    assert!(cases.len() >= 12, "expected the 12 published examples, found {}", cases.len());
+    let mut failures = Vec::new();
+    for c in &cases {
+        let text = ccm_engine::evaluate_json(&c.input.to_string());
+        let result: Value = serde_json::from_str(&text).expect("result is JSON");
+        let bad = common::check(&result, &c.expect);
+        if !bad.is_empty() {
+            failures.push(format!("{}: {}", c.name, bad.join("; ")));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn typed_api_equals_json_api() {
+    for c in common::examples() {
+        let text = c.input.to_string();
+        let typed = ccm_engine::parse(&text).and_then(|m| ccm_engine::evaluate(&m));
+        assert_eq!(ccm_engine::api::result_json(&typed), ccm_engine::evaluate_json(&text), "{}", c.name);
+    }
+}
+
+#[test]
+fn cli_gives_the_same_bytes_as_the_library() {
+    let cases = common::examples();
+    let lines: String = cases.iter().map(|c| c.input.to_string() + "\n").collect();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ccm"))
+        .args(["evaluate", "--jsonl", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run ccm");
+    child.stdin.take().unwrap().write_all(lines.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    // One example is an invalid input: exit code 1, every line still printed.
+    assert_eq!(out.status.code(), Some(1));
+    let got: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(got.len(), cases.len());
+    for (c, line) in cases.iter().zip(got) {
+        assert_eq!(line, ccm_engine::evaluate_json(&c.input.to_string()), "{}", c.name);
+    }
+    // Single-object mode gives the same Result.
+    let dir = std::env::temp_dir().join(format!("ccm-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, c) in cases.iter().enumerate() {
+        let f = dir.join(format!("{i}.json"));
+        std::fs::write(&f, serde_json::to_string_pretty(&c.input).unwrap()).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_ccm")).arg("evaluate").arg(&f).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(text.trim_end(), ccm_engine::evaluate_json(&c.input.to_string()), "{}", c.name);
+        let ok = text.starts_with("{\"ok\":true");
+        assert_eq!(out.status.code(), Some(if ok { 0 } else { 1 }), "{}", c.name);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Generates the built-in rule packs packs/medicare-cy2025.json and packs/medicare-cy2026.json.
+
+RVUs and conversion factors come from ../shared/data (pfs-rvu-care-management.csv,
+pfs-conversion-factors.csv); rule titles, confidence and citations from ../shared/domain/ccm-rules.md.
+Everything else (thresholds, caps, conflicts, policies) is written here once, as data, so a reader
+finds "where is the 99439 cap?" in the pack.  `--check` fails when the committed packs differ.
+"""
+import csv, json, os, re, sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.join(ROOT, "..", "shared")
+
+CCM_CODES = [
+    # code, track, kind, base, thresholdMinutes, unitMinutes, maxUnits, rule
+    ("99490", "staff", "base", None, 20, None, 1, "CODE-001"),
+    ("99439", "staff", "addon", "99490", None, 20, 2, "CODE-002"),
+    ("99487", "complex", "base", None, 60, None, 1, "CODE-005"),
+    ("99489", "complex", "addon", "99487", None, 30, None, "CODE-006"),
+    ("99491", "practitioner", "base", None, 30, None, 1, "CODE-003"),
+    ("99437", "practitioner", "addon", "99491", None, 30, 2, "CODE-004"),
+]
+
+FINDING_RULES = {
+    "CONDITIONS_FEWER_THAN_TWO": "ELIG-001", "CONDITION_CODE_INVALID": "ELIG-001",
+    "CONDITION_NOT_CHRONIC": "ELIG-001", "CONDITIONS_SAME_CATEGORY": "ELIG-001",
+    "CONSENT_MISSING": "CONS-001", "CONSENT_DECLINED": "CONS-001", "CONSENT_ELEMENTS_INCOMPLETE": "CONS-001",
+    "CONSENT_DETAILS_MISSING": "CONS-001", "CONSENT_PRACTITIONER_MISMATCH": "CONS-001",
+    "CONSENT_VERSION_MISMATCH": "CONS-001", "CONSENT_REVOKED": "CONS-001",
+    "INITIATING_VISIT_REQUIRED": "INIT-001", "INITIATING_VISIT_TOO_OLD": "INIT-001",
+    "INITIATING_VISIT_TYPE_INVALID": "INIT-002",
+    "CARE_PLAN_MISSING": "PLAN-001", "CARE_PLAN_NOT_ELECTRONIC": "SVC-001", "CARE_PLAN_NOT_ACCESSIBLE": "SVC-002",
+    "CARE_PLAN_NOT_SHARED": "PLAN-001", "CARE_PLAN_NOT_SIGNED": "PLAN-001", "CARE_PLAN_STALE": "PLAN-001",
+    "SUPERVISION_NOT_ATTESTED": "SUP-002", "PRACTITIONER_NOT_ELIGIBLE": "SUP-001",
+    "TIME_ENTRY_OUTSIDE_MONTH": "TIME-001", "TIME_ENTRY_SPLIT_AT_MONTH_END": "TIME-001",
+    "TIME_ENTRY_OTHER_SERVICE": "TIME-006", "TIME_BELOW_THRESHOLD": "TIME-004", "ADDON_CAP_REACHED": "CODE-002",
+    "TIME_ENTRY_AFTER_AS_OF": "TIME-007", "TIME_ENTRY_OVERLAP": "TIME-003", "TIME_CONCURRENT_STAFF": "TIME-003",
+    "TIME_DOUBLE_COUNTED": "TIME-006", "TIME_ENTRY_NON_CLINICAL": "TIME-005", "TIME_ENTRY_FACILITY_STAY": "CONC-010",
+    "TIME_ENTRY_BEFORE_CONSENT": "CONS-001", "TIME_ENTRY_NO_START_END": "TIME-008",
+    "TIME_ENTRY_PERFORMER_MISSING": "TIME-008", "TIME_ENTRY_NARRATIVE_INSUFFICIENT": "TIME-008",
+    "ANOTHER_PRACTITIONER_BILLED_CCM": "EXCL-001", "PCM_SAME_MONTH": "CONC-002",
+    "CARE_PLAN_OVERSIGHT_SAME_MONTH": "CONC-006", "ESRD_SAME_MONTH": "CONC-007", "APCM_SAME_MONTH": "CONC-003",
+    "COMPLEX_MDM_REQUIRED": "CODE-005", "COMPLEX_CARE_PLAN_REVISION_NOT_DOCUMENTED": "CODE-005",
+    "TRACK_NOT_AVAILABLE": "EXCL-002",
+}
+
+CONFLICTS = [
+    # CCM by anyone but the billing practitioner (same group included): one practitioner per month.
+    {"finding": "ANOTHER_PRACTITIONER_BILLED_CCM", "codes": [c[0] for c in CCM_CODES],
+     "samePractitioner": None, "sameGroup": "error", "other": "error"},
+    {"finding": "APCM_SAME_MONTH", "codes": ["G0556", "G0557", "G0558"],
+     "samePractitioner": "error", "sameGroup": "error", "other": "warning"},
+    {"finding": "PCM_SAME_MONTH", "codes": ["99424", "99425", "99426", "99427"],
+     "samePractitioner": "error", "sameGroup": None, "other": None},
+    {"finding": "CARE_PLAN_OVERSIGHT_SAME_MONTH", "codes": ["G0181", "G0182"],
+     "samePractitioner": "error", "sameGroup": None, "other": None},
+    {"finding": "ESRD_SAME_MONTH", "codes": [str(c) for c in range(90951, 90971)],
+     "samePractitioner": "error", "sameGroup": None, "other": None},
+]
+
+POLICIES = {
+    "minChronicConditions": 2,
+    "conditionCategoryLength": 3,
+    "eligibleCredentials": ["MD", "DO", "NP", "PA", "CNS", "CNM"],
+    "complexMdm": ["moderate", "high"],
+    "complexRevisionRequired": True,
+    "initiatingVisitTypes": ["em", "awv", "ippe", "tcm"],
+    "initiatingVisitMaxMonths": 12,
+    "carePlanStaleMonths": 12,
+    "supervisionRequired": True,
+    "narrativeMinChars": 25,
+    "trackOrder": ["staff", "complex", "practitioner"],
+    "staffRoles": ["rn", "lpn", "ma", "clinical_staff", "other_practitioner", "billing_practitioner"],
+    "practitionerRoles": ["billing_practitioner"],
+    "nonClinicalRoles": ["non_clinical"],
+    "facilitySettings": ["inpatient", "snf_part_a"],
+    "revocationTakesEffect": "endOfMonth",
+}
+
+CONSENT = {
+    "requiredElements": ["availability", "costSharing", "rightToStop", "onePractitioner"],
+    "methods": ["verbal", "written", "electronic"],
+    "builtInVersionsImplyElements": True,
+}
+
+PACKS = [
+    {"year": 2026, "id": "medicare-cy2026", "version": "2026.1", "release": "RVU26C",
+     "title": "Medicare Physician Fee Schedule CY2026 (CMS-1832-F): Chronic Care Management",
+     "cf": {"default": ("2026", "non-qualifying APM participant (non-QP; default)"),
+            "qualifyingApmParticipant": ("2026", "qualifying APM participant (QP)")}},
+    {"year": 2025, "id": "medicare-cy2025", "version": "2025.1", "release": "RVU25D",
+     "title": "Medicare Physician Fee Schedule CY2025 (CMS-1807-F): Chronic Care Management",
+     "cf": {"default": ("2025", "single CF (all practitioners)"),
+            "qualifyingApmParticipant": ("2025", "single CF (all practitioners)")}},
+]
+
+
+def num(s):
+    # Keep the CSV's decimal text exactly (no float round trip).
+    return json.loads(s)
+
+
+def domain_rules():
+    text = open(os.path.join(SHARED, "domain", "ccm-rules.md"), encoding="utf-8").read()
+    sources = {}
+    for m in re.finditer(r"^\| (S\d+) \| ([^|]+) \| ([^|]+) \|", text, re.M):
+        urls = [u.strip() for u in m.group(3).split(";") if u.strip().startswith("http")]
+        sources[m.group(1)] = (m.group(2).strip(), urls)
+    rules = {}
+    for block in re.split(r"^### ", text, flags=re.M)[1:]:
+        head = block.split("\n", 1)[0]
+        m = re.match(r"([A-Z0-9]+-\d+[a-z]?) — (.+)", head)
+        if not m:
+            continue
+        rid, title = m.group(1), m.group(2).strip()
+        src = re.search(r"\*\*Sources\*\*: *(.+)", block)
+        conf = re.search(r"\*\*Confidence\*\*: *([a-z-]+)", block)
+        ids = re.findall(r"\bS\d+\b", src.group(1)) if src else []
+        rules[rid] = {"title": title, "sources": ids, "confidence": conf.group(1) if conf else None}
+    return rules, sources
+
+
+def build(spec, rvus, cfs, rules, sources):
+    year = str(spec["year"])
+    codes = []
+    for code, track, kind, base, thr, unit, cap, rule in CCM_CODES:
+        r = rvus[(year, code)]
+        codes.append({
+            "code": code, "track": track, "kind": kind, "base": base,
+            "thresholdMinutes": thr, "unitMinutes": unit, "maxUnits": cap,
+            "rvu": {"work": num(r["work_rvu"]), "peNonFacility": num(r["pe_rvu_nonfacility"]),
+                    "peFacility": num(r["pe_rvu_facility"]), "mp": num(r["mp_rvu"])},
+            "label": r["label"], "rule": rule,
+        })
+    apcm = rvus[(year, "G0557")]
+    used = sorted(set(FINDING_RULES.values()) | {c[7] for c in CCM_CODES} | {"PAY-001", "PAY-002", "CONC-001", "CONC-009"})
+    rule_list = []
+    for rid in used:
+        d = rules[rid]
+        cites = []
+        for sid in d["sources"][:3]:
+            if sid in sources and sources[sid][1]:
+                cites.append(sources[sid][1][0])
+        rule_list.append({"id": rid, "title": d["title"], "confidence": d["confidence"],
+                          "source": "; ".join(cites) or "domain/ccm-rules.md " + rid,
+                          "reference": "domain/ccm-rules.md#" + rid})
+    return {
+        "id": spec["id"],
+        "version": spec["version"],
+        "title": spec["title"],
+        "payer": "Medicare Part B",
+        "effectiveFrom": f"{year}-01-01",
+        "effectiveTo": f"{year}-12-31",
+        "rvuRelease": spec["release"],
+        "conversionFactors": {k: num(cfs[v]) for k, v in spec["cf"].items()},
+        "coinsurancePercent": 20,
+        "codes": codes,
+        "conflicts": CONFLICTS,
+        "consent": CONSENT,
+        "policies": POLICIES,
+        "comparison": {"code": "G0557", "label": apcm["label"],
+                       "rvu": {"work": num(apcm["work_rvu"]), "peNonFacility": num(apcm["pe_rvu_nonfacility"]),
+                               "peFacility": num(apcm["pe_rvu_facility"]), "mp": num(apcm["mp_rvu"])}},
+        "findingRules": FINDING_RULES,
+        "rules": rule_list,
+    }
+
+
+def main():
+    with open(os.path.join(SHARED, "data", "pfs-rvu-care-management.csv"), newline="") as f:
+        rvus = {(r["year"], r["hcpcs"]): r for r in csv.DictReader(f)}
+    with open(os.path.join(SHARED, "data", "pfs-conversion-factors.csv"), newline="") as f:
+        cfs = {(r["year"], r["cf_type"]): r["conversion_factor_usd"] for r in csv.DictReader(f)}
+    rules, sources = domain_rules()
+    stale = []
+    for spec in PACKS:
+        text = json.dumps(build(spec, rvus, cfs, rules, sources), indent=2, ensure_ascii=False) + "\n"
+        path = os.path.join(ROOT, "packs", spec["id"] + ".json")
+        if "--check" in sys.argv:
+            if not os.path.exists(path) or open(path, encoding="utf-8").read() != text:
+                stale.append(path)
+        else:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+    if stale:
+        sys.exit("stale (run tools/gen_packs.py): " + ", ".join(stale))
+
+
+if __name__ == "__main__":
+    main()
