@@ -39,6 +39,14 @@ if [ -n "$need_build" ]; then
   bash scripts/build-wasm.sh >&2
 fi
 
+# A wasm file that is not wasm (say, caught half-written by a concurrent build) fails here, loudly.
+for t in web bundler; do
+  magic=$(head -c 4 "$pkg/$t/ccm_engine_bg.wasm" | od -An -tx1 | tr -d ' \n')
+  if [ "$magic" != 0061736d ]; then
+    say "$pkg/$t/ccm_engine_bg.wasm is not a wasm module (starts with $magic); rebuild it: scripts/build-wasm.sh"; exit 1
+  fi
+done
+
 # Copy into a fresh directory, then swap it in, so a running worker's files never change under it
 # half-way (workerd and deno read them at start-up only).
 out=edge/build/engine

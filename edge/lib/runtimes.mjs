@@ -102,14 +102,16 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts the worker on `runtime` and waits until GET /v1/health answers 200.
+ * Options: port (default: a free one), env (added to the environment), timeoutMs, wrap (a prefix
+ * command that execs the runtime, such as taskset).
  * Returns { runtime, port, base, pid, health, startMs, output(), stop() }; stop() ends it by its PID.
  */
-export async function startRuntime(runtime, { port, env = {}, timeoutMs = 30000 } = {}) {
+export async function startRuntime(runtime, { port, env = {}, timeoutMs = 30000, wrap = [] } = {}) {
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     const p = port ?? (await freePort());
     try {
-      return await startOnce(runtime, p, env, timeoutMs);
+      return await startOnce(runtime, p, env, timeoutMs, wrap);
     } catch (err) {
       lastError = err;
       if (port !== undefined || !err.exitedEarly) break; // retry only a lost race for a free port
@@ -118,10 +120,12 @@ export async function startRuntime(runtime, { port, env = {}, timeoutMs = 30000 
   throw lastError;
 }
 
-async function startOnce(runtime, port, env, timeoutMs) {
+async function startOnce(runtime, port, env, timeoutMs, wrap) {
   const cmd = command(runtime, port);
   const t0 = performance.now();
-  const child = spawn(cmd.file, cmd.args, {
+  // `wrap` (e.g. ["taskset", "-c", "0"]) must exec the runtime, so the PID stays the server's.
+  const argv = [...wrap, cmd.file, ...cmd.args];
+  const child = spawn(argv[0], argv.slice(1), {
     cwd: ROOT,
     env: { ...process.env, ...cmd.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

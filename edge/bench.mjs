@@ -1,0 +1,202 @@
+// Speed of the edge worker (numbers for edge/README.md; nothing here asserts a timing).
+//   node edge/bench.mjs [--runtime workerd|deno|all] [--seconds 10] [--concurrency 200] [--cold-runs 10]
+// Run edge/build.sh first (edge/test.sh and serve.sh do). Measures:
+//   1. cold start: from spawning the runtime to the first correct POST /v1/evaluate response;
+//   2. /v1/evaluate latency (median, p99) of a typical month under `concurrency` requests in flight,
+//      and requests per second, with the runtime pinned to one core (taskset -c 0) and this client
+//      on the other;
+//   3. CPU time: the runtime process's CPU seconds per request (HTTP included) under that load, and
+//      the engine alone (evaluateJson in a loop, in this Node process, same V8 engine family).
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { EDGE, ROOT, command, freePort, startRuntime } from "./lib/runtimes.mjs";
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
+);
+const SECONDS = Number(args.seconds ?? 10);
+const CONCURRENCY = Number(args.concurrency ?? 200);
+const COLD_RUNS = Number(args["cold-runs"] ?? 10);
+const RUNTIMES = (args.runtime ?? "workerd") === "all" ? ["workerd", "deno"] : [args.runtime ?? "workerd"];
+
+// Pin this client to core 1 and the runtime to core 0 (when there are two cores and taskset).
+const hasTaskset = spawnSync("taskset", ["-V"]).status === 0;
+const CORES = Number(process.env.CCM_BENCH_CORES ?? os.availableParallelism());
+const pin = process.env.CCM_BENCH_PINNED === "1" || (hasTaskset && CORES >= 2 && process.env.CCM_BENCH_PIN !== "0");
+if (pin && process.env.CCM_BENCH_PINNED !== "1") {
+  const r = spawnSync("taskset", ["-c", "1", process.execPath, ...process.argv.slice(1)], {
+    stdio: "inherit",
+    env: { ...process.env, CCM_BENCH_PINNED: "1", CCM_BENCH_CORES: String(CORES) },
+  });
+  process.exit(r.status ?? 1);
+}
+const WRAP = pin ? ["taskset", "-c", "0"] : [];
+
+// ---- the typical month and its expected answer (the same wasm, in this process) ---------------------
+const engine = await import(pathToFileURL(join(EDGE, "build/engine/web/ccm_engine.js")).href);
+engine.initSync({ module: new WebAssembly.Module(readFileSync(join(EDGE, "build/engine/web/ccm_engine_bg.wasm"))) });
+
+const examples = readFileSync(process.env.CCM_EXAMPLES ?? resolve(ROOT, "../shared/scenarios/examples.jsonl"), "utf8")
+  .split("\n")
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l));
+// Typical: a billable month; among those, the one with the most time entries.
+const typical =
+  examples
+    .filter((c) => {
+      const r = JSON.parse(engine.evaluateJson(JSON.stringify(c.input)));
+      return r.ok && r.evaluation.status === "billable";
+    })
+    .sort((a, b) => (b.input.timeEntries?.length ?? 0) - (a.input.timeEntries?.length ?? 0))[0] ?? examples[0];
+const BODY = JSON.stringify(typical.input);
+const EXPECTED = engine.evaluateJson(BODY);
+
+// ---- helpers ----------------------------------------------------------------------------------------
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const median = (xs) => quantile([...xs].sort((a, b) => a - b), 0.5);
+const ms = (x) => x.toFixed(x < 10 ? 2 : 1);
+const CLK_TCK = 100; // Linux USER_HZ
+
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK; // utime + stime
+  } catch {
+    return NaN;
+  }
+}
+
+function postOnce(agent, port) {
+  return new Promise((res, rej) => {
+    const req = http.request(
+      { host: "127.0.0.1", port, method: "POST", path: "/v1/evaluate", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(BODY) } },
+      (r) => {
+        let text = "";
+        r.setEncoding("utf8");
+        r.on("data", (d) => (text += d));
+        r.on("end", () => res({ status: r.statusCode, text }));
+      },
+    );
+    req.on("error", rej);
+    req.end(BODY);
+  });
+}
+
+// ---- 1. cold start ------------------------------------------------------------------------------------
+async function coldStart(runtime) {
+  const port = await freePort();
+  const cmd = command(runtime, port);
+  const argv = [...WRAP, cmd.file, ...cmd.args];
+  const agent = new http.Agent({ keepAlive: false });
+  const t0 = performance.now();
+  const child = spawn(argv[0], argv.slice(1), { cwd: ROOT, env: { ...process.env, ...cmd.env }, stdio: "ignore" });
+  let exited = false;
+  child.on("exit", () => (exited = true));
+  try {
+    for (;;) {
+      if (exited) throw new Error(`${runtime} exited during start-up`);
+      try {
+        const r = await postOnce(agent, port);
+        if (r.status === 200 && r.text === EXPECTED) return performance.now() - t0;
+        throw new Error(`${runtime}: wrong first response (${r.status})`);
+      } catch (err) {
+        if (err.code !== "ECONNREFUSED" && err.code !== "ECONNRESET") throw err;
+      }
+      if (performance.now() - t0 > 30000) throw new Error(`${runtime}: no answer within 30 s`);
+      await sleep(0.5);
+    }
+  } finally {
+    process.kill(child.pid, "SIGKILL");
+    if (!exited) await new Promise((r) => child.on("exit", r));
+  }
+}
+
+// ---- 2. load ---------------------------------------------------------------------------------------
+async function load(runtime) {
+  const srv = await startRuntime(runtime, { wrap: WRAP });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  try {
+    // Warm-up: JIT, connections.
+    const warmEnd = performance.now() + 2000;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (performance.now() < warmEnd) await postOnce(agent, srv.port);
+      }),
+    );
+    const latencies = [];
+    let wrong = 0;
+    const cpu0 = cpuSeconds(srv.pid);
+    const t0 = performance.now();
+    const end = t0 + SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (performance.now() < end) {
+          const s = performance.now();
+          const r = await postOnce(agent, srv.port);
+          latencies.push(performance.now() - s);
+          if (r.status !== 200 || r.text !== EXPECTED) wrong++;
+        }
+      }),
+    );
+    const elapsed = (performance.now() - t0) / 1000;
+    const cpu = cpuSeconds(srv.pid) - cpu0;
+    latencies.sort((a, b) => a - b);
+    return {
+      requests: latencies.length,
+      wrong,
+      rps: latencies.length / elapsed,
+      p50: quantile(latencies, 0.5),
+      p99: quantile(latencies, 0.99),
+      max: latencies[latencies.length - 1],
+      serverCpuShare: cpu / elapsed,
+      cpuPerRequestMs: (cpu / latencies.length) * 1000,
+    };
+  } finally {
+    agent.destroy();
+    await srv.stop();
+  }
+}
+
+// ---- 3. the engine alone ----------------------------------------------------------------------------
+function engineAlone() {
+  for (let i = 0; i < 2000; i++) engine.evaluateJson(BODY);
+  const n = 20000;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) engine.evaluateJson(BODY);
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { perEvalMs: wall / n, cpuPerEvalMs: (c.user + c.system) / 1000 / n };
+}
+
+// ---- run -------------------------------------------------------------------------------------------
+const cpuModel = os.cpus()[0]?.model ?? "unknown CPU";
+console.log(`ccm-engine edge bench: engine ${engine.version()}, ${CORES} cores (${cpuModel}), Node ${process.version}`);
+console.log(`typical month: "${typical.name ?? "example"}" (${typical.input.timeEntries?.length ?? 0} time entries, ${Buffer.byteLength(BODY)} bytes)`);
+console.log(pin ? "runtime pinned to core 0 (taskset), client on core 1" : "not pinned (no taskset or one core)");
+const alone = engineAlone();
+console.log(`engine alone (Node, wasm evaluateJson): ${(alone.perEvalMs * 1000).toFixed(1)} µs per evaluation, ${(alone.cpuPerEvalMs * 1000).toFixed(1)} µs CPU`);
+
+const results = { engine: engine.version(), cpu: cpuModel, bodyBytes: Buffer.byteLength(BODY), engineAlone: alone, runtimes: {} };
+for (const runtime of RUNTIMES) {
+  const bin = command(runtime, 0).file;
+  const ver = spawnSync(bin, ["--version"], { encoding: "utf8" }).stdout.split("\n")[0];
+  const colds = [];
+  for (let i = 0; i < COLD_RUNS; i++) colds.push(await coldStart(runtime));
+  colds.sort((a, b) => a - b);
+  console.log(`\n${runtime} (${ver})`);
+  console.log(`  cold start to first correct response: median ${ms(median(colds))} ms (min ${ms(colds[0])}, max ${ms(colds[colds.length - 1])}, ${COLD_RUNS} runs)`);
+  const l = await load(runtime);
+  console.log(`  /v1/evaluate, ${CONCURRENCY} in flight for ${SECONDS} s: ${l.requests} requests, ${l.wrong} wrong`);
+  console.log(`  latency median ${ms(l.p50)} ms, p99 ${ms(l.p99)} ms, max ${ms(l.max)} ms`);
+  console.log(`  ${Math.round(l.rps)} requests/s; runtime used ${(l.serverCpuShare * 100).toFixed(0)}% of its core, ${(l.cpuPerRequestMs * 1000).toFixed(0)} µs CPU per request (HTTP included)`);
+  results.runtimes[runtime] = { version: ver, coldStartMs: { median: median(colds), min: colds[0], max: colds[colds.length - 1] }, load: l };
+  if (l.wrong > 0) process.exitCode = 1;
+}
+console.log("\n" + JSON.stringify(results));
