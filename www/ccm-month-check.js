@@ -1,0 +1,284 @@
+// <ccm-month-check>: the month check (intake form + live verdict) as a custom element.
+//
+//   <script type="module" src="/ccm/ccm-month-check.js"></script>
+//   <ccm-month-check></ccm-month-check>
+//
+// API
+//   el.value = monthInput      load a month (CONTRACT §2 MonthInput); el.value returns the current one
+//   el.result                  the latest engine Result ({ ok, evaluation } or { ok: false, error })
+//   el.ready                   promise: resolves once the engine is loaded
+//   el.evaluate()              re-evaluate now; returns the Result
+//   el.applyConsent(record, { pin = true })   put a captured consent record on the month (and pin it on the claim)
+//   "input" event  (CustomEvent, detail: MonthInput) after every edit by the user
+//   "result" event (CustomEvent, detail: Result) after every evaluation (edits, value set, import)
+// Attributes
+//   mode="verdict"             verdict only, no form: the host sets `value` from its own form
+//   consent-href="#consent"    show a link to a consent-capture page in the consent section
+//
+// Everything runs in the browser: the engine is WebAssembly loaded from this script's own origin,
+// and nothing is stored or sent anywhere. Import/export is by file or paste only.
+import { loadEngine } from "./js/engine.js";
+import { MonthForm, todayIso } from "./js/month-form.js";
+import { renderVerdict, findingNode, issueNode } from "./js/verdict.js";
+import { h, download } from "./js/dom.js";
+import { SAMPLE_MONTH } from "./js/sample.js";
+
+const STYLE = new URL("./css/month-check.css", import.meta.url).href;
+
+export class CcmMonthCheck extends HTMLElement {
+  static observedAttributes = ["mode"];
+
+  #engine = null;
+  #form = null;
+  #verdict = null;
+  #result = null;
+  #lastGood = null;
+  #pendingValue = undefined;
+  #ready;
+  #readyResolve;
+  #built = false;
+
+  constructor() {
+    super();
+    this.attachShadow({ mode: "open" });
+    this.#ready = new Promise((r) => (this.#readyResolve = r));
+  }
+
+  get ready() {
+    return this.#ready;
+  }
+
+  get result() {
+    return this.#result;
+  }
+
+  get value() {
+    if (!this.#form) return this.#pendingValue === undefined ? undefined : structuredClone(this.#pendingValue);
+    return this.#form.evalInput().input;
+  }
+
+  set value(v) {
+    if (!this.#form) {
+      this.#pendingValue = v;
+      return;
+    }
+    this.#form.setValue(v);
+    this.evaluate();
+  }
+
+  connectedCallback() {
+    if (this.#built) return;
+    this.#built = true;
+    this.#build();
+    loadEngine()
+      .then((engine) => {
+        this.#engine = engine;
+        const packs = safe(() => engine.rulePacks(), []);
+        const templates = safe(() => engine.consentTemplates(), []);
+        this.#form.opts.packs = packs;
+        this.#form.opts.templates = templates;
+        const initial = this.#pendingValue !== undefined ? this.#pendingValue : this.#form.state && Object.keys(this.#form.state).length ? this.#form.state : blankMonth();
+        this.#pendingValue = undefined;
+        this.#form.setValue(initial);
+        this.evaluate();
+        this.shadowRoot.querySelector(".engine-version").textContent = `Engine ${safe(() => engine.version(), "")}`;
+        this.#readyResolve(engine);
+      })
+      .catch((err) => {
+        renderVerdict(this.#verdict, { ok: false, error: { code: "ENGINE_UNAVAILABLE", message: `The rules engine could not load: ${err.message}`, issues: [] } });
+        this.#readyResolve(null);
+      });
+  }
+
+  attributeChangedCallback() {
+    this.shadowRoot.querySelector(".layout")?.classList.toggle("verdict-only", this.getAttribute("mode") === "verdict");
+  }
+
+  #build() {
+    const root = this.shadowRoot;
+    const formHost = h("div", { class: "form-host", role: "region", "aria-label": "Month details" });
+    this.#verdict = h("div", { class: "verdict-body", "aria-live": "off" });
+    const fileInput = h("input", { type: "file", accept: "application/json,.json", class: "visually-hidden", tabindex: "-1", "aria-hidden": "true", onchange: (e) => this.#importFile(e.target) });
+    const pasteArea = h("textarea", { id: "paste-json", rows: 14, spellcheck: "false", class: "mono" });
+    const pasteErr = h("p", { class: "paste-error", role: "alert" });
+    const dialog = h(
+      "dialog",
+      { class: "paste-dialog", "aria-labelledby": "paste-title" },
+      h("h2", { id: "paste-title", text: "Paste month JSON" }),
+      h("label", { for: "paste-json", text: "A MonthInput object (the same JSON that Export writes)" }),
+      pasteArea,
+      pasteErr,
+      h(
+        "div",
+        { class: "dialog-buttons" },
+        h("button", { type: "button", class: "primary", text: "Load", onclick: () => this.#importText(pasteArea.value, pasteErr, dialog) }),
+        h("button", { type: "button", text: "Cancel", onclick: () => dialog.close() }),
+      ),
+    );
+    const toolbar = h(
+      "div",
+      { class: "toolbar", role: "toolbar", "aria-label": "Month data" },
+      h("button", { type: "button", text: "New month", onclick: () => this.#replace(blankMonth()) }),
+      h("button", { type: "button", text: "Sample month", onclick: () => this.#replace(SAMPLE_MONTH) }),
+      h("button", { type: "button", text: "Import file…", onclick: () => fileInput.click() }),
+      h(
+        "button",
+        {
+          type: "button",
+          text: "Paste JSON…",
+          onclick: () => {
+            pasteArea.value = "";
+            pasteErr.textContent = "";
+            dialog.showModal();
+            pasteArea.focus();
+          },
+        },
+      ),
+      h("button", { type: "button", text: "Export file", onclick: () => this.#export() }),
+      h("button", { type: "button", text: "Copy JSON", onclick: (e) => this.#copy(e.target) }),
+      fileInput,
+    );
+    root.append(
+      h("link", { rel: "stylesheet", href: STYLE }),
+      h(
+        "div",
+        { class: `layout${this.getAttribute("mode") === "verdict" ? " verdict-only" : ""}` },
+        h("div", { class: "form-col" }, toolbar, h("p", { class: "privacy-note", text: "Nothing you enter leaves this browser or is saved. Export the month to keep it." }), formHost),
+        h("aside", { class: "verdict", "aria-labelledby": "verdict-title" }, h("h2", { id: "verdict-title", text: "Verdict" }), this.#verdict, h("p", { class: "engine-version hint" })),
+      ),
+      dialog,
+    );
+    renderVerdict(this.#verdict, null);
+    this.#form = new MonthForm(formHost, {
+      onChange: () => this.#onUserEdit(),
+      consentHref: this.getAttribute("consent-href"),
+    });
+    // Native `input` events of the inner controls would leak out of the shadow root (they are
+    // composed); the element's own `input` event, with the month as detail, replaces them.
+    root.addEventListener("input", (e) => {
+      if (!(e instanceof CustomEvent)) e.stopPropagation();
+    });
+  }
+
+  #onUserEdit() {
+    this.evaluate();
+    this.dispatchEvent(new CustomEvent("input", { detail: this.value, bubbles: true, composed: true }));
+  }
+
+  #replace(v) {
+    this.#form.setValue(v);
+    this.#onUserEdit();
+  }
+
+  /** Re-evaluates the current month and shows the verdict. */
+  evaluate() {
+    if (!this.#engine || !this.#form) return null;
+    const { input, maps, notes } = this.#form.evalInput();
+    const t0 = performance.now();
+    const result = this.#engine.evaluate(input);
+    const ms = performance.now() - t0;
+    this.#result = result;
+    const remap = (p) => remapPath(p, maps);
+    const onJump = (p) => this.#form.focusPath(remap(p));
+    if (result.ok) {
+      this.#lastGood = result.evaluation;
+      const items = result.evaluation.findings.map((f) => ({ path: remap(f.path ?? ""), severity: f.severity, node: findingNode(f, { compact: true }) }));
+      for (const n of notes) items.push({ path: n.path, severity: "note", node: h("div", { class: "finding sev-note" }, h("span", { class: "sev", text: "Note" }), " ", n.text) });
+      this.#form.showMessages(items);
+    } else {
+      const issues = result.error?.issues ?? [];
+      const items = issues.map((i) => ({ path: remap(i.path ?? ""), severity: "issue", node: issueNode(i, result.error.code) }));
+      if (!issues.length) items.push({ path: "", severity: "issue", node: issueNode({ path: "", message: result.error?.message ?? "" }, result.error?.code) });
+      this.#form.showMessages(items);
+    }
+    renderVerdict(this.#verdict, result, { ms, notes, lastGood: result.ok ? null : this.#lastGood, onJump });
+    this.dispatchEvent(new CustomEvent("result", { detail: result, bubbles: true, composed: true }));
+    return result;
+  }
+
+  /** Puts a captured consent record on the month; with `pin`, the claim pins its version and hash. */
+  applyConsent(record, { pin = true } = {}) {
+    const v = this.#form ? this.#form.getValue() : structuredClone(this.#pendingValue ?? blankMonth());
+    v.consent = structuredClone(record);
+    if (pin) v.claim = { ...(v.claim ?? {}), consentVersion: record.version, consentTextSha256: record.textSha256 };
+    if (!v.billingPractitioner?.id && record.practitionerId) v.billingPractitioner = { ...(v.billingPractitioner ?? {}), id: record.practitionerId };
+    if (!this.#form) {
+      this.#pendingValue = v;
+      return;
+    }
+    this.#replace(v);
+  }
+
+  #importText(text, errEl, dialog) {
+    let v;
+    try {
+      v = JSON.parse(text);
+    } catch (e) {
+      errEl.textContent = `Not valid JSON: ${e.message}`;
+      return false;
+    }
+    if (!v || typeof v !== "object" || Array.isArray(v)) {
+      errEl.textContent = "Expected one JSON object (a month), not a list or a value.";
+      return false;
+    }
+    dialog?.close();
+    this.#replace(v);
+    return true;
+  }
+
+  async #importFile(input) {
+    const file = input.files?.[0];
+    input.value = "";
+    if (!file) return;
+    const text = await file.text();
+    const err = this.shadowRoot.querySelector(".paste-error");
+    if (!this.#importText(text, err, null)) {
+      this.shadowRoot.querySelector("#paste-json").value = text;
+      this.shadowRoot.querySelector(".paste-dialog").showModal();
+    }
+  }
+
+  #export() {
+    const v = this.value;
+    const name = `ccm-month-${v.serviceMonth || "unknown"}${v.patient?.ref ? `-${String(v.patient.ref).replace(/[^A-Za-z0-9_-]/g, "")}` : ""}.json`;
+    download(name, JSON.stringify(v, null, 2) + "\n");
+  }
+
+  async #copy(btn) {
+    try {
+      await navigator.clipboard.writeText(JSON.stringify(this.value, null, 2));
+      btn.textContent = "Copied";
+    } catch {
+      btn.textContent = "Copy failed";
+    }
+    setTimeout(() => (btn.textContent = "Copy JSON"), 1500);
+  }
+}
+
+/** Maps a path of the evaluated input (blank rows left out) back to the form's rows. */
+export function remapPath(path, maps) {
+  if (!path) return path ?? "";
+  for (const [key, kept] of Object.entries(maps)) {
+    const prefix = `${key}[`;
+    if (path.startsWith(prefix)) {
+      const m = path.slice(prefix.length).match(/^(\d+)\]/);
+      if (m && kept[Number(m[1])] !== undefined) return `${prefix}${kept[Number(m[1])]}]${path.slice(prefix.length + m[0].length)}`;
+    }
+  }
+  return path;
+}
+
+function blankMonth() {
+  const today = todayIso();
+  return { serviceMonth: today.slice(0, 7), asOf: today, billingPractitioner: {} };
+}
+
+function safe(fn, fallback) {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
+}
+
+if (!customElements.get("ccm-month-check")) customElements.define("ccm-month-check", CcmMonthCheck);

@@ -1,0 +1,60 @@
+// A made-up, complete month (no real patient): clinical staff time of 47 minutes, consent with the
+// built-in English script pinned on the claim. Shown by "Sample month".
+export const SAMPLE_MONTH = {
+  serviceMonth: "2026-03",
+  asOf: "2026-03-20",
+  billingPractitioner: { id: "1234567890", credential: "MD", groupId: "TIN-1" },
+  patient: { ref: "sample-001", newPatient: false, lastVisitDate: "2025-11-03" },
+  conditions: [{ code: "E11.9" }, { code: "I10" }, { code: "J44.9" }],
+  consent: {
+    status: "accepted",
+    date: "2026-01-10",
+    method: "verbal",
+    version: "ccm-consent-en-2026.1",
+    textSha256: "4415046c5667bd34649904c4b8f6d2667bab8b353ff4aa193794202d644606f3",
+    practitionerId: "1234567890",
+    elements: ["availability", "costSharing", "rightToStop", "onePractitioner"],
+    capturedBy: { name: "Sample RN", role: "rn" },
+  },
+  initiatingVisit: { date: "2025-11-03", type: "em", practitionerId: "1234567890" },
+  carePlan: {
+    established: "2025-11-03",
+    electronic: true,
+    accessible24x7: true,
+    sharedWithPatient: true,
+    signedBy: "1234567890",
+    signedOn: "2025-11-04",
+    lastReviewed: "2026-03-02",
+    revisedOn: ["2026-03-02"],
+  },
+  complexity: { mdm: "moderate" },
+  supervisionAttested: true,
+  timeEntries: [
+    {
+      id: "t1",
+      performer: { name: "Sample RN", role: "rn", id: "s-1" },
+      start: "2026-03-04T10:00:00-05:00",
+      end: "2026-03-04T10:22:00-05:00",
+      narrative: "Reviewed home glucose log with patient; reconciled metformin dose with pharmacy.",
+    },
+    {
+      id: "t2",
+      performer: { name: "Sample RN", role: "rn", id: "s-1" },
+      start: "2026-03-11T14:00:00-05:00",
+      end: "2026-03-11T14:15:00-05:00",
+      narrative: "Coordinated pulmonology referral and inhaler refill; updated care plan goals.",
+    },
+    {
+      id: "t3",
+      performer: { name: "Sample MA", role: "ma", id: "s-2" },
+      start: "2026-03-18T09:30:00-05:00",
+      end: "2026-03-18T09:40:00-05:00",
+      narrative: "Called patient to confirm blood pressure readings and next lab appointment.",
+    },
+  ],
+  otherServices: [],
+  claim: {
+    consentVersion: "ccm-consent-en-2026.1",
+    consentTextSha256: "4415046c5667bd34649904c4b8f6d2667bab8b353ff4aa193794202d644606f3",
+  },
+};

@@ -1,0 +1,222 @@
+// The verdict panel: status, codes and units, amount, minutes per pool, the next unit, findings in
+// plain words (engine message, rule and source one click away), the documentation checklist and
+// why other tracks were not chosen.
+import { h, clear } from "./dom.js";
+import { CHECKLIST, CODES, INPUT_ERRORS, SEVERITY, STATUS, TRACKS, findingWords, money } from "./words.js";
+
+const SEV_ORDER = { error: 0, warning: 1, info: 2 };
+
+/** One finding, as a block: severity, plain title, what to do, then the engine's own words. */
+export function findingNode(f, { compact = false, onJump = null } = {}) {
+  const w = findingWords(f.code);
+  const sev = SEVERITY[f.severity] ?? { label: f.severity };
+  return h(
+    "div",
+    { class: `finding sev-${f.severity}`, dataset: { code: f.code, severity: f.severity } },
+    h("span", { class: "sev", text: sev.label }),
+    " ",
+    h("strong", { class: "title", text: w.title }),
+    compact || !w.fix ? null : h("span", { class: "fix", text: ` ${w.fix}` }),
+    h(
+      "details",
+      { class: "why" },
+      h("summary", {}, f.rule ? `Rule ${f.rule}` : "Details", h("span", { class: "code", text: ` · ${f.code}` })),
+      compact && w.fix ? h("p", { class: "fix", text: w.fix }) : null,
+      h("p", { class: "engine-msg", text: f.message }),
+      f.path ? h("p", { class: "path" }, "Field: ", h("code", { text: f.path })) : null,
+      f.source ? h("p", { class: "source" }, "Source: ", h("cite", { text: f.source })) : null,
+    ),
+    onJump && f.path ? h("button", { type: "button", class: "small jump", onclick: () => onJump(f.path), text: "Go to field", "aria-label": `Go to the field for: ${w.title}` }) : null,
+  );
+}
+
+/** An input issue (§4) next to its field. */
+export function issueNode(issue, code) {
+  return h(
+    "div",
+    { class: "finding sev-error issue", dataset: { code, path: issue.path } },
+    h("span", { class: "sev", text: "Fix to check" }),
+    " ",
+    h("strong", { class: "title", text: issue.message }),
+  );
+}
+
+function linesTable(lines, caption, cls) {
+  return h(
+    "table",
+    { class: `lines ${cls ?? ""}` },
+    h("caption", { text: caption }),
+    h("thead", {}, h("tr", {}, ["Code", "Units", "Allowed", "Patient pays (20%)", "Reached on"].map((t) => h("th", { scope: "col", text: t })))),
+    h(
+      "tbody",
+      {},
+      lines.map((l) =>
+        h(
+          "tr",
+          { dataset: { code: l.code, units: String(l.units) } },
+          h("th", { scope: "row", class: "code" }, l.code, CODES[l.code] ? h("span", { class: "code-words", text: CODES[l.code] }) : null),
+          h("td", { class: "num units", text: String(l.units) }),
+          h("td", { class: "num", text: money(l.allowed) }),
+          h("td", { class: "num", text: money(l.coinsurance) }),
+          h("td", { text: l.thresholdMetOn ?? "" }),
+        ),
+      ),
+    ),
+  );
+}
+
+const pairs = (lines) => lines.map((l) => `${l.code}x${l.units}`).join(" ");
+
+/**
+ * @param {HTMLElement} el
+ * @param {object} result the engine's Result
+ * @param {{ ms?: number, notes?: {path,text}[], lastGood?: object|null, onJump?: (path) => void }} o
+ */
+export function renderVerdict(el, result, o = {}) {
+  clear(el);
+  const onJump = o.onJump ?? null;
+  if (!result) {
+    el.append(h("p", { class: "status status-loading", text: "Loading the rules engine…" }));
+    return;
+  }
+  if (!result.ok) {
+    const err = result.error ?? {};
+    el.dataset.status = "error";
+    el.dataset.errorCode = err.code ?? "";
+    el.dataset.lines = "";
+    el.append(
+      h("p", { class: "status status-error", role: "status" }, h("span", { class: "badge", text: "Cannot check yet" }), " ", h("span", { class: "err-code", text: err.code ?? "" })),
+      h("p", { class: "summary", text: INPUT_ERRORS[err.code] ?? err.message ?? "" }),
+      err.issues?.length
+        ? h(
+            "ul",
+            { class: "issues" },
+            err.issues.map((i) =>
+              h(
+                "li",
+                {},
+                h("code", { text: i.path || "(whole month)" }),
+                " ",
+                i.message,
+                onJump && i.path ? [" ", h("button", { type: "button", class: "small jump", onclick: () => onJump(i.path), text: "Go to field" })] : null,
+              ),
+            ),
+          )
+        : h("p", { text: err.message ?? "" }),
+      o.lastGood ? h("p", { class: "hint", text: `Last complete check: ${STATUS[o.lastGood.status] ?? o.lastGood.status}${o.lastGood.lines?.length ? ` (${o.lastGood.lines.map((l) => `${l.code} ×${l.units}`).join(", ")})` : ""}.` }) : null,
+    );
+    return;
+  }
+  const e = result.evaluation;
+  el.dataset.status = e.status;
+  el.dataset.errorCode = "";
+  el.dataset.lines = pairs(e.lines);
+  el.dataset.track = e.track ?? "";
+  el.dataset.allowed = String(e.payment?.allowed ?? "");
+  const errors = e.findings.filter((f) => f.severity === "error");
+  const t = e.time ?? {};
+  const next = t.nextUnit;
+
+  let summary;
+  if (e.status === "billable") summary = `${e.lines.map((l) => `${l.code} ×${l.units}`).join(" + ")} · ${money(e.payment.allowed)} allowed (estimate) · patient coinsurance ${money(e.payment.coinsurance)}`;
+  else if (e.status === "blocked") summary = `${errors.length} problem${errors.length === 1 ? "" : "s"} must be fixed before billing.`;
+  else summary = "Not enough counted time for a CCM code yet.";
+
+  el.append(
+    h("p", { class: `status status-${e.status}`, role: "status" }, h("span", { class: "badge", text: STATUS[e.status] ?? e.status }), e.track ? h("span", { class: "track", text: ` ${TRACKS[e.track] ?? e.track}` }) : null),
+    h("p", { class: "summary", text: summary }),
+  );
+
+  if (next) {
+    el.append(
+      h(
+        "p",
+        { class: "next-unit", dataset: { code: next.code, minutes: String(next.minutesNeeded), days: String(next.daysLeft) } },
+        h("strong", { text: `${next.minutesNeeded} minute${next.minutesNeeded === 1 ? "" : "s"} to ${next.code}` }),
+        `, ${next.daysLeft} day${next.daysLeft === 1 ? "" : "s"} left in the month`,
+        CODES[next.code] ? h("span", { class: "hint", text: ` (${CODES[next.code]})` }) : null,
+      ),
+    );
+  } else if (t.monthComplete) {
+    el.append(h("p", { class: "next-unit", text: "Month complete." }));
+  }
+
+  if (e.lines.length) el.append(linesTable(e.lines, "Codes to bill", "bill"));
+  else if (e.supportedLines?.length) el.append(linesTable(e.supportedLines, e.status === "blocked" ? "What the time supports once the problems are fixed" : "What the time supports", "supported"));
+
+  el.append(
+    h(
+      "dl",
+      { class: "minutes" },
+      h("div", {}, h("dt", { text: "Staff pool (staff + practitioner)" }), h("dd", { dataset: { pool: "staff" }, text: `${t.staffMinutes ?? 0} min` })),
+      h("div", {}, h("dt", { text: "Practitioner's own time" }), h("dd", { dataset: { pool: "practitioner" }, text: `${t.practitionerMinutes ?? 0} min` })),
+      h("div", {}, h("dt", { text: "Not counted" }), h("dd", { dataset: { pool: "excluded" }, text: `${t.excludedMinutes ?? 0} min` })),
+    ),
+  );
+
+  const findings = [...e.findings].sort((a, b) => (SEV_ORDER[a.severity] ?? 3) - (SEV_ORDER[b.severity] ?? 3));
+  el.append(
+    h("h3", { text: findings.length ? `Problems and notes (${findings.length})` : "Problems and notes" }),
+    findings.length ? h("ul", { class: "findings" }, findings.map((f) => h("li", {}, findingNode(f, { onJump })))) : h("p", { class: "ok-note", text: "None: nothing blocks billing and nothing is an audit risk." }),
+  );
+  if (o.notes?.length) {
+    el.append(h("ul", { class: "notes" }, o.notes.map((n) => h("li", {}, h("code", { text: n.path }), " ", n.text))));
+  }
+
+  if (e.checklist?.length) {
+    el.append(
+      h("h3", { text: "Documentation checklist" }),
+      h(
+        "ul",
+        { class: "checklist" },
+        e.checklist.map((c) =>
+          h("li", { class: c.ok ? "ok" : "missing", dataset: { item: c.item, ok: String(c.ok) } }, h("span", { class: "mark", "aria-hidden": "true", text: c.ok ? "✓" : "✗" }), h("span", { class: "visually-hidden", text: c.ok ? "Done: " : "Missing: " }), CHECKLIST[c.item] ?? c.item),
+        ),
+      ),
+    );
+  }
+
+  if (e.alternatives?.length) {
+    el.append(
+      h("h3", { text: "Other kinds of CCM" }),
+      h(
+        "ul",
+        { class: "alternatives" },
+        e.alternatives.map((a) => {
+          const blocked = a.blockedBy?.length;
+          let why;
+          if (blocked) why = `Not possible: ${a.blockedBy.map((c) => findingWords(c).title.replace(/\.$/, "")).join("; ")}.`;
+          else if (!a.lines?.length) why = "The counted time does not reach its first code.";
+          else if (e.status === "billable" || e.supportedLines?.length) why = `Would pay ${money(a.allowed)}, ${a.allowed < (e.payment?.allowed ?? 0) ? "less than" : "not more than"} the chosen kind.`;
+          else why = `Would pay ${money(a.allowed)}.`;
+          return h(
+            "li",
+            { dataset: { track: a.track } },
+            h("strong", { text: TRACKS[a.track] ?? a.track }),
+            a.lines?.length ? ` (${a.lines.map((l) => `${l.code} ×${l.units}`).join(" + ")})` : "",
+            ": ",
+            why,
+          );
+        }),
+      ),
+    );
+  }
+
+  const consent = e.consent;
+  if (consent) {
+    const pin = consent.matchesClaim === null || consent.matchesClaim === undefined ? "the claim pins no consent version" : consent.matchesClaim ? "matches the version pinned on the claim" : "does not match the version pinned on the claim";
+    el.append(h("p", { class: "consent-summary", dataset: { matches: String(consent.matchesClaim) } }, "Consent on file: ", h("code", { text: consent.version ?? "none" }), consent.builtIn ? " (built-in script)" : "", `; ${pin}.`));
+  }
+
+  el.append(
+    h(
+      "p",
+      { class: "meta" },
+      `Rules: ${e.rulePack?.id ?? "?"} ${e.rulePack?.version ?? ""} · engine ${e.engineVersion ?? ""}`,
+      o.ms !== undefined ? ` · checked in ${o.ms < 1 ? o.ms.toFixed(2) : o.ms.toFixed(1)} ms` : "",
+      " · Amounts are estimates (conversion factor ",
+      String(e.payment?.conversionFactor ?? ""),
+      ").",
+    ),
+  );
+}

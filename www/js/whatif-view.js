@@ -1,0 +1,292 @@
+// What-if revenue (CONTRACT §7): the calculator over the engine's `whatIf`, which prices each band
+// with the same code that evaluates a month. Recomputes on every input.
+import { h, clear, uid, download } from "./dom.js";
+import { CODES, TRACKS, money } from "./words.js";
+import { barChart } from "./chart.js";
+
+const GPCI_URL = new URL("../data/gpci-2025.json", import.meta.url);
+
+export const DEFAULT_BANDS = [
+  { track: "staff", minutes: 12, share: 0.15 },
+  { track: "staff", minutes: 17, share: 0.1 },
+  { track: "staff", minutes: 25, share: 0.35 },
+  { track: "staff", minutes: 37, share: 0.1 },
+  { track: "staff", minutes: 45, share: 0.1 },
+  { track: "complex", minutes: 70, share: 0.05 },
+  { track: "practitioner", minutes: 35, share: 0.05 },
+];
+
+const TRACK_SHORT = { staff: "Staff", complex: "Complex", practitioner: "Practitioner" };
+const pct = (x) => `${+(x * 100).toFixed(2)}%`;
+const pm = (x) => x.toLocaleString("en-US", { maximumFractionDigits: 1 });
+
+export class WhatIfView {
+  constructor(root, { engine }) {
+    this.root = root;
+    this.engine = engine;
+    this.packs = engine.rulePacks();
+    this.bands = DEFAULT_BANDS.map((b) => ({ ...b }));
+    this.localities = null;
+    this.build();
+    this.update();
+    fetch(GPCI_URL)
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .then((doc) => this.fillLocalities(doc))
+      .catch((e) => (this.localitySelect.title = `2025 locality table unavailable: ${e.message}`));
+  }
+
+  num(id, label, value, o = {}) {
+    const input = h("input", { type: "number", id, value: String(value), step: o.step ?? "any", min: o.min ?? "0", max: o.max, inputmode: "decimal", "aria-describedby": o.hint ? `${id}-hint` : null, dataset: { scenario: id } });
+    return h("div", { class: "field" }, h("label", { for: id, text: label }), input, o.hint ? h("span", { class: "hint", id: `${id}-hint`, text: o.hint }) : null);
+  }
+
+  build() {
+    const root = clear(this.root);
+    this.form = h("form", { class: "whatif-form", novalidate: true, onsubmit: (e) => e.preventDefault(), "aria-labelledby": "wi-inputs" });
+    this.form.addEventListener("input", () => this.update());
+    this.form.addEventListener("change", () => this.update());
+    this.localitySelect = h("select", { id: "wi-locality", onchange: (e) => this.pickLocality(e.target.value) }, h("option", { value: "", text: "— enter GPCIs, or pick a 2025 locality —" }));
+    this.bandsBody = h("tbody");
+    this.results = h("div", { class: "whatif-results", "aria-live": "polite", "aria-atomic": "false" });
+    this.form.append(
+      h("h2", { id: "wi-inputs", text: "Your practice" }),
+      h(
+        "div",
+        { class: "grid" },
+        h(
+          "div",
+          { class: "field" },
+          h("label", { for: "wi-pack", text: "Rule pack" }),
+          h(
+            "select",
+            { id: "wi-pack" },
+            this.packs.map((p) => h("option", { value: p.id, text: `${p.id} (${p.effectiveFrom} – ${p.effectiveTo ?? "open"})`, selected: p.id === "medicare-cy2026" })),
+          ),
+        ),
+        this.num("wi-patients", "Panel size (patients)", 1000, { step: "1" }),
+        this.num("wi-eligible", "Eligible for CCM (%)", 60, { max: "100", hint: "Two or more chronic conditions" }),
+        this.num("wi-enrollment", "Of those, enrolled (%)", 50, { max: "100" }),
+        this.num("wi-cost", "Staff cost per hour ($)", 40, { hint: "Loaded cost of the staff doing CCM" }),
+        h(
+          "div",
+          { class: "field" },
+          h("label", { for: "wi-setting", text: "Setting" }),
+          h("select", { id: "wi-setting" }, h("option", { value: "nonFacility", text: "Office / non-facility" }), h("option", { value: "facility", text: "Facility" })),
+        ),
+        h("div", { class: "field check" }, h("input", { type: "checkbox", id: "wi-apm" }), h("label", { for: "wi-apm", text: "Qualifying APM participant" })),
+      ),
+      h(
+        "fieldset",
+        { class: "gpci" },
+        h("legend", { text: "Geographic adjustment (GPCI)" }),
+        h("div", { class: "field wide" }, h("label", { for: "wi-locality", text: "Medicare locality (2025 table)" }), this.localitySelect, h("span", { class: "hint", id: "wi-locality-hint", text: "The table is CY2025 (the only one available here); for 2026 months enter your locality's 2026 GPCIs." })),
+        h("div", { class: "grid" }, this.num("wi-gpci-work", "Work GPCI", 1, { step: "0.001" }), this.num("wi-gpci-pe", "PE GPCI", 1, { step: "0.001" }), this.num("wi-gpci-mp", "MP GPCI", 1, { step: "0.001" })),
+      ),
+      h("h2", { id: "wi-bands-title", text: "Minutes per patient-month" }),
+      h("p", { class: "hint", text: "How enrolled patients' months spread over minutes of care management, by kind of CCM. Shares should add up to 100% or less (the rest: months with no CCM time)." }),
+      h(
+        "table",
+        { class: "bands-input", "aria-labelledby": "wi-bands-title" },
+        h("thead", {}, h("tr", {}, ["Kind of CCM", "Minutes", "Share of months (%)", ""].map((t) => h("th", { scope: "col", text: t })))),
+        this.bandsBody,
+      ),
+      h("div", { class: "buttons" }, h("button", { type: "button", text: "Add band", onclick: () => this.addBand() }), h("button", { type: "button", text: "Reset bands", onclick: () => this.resetBands() }), h("button", { type: "button", text: "Export scenario", onclick: () => download("ccm-what-if.json", JSON.stringify(this.scenario(), null, 2) + "\n") })),
+      h("p", { class: "share-sum", "aria-live": "polite" }),
+    );
+    root.append(h("p", { class: "lead", text: "Project CCM revenue for a panel with the same rules and prices the month check uses. Change any number; the projection updates at once." }), h("div", { class: "whatif-grid" }, this.form, this.results));
+    this.renderBands();
+  }
+
+  renderBands(focusIndex) {
+    clear(this.bandsBody);
+    this.bands.forEach((b, i) => {
+      const id = (k) => `wi-band-${i}-${k}`;
+      this.bandsBody.append(
+        h(
+          "tr",
+          { dataset: { band: String(i) } },
+          h("td", {}, h("label", { for: id("track"), class: "visually-hidden", text: `Band ${i + 1} kind of CCM` }), h("select", { id: id("track"), onchange: (e) => (this.bands[i].track = e.target.value) }, Object.keys(TRACKS).map((t) => h("option", { value: t, text: TRACKS[t], selected: t === b.track })))),
+          h("td", {}, h("label", { for: id("minutes"), class: "visually-hidden", text: `Band ${i + 1} minutes` }), h("input", { type: "number", id: id("minutes"), min: "0", step: "1", value: String(b.minutes), oninput: (e) => (this.bands[i].minutes = e.target.value === "" ? NaN : Number(e.target.value)) })),
+          h("td", {}, h("label", { for: id("share"), class: "visually-hidden", text: `Band ${i + 1} share of months, percent` }), h("input", { type: "number", id: id("share"), min: "0", max: "100", step: "any", value: String(+(b.share * 100).toFixed(4)), oninput: (e) => (this.bands[i].share = e.target.value === "" ? NaN : Number(e.target.value) / 100) })),
+          h("td", {}, h("button", { type: "button", class: "small", text: "Remove", "aria-label": `Remove band ${i + 1}`, onclick: () => this.removeBand(i) })),
+        ),
+      );
+    });
+    if (focusIndex !== undefined) this.bandsBody.querySelector(`#wi-band-${focusIndex}-minutes`)?.focus();
+  }
+
+  addBand() {
+    this.bands.push({ track: "staff", minutes: 20, share: 0 });
+    this.renderBands(this.bands.length - 1);
+    this.update();
+  }
+
+  removeBand(i) {
+    this.bands.splice(i, 1);
+    this.renderBands();
+    this.form.querySelector("button")?.focus();
+    this.update();
+  }
+
+  resetBands() {
+    this.bands = DEFAULT_BANDS.map((b) => ({ ...b }));
+    this.renderBands();
+    this.update();
+  }
+
+  fillLocalities(doc) {
+    this.localities = doc.localities;
+    const byState = new Map();
+    for (const l of doc.localities) {
+      if (!byState.has(l.state)) byState.set(l.state, []);
+      byState.get(l.state).push(l);
+    }
+    for (const [state, list] of byState) {
+      this.localitySelect.append(
+        h(
+          "optgroup",
+          { label: state },
+          list.map((l) => h("option", { value: `${l.mac}-${l.locality}`, text: `${l.name}${l.area && l.area !== "STATEWIDE" ? "" : ""} (2025: ${l.work.toFixed(3)} / ${l.pe.toFixed(3)} / ${l.mp.toFixed(3)})` })),
+        ),
+      );
+    }
+  }
+
+  pickLocality(key) {
+    const l = this.localities?.find((x) => `${x.mac}-${x.locality}` === key);
+    if (!l) return;
+    this.form.querySelector("#wi-gpci-work").value = String(l.work);
+    this.form.querySelector("#wi-gpci-pe").value = String(l.pe);
+    this.form.querySelector("#wi-gpci-mp").value = String(l.mp);
+    this.update();
+  }
+
+  /** The WhatIfScenario the inputs describe (what the engine gets). */
+  scenario() {
+    const v = (id) => this.form.querySelector(`#${id}`).value;
+    const n = (id) => (v(id) === "" ? NaN : Number(v(id)));
+    return {
+      rulePack: v("wi-pack"),
+      patients: n("wi-patients"),
+      eligibleShare: n("wi-eligible") / 100,
+      enrollment: n("wi-enrollment") / 100,
+      staffCostPerHour: n("wi-cost"),
+      payment: {
+        setting: v("wi-setting"),
+        qualifyingApmParticipant: this.form.querySelector("#wi-apm").checked,
+        gpci: { work: n("wi-gpci-work"), pe: n("wi-gpci-pe"), mp: n("wi-gpci-mp") },
+      },
+      bands: this.bands.map((b) => ({ track: b.track, minutes: b.minutes, share: b.share })),
+    };
+  }
+
+  update() {
+    const sc = this.scenario();
+    const sum = this.bands.reduce((s, b) => s + (Number.isFinite(b.share) ? b.share : 0), 0);
+    this.form.querySelector(".share-sum").textContent = `Shares add up to ${pct(sum)}${sum > 1 + 1e-9 ? ": more than 100%, lower some." : "."}`;
+    // JSON turns NaN into null, which the engine reports with its path.
+    const t0 = performance.now();
+    const r = this.engine.whatIf(JSON.parse(JSON.stringify(sc)));
+    const ms = performance.now() - t0;
+    this.last = { scenario: sc, result: r };
+    this.renderResults(r, ms);
+  }
+
+  renderResults(r, ms) {
+    const out = clear(this.results);
+    out.dataset.ok = String(Boolean(r?.ok));
+    if (!r?.ok) {
+      out.append(
+        h("h2", { text: "Projection" }),
+        h("p", { class: "status status-error", role: "status" }, h("span", { class: "badge", text: "Check the numbers" })),
+        h("ul", { class: "issues" }, (r?.error?.issues ?? []).map((i) => h("li", {}, h("code", { text: i.path || "(scenario)" }), " ", i.message))),
+      );
+      return;
+    }
+    const m = r.monthly;
+    const a = r.annual;
+    const totalRow = (label, key, fmt = money) =>
+      h(
+        "tr",
+        { dataset: { total: key } },
+        h("th", { scope: "row", text: label }),
+        h("td", { class: "num", dataset: { period: "monthly", value: String(get(m, key)) }, text: fmt(get(m, key)) }),
+        h("td", { class: "num", dataset: { period: "annual", value: String(get(a, key)) }, text: fmt(get(a, key)) }),
+      );
+    const apcm = r.apcmComparison;
+    out.append(
+      h("h2", { text: "Projection" }),
+      h("p", { class: "summary" }, `${pm(r.enrolledPatients)} enrolled patients · `, h("strong", { text: `${money(m.allowed)} a month, ${money(a.allowed)} a year` }), " allowed (estimate)"),
+      h(
+        "table",
+        { class: "totals" },
+        h("caption", { text: "Totals" }),
+        h("thead", {}, h("tr", {}, h("td", {}), h("th", { scope: "col", text: "Monthly" }), h("th", { scope: "col", text: "Annual" }))),
+        h(
+          "tbody",
+          {},
+          totalRow("Patient-months", "patientMonths", pm),
+          totalRow("Allowed (Medicare + patient)", "allowed"),
+          totalRow("Coinsurance owed by patients (20%)", "coinsurance"),
+          totalRow("Staff cost", "staffCost"),
+          totalRow("Margin after staff cost", "margin"),
+          totalRow("Months just short of the next code", "minutesLeftOnTable.patientMonths", pm),
+          totalRow("Left on the table (value of those next codes)", "minutesLeftOnTable.allowed"),
+        ),
+      ),
+      apcm
+        ? h(
+            "p",
+            { class: "apcm", dataset: { code: apcm.code, monthly: String(apcm.monthly), annual: String(apcm.annual) } },
+            `For comparison, ${CODES[apcm.code] ?? apcm.code} (${apcm.code}) for the same enrolled patients: ${money(apcm.perPatientMonth)} per patient-month, `,
+            h("strong", { text: `${money(apcm.monthly)} a month, ${money(apcm.annual)} a year` }),
+            ` (CCM: ${money(m.allowed)} a month).`,
+          )
+        : null,
+      h(
+        "table",
+        { class: "bands-out" },
+        h("caption", { text: "By band (one month)" }),
+        h("thead", {}, h("tr", {}, ["Band", "Patient-months", "Codes per month", "Per patient-month", "Allowed", "Coinsurance", "Staff cost", "Next code"].map((t) => h("th", { scope: "col", text: t })))),
+        h(
+          "tbody",
+          {},
+          r.bands.map((b, i) =>
+            h(
+              "tr",
+              { class: b.nearMiss ? "near-miss" : "", dataset: { band: String(i), allowed: String(b.allowed) } },
+              h("th", { scope: "row", text: `${TRACK_SHORT[b.track] ?? b.track} ${b.minutes} min (${pct(b.share)})` }),
+              h("td", { class: "num", text: pm(b.patientMonths) }),
+              h("td", { class: "codes", text: b.lines.length ? b.lines.map((l) => `${l.code} ×${l.units}`).join(" + ") : "none" }),
+              h("td", { class: "num", text: money(b.allowedPerPatientMonth) }),
+              h("td", { class: "num", text: money(b.allowed) }),
+              h("td", { class: "num", text: money(b.coinsurance) }),
+              h("td", { class: "num", text: money(b.staffCost) }),
+              h("td", { text: b.nextUnit ? `${b.nextUnit.minutesNeeded} min to ${b.nextUnit.code}${b.nearMiss ? " (just short)" : ""}` : "—" }),
+            ),
+          ),
+        ),
+      ),
+      h("figure", { class: "chart-fig" }, barChart({
+        title: "Monthly allowed and staff cost by band",
+        groups: r.bands.map((b) => ({ label: `${TRACK_SHORT[b.track] ?? b.track} ${b.minutes} min`, bars: [{ key: "allowed", value: b.allowed }, { key: "cost", value: b.staffCost }] })),
+        series: { allowed: { label: "Allowed", cls: "s-allowed" }, cost: { label: "Staff cost", cls: "s-cost" } },
+        format: money,
+      }), h("figcaption", { text: "Monthly allowed and staff cost by band" })),
+      h("figure", { class: "chart-fig" }, barChart({
+        title: "CCM compared with APCM level 2, per month",
+        groups: [
+          { label: "CCM", bars: [{ key: "allowed", value: m.allowed }, { key: "margin", value: m.margin }, { key: "table", value: m.minutesLeftOnTable.allowed }] },
+          ...(apcm ? [{ label: `APCM level 2 (${apcm.code})`, bars: [{ key: "allowed", value: apcm.monthly }] }] : []),
+        ],
+        series: { allowed: { label: "Allowed", cls: "s-allowed" }, margin: { label: "Margin after staff cost", cls: "s-margin" }, table: { label: "Left on the table", cls: "s-table" } },
+        format: money,
+      }), h("figcaption", { text: "CCM compared with APCM level 2, per month" })),
+      h("p", { class: "meta", text: `Rules: ${r.rulePack.id} ${r.rulePack.version} · computed in ${ms.toFixed(2)} ms · estimates, before deductibles and secondary insurance.` }),
+    );
+  }
+}
+
+function get(obj, path) {
+  return path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
+}
