@@ -5,7 +5,7 @@
 // before the first request. The files under ../build/engine/bundler/ are a copy of pkg/bundler/
 // made by edge/build.sh.
 import * as engine from "../build/engine/bundler/ccm_engine.js";
-import { createApp } from "./app.mjs";
+import { createApp, warmUp } from "./app.mjs";
 
 function setting(name) {
   try {
@@ -15,6 +15,7 @@ function setting(name) {
   }
 }
 
+warmUp(engine);
 const app = createApp(engine, { runtime: "deno", corsAllowOrigins: setting("CORS_ALLOW_ORIGINS") });
 
 export default {

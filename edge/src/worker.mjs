@@ -6,9 +6,10 @@
 // The engine files under ../build/engine/web/ are a copy of pkg/web/ made by edge/build.sh.
 import wasmModule from "../build/engine/web/ccm_engine_bg.wasm";
 import * as engine from "../build/engine/web/ccm_engine.js";
-import { createApp } from "./app.mjs";
+import { createApp, warmUp } from "./app.mjs";
 
 engine.initSync({ module: wasmModule });
+warmUp(engine);
 
 let app = null;
 

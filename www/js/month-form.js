@@ -211,7 +211,7 @@ export class MonthForm {
   onClick(e) {
     const btn = e.target.closest("button[data-action]");
     if (!btn) return;
-    const { action, path } = btn.dataset;
+    const { action, target: path } = btn.dataset;
     if (action === "add") {
       const list = getPath(this.state, path);
       const arr = Array.isArray(list) ? list : [];
@@ -616,7 +616,7 @@ export class MonthForm {
       });
     }
     this.controls.set(path, control);
-    const extra = o.now ? h("button", { type: "button", class: "small", dataset: { action: "now", path, focusKey: `now:${path}` }, text: "Today", "aria-label": `${label}: today` }) : null;
+    const extra = o.now ? h("button", { type: "button", class: "small", dataset: { action: "now", target: path, focusKey: `now:${path}` }, text: "Today", "aria-label": `${label}: today` }) : null;
     return h(
       "div",
       { class: "field", "data-msg-path": path },
@@ -652,7 +652,7 @@ export class MonthForm {
     const rows = Array.isArray(arr) ? arr : [];
     return this.section(title, path, hint, [
       h("ol", { class: "rows" }, rows.map((item, i) => renderRow(item, `${path}[${i}]`, i))),
-      h("button", { type: "button", class: "add", dataset: { action: "add", path, focusKey: `add:${path}` }, text: addLabel }),
+      h("button", { type: "button", class: "add", dataset: { action: "add", target: path, focusKey: `add:${path}` }, text: addLabel }),
     ]);
   }
 
@@ -665,7 +665,7 @@ export class MonthForm {
         "div",
         { class: "row-head" },
         h("span", { class: "row-title", id, text: label }),
-        h("button", { type: "button", class: "remove small", dataset: { action: "remove", path, focusKey: `remove:${path}` }, text: "Remove", "aria-label": `Remove ${label}` }),
+        h("button", { type: "button", class: "remove small", dataset: { action: "remove", target: path, focusKey: `remove:${path}` }, text: "Remove", "aria-label": `Remove ${label}` }),
       ),
       this.slot(path),
       children,
@@ -786,11 +786,11 @@ export class MonthForm {
               "li",
               { class: "row inline", "data-msg-path": `${revPath}[${i}]` },
               this.field(`Revised on (${i + 1})`, `${revPath}[${i}]`, "date", {}),
-              h("button", { type: "button", class: "remove small", dataset: { action: "remove", path: `${revPath}[${i}]`, focusKey: `remove:${revPath}[${i}]` }, text: "Remove", "aria-label": `Remove revision ${i + 1}` }),
+              h("button", { type: "button", class: "remove small", dataset: { action: "remove", target: `${revPath}[${i}]`, focusKey: `remove:${revPath}[${i}]` }, text: "Remove", "aria-label": `Remove revision ${i + 1}` }),
             ),
           ),
         ),
-        h("button", { type: "button", class: "add small", dataset: { action: "add", path: revPath, focusKey: `add:${revPath}` }, text: "Add revision date" }),
+        h("button", { type: "button", class: "add small", dataset: { action: "add", target: revPath, focusKey: `add:${revPath}` }, text: "Add revision date" }),
       ),
     ]);
   }
@@ -854,7 +854,7 @@ export class MonthForm {
               h(
                 "div",
                 { class: "field timer" },
-                h("button", { type: "button", class: timerRunning ? "timer running" : "timer", dataset: { action: "timer", path, focusKey: `timer:${path}` }, "aria-pressed": String(timerRunning), text: timerRunning ? "Stop timer" : "Start timer" }),
+                h("button", { type: "button", class: timerRunning ? "timer running" : "timer", dataset: { action: "timer", target: path, focusKey: `timer:${path}` }, "aria-pressed": String(timerRunning), text: timerRunning ? "Stop timer" : "Start timer" }),
                 timerRunning
                   ? h("span", { class: "timer-out", role: "timer", dataset: { timerSince: String(m.timer.started) }, text: `Timer running: ${formatElapsed(Date.now() - m.timer.started)}` })
                   : h("span", { class: "duration", dataset: { durationFor: path } }),
