@@ -2,7 +2,7 @@
 //! (CONTRACT §1, §4). Each returns the contract's `Result` as JSON text and never panics.
 
 use crate::evaluate::{self, Evaluation};
-use crate::input::{Root, MAX_JSON_BYTES};
+use crate::input::{parse_root, Root, MAX_JSON_BYTES};
 use crate::validate::{self, InputError, Issue};
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -27,22 +27,13 @@ fn too_large(bytes: usize) -> InputError {
     )
 }
 
+// The input is parsed into a `Value`, so only syntax (or nesting deeper than 128) can fail here.
 fn json_error(e: &serde_json::Error) -> InputError {
-    use serde_json::error::Category;
-    let at = format!("line {}, column {}", e.line(), e.column());
-    match e.classify() {
-        Category::Syntax | Category::Eof | Category::Io => InputError::new(
-            "INVALID_JSON",
-            "the input is not valid JSON",
-            vec![Issue { path: String::new(), message: format!("invalid JSON at {at}") }],
-        ),
-        // Only structural problems reach here (a duplicated key); leaf types are checked later.
-        Category::Data => InputError::new(
-            "INVALID_INPUT",
-            "the input is not a valid MonthInput",
-            vec![Issue { path: String::new(), message: format!("a key is duplicated or malformed at {at}") }],
-        ),
-    }
+    InputError::new(
+        "INVALID_JSON",
+        "the input is not valid JSON",
+        vec![Issue { path: String::new(), message: format!("invalid JSON at line {}, column {}", e.line(), e.column()) }],
+    )
 }
 
 /// Parses, checks and evaluates a month given as JSON text.
@@ -50,7 +41,7 @@ pub fn evaluate_str(json: &str) -> Result<Evaluation, InputError> {
     if json.len() > MAX_JSON_BYTES {
         return Err(too_large(json.len()));
     }
-    let root: Root = serde_json::from_str(json).map_err(|e| json_error(&e))?;
+    let root: Root = parse_root(json).map_err(|e| json_error(&e))?;
     let checked = validate::check_root(&root)?;
     evaluate_checked(&checked)
 }

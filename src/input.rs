@@ -1,15 +1,18 @@
-//! Stage 1a: the input as it arrives (CONTRACT §2), parsed leniently.
+//! Stage 1a: the input as it arrives (CONTRACT §2), read leniently.
 //!
-//! Every leaf is a [`Val`]: absent, valid, of the wrong JSON type, or over its bound. Nothing here
-//! fails on a wrong type or an oversized list: the problem is recorded in place and
-//! [`crate::validate`] reports all of them in one pass, with paths. Only broken JSON syntax stops
-//! parsing. Lists stop storing at their bound and skip the rest without allocating it, so an
-//! oversized input costs no more memory than an allowed one. Unknown fields are ignored.
+//! The JSON text is parsed once into a `serde_json::Value` (its syntax is the only thing that can
+//! fail here), then moved field by field into the typed structs below. Every leaf is a [`Val`]:
+//! absent, valid, of the wrong JSON type, or over its bound. Nothing fails on a wrong type or an
+//! oversized list: the problem is recorded in place and [`crate::validate`] reports all of them in
+//! one pass, with paths. Unknown fields are ignored; a key given twice keeps its last value, as
+//! `JSON.parse` does.
+//!
+//! Why not `#[derive(Deserialize)]`: the derived visitors for this lenient shape were a quarter of
+//! the wasm module's code. Reading from a `Value` shares one JSON parser with the rule packs, and
+//! the field lists below cost a few bytes each. The whole text is bounded (2 MiB) before parsing,
+//! which bounds the memory a `Value` can take.
 
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
-use std::fmt;
-use std::marker::PhantomData;
+use serde_json::{Map, Value};
 
 /// Longest string accepted anywhere (characters).
 pub const MAX_STRING_CHARS: usize = 20_000;
@@ -21,7 +24,7 @@ pub const MAX_OTHER_SERVICES: usize = 200;
 /// Small lists the contract leaves unbounded (`revisedOn`, `consent.elements`).
 pub const MAX_SMALL_LIST: usize = 100;
 
-/// One leniently parsed value.
+/// One leniently read value.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Val<T> {
     /// Missing, or JSON `null`.
@@ -52,131 +55,80 @@ impl<T> From<T> for Val<T> {
     }
 }
 
-fn kind_of_unexpected(u: de::Unexpected) -> &'static str {
-    match u {
-        de::Unexpected::Bool(_) => "a boolean",
-        de::Unexpected::Str(_) => "a string",
-        de::Unexpected::Map => "an object",
-        de::Unexpected::Seq => "an array",
-        de::Unexpected::Unit => "null",
-        _ => "a number",
+impl<T: Leaf> Val<T> {
+    /// Reads a value: `null` is absent.
+    pub fn read(v: Value) -> Self {
+        match v {
+            Value::Null => Val::Absent,
+            v => T::read(v),
+        }
+    }
+    /// Moves field `key` out of `map` and reads it.
+    pub fn take(map: &mut Map<String, Value>, key: &str) -> Self {
+        map.remove(key).map_or(Val::Absent, Val::read)
     }
 }
 
-/// Leaf kinds: what a [`Val`] accepts.
+/// The JSON kind of a value, as messages name it.
+pub fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// What a [`Val`] can hold: read from any non-null JSON value.
 pub trait Leaf: Sized {
-    const EXPECTED: &'static str;
-    fn from_str(_: &str) -> Option<Val<Self>> {
-        None
-    }
-    fn from_bool(_: bool) -> Option<Self> {
-        None
-    }
-    fn from_f64(_: f64) -> Option<Self> {
-        None
-    }
-    /// Objects and arrays: parse from the map or sequence.
-    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Option<Self>, A::Error> {
-        drain_map(map)?;
-        Ok(None)
-    }
-    fn from_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Option<Val<Self>>, A::Error> {
-        drain_seq(seq)?;
-        Ok(None)
-    }
-}
-
-fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
-    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-    Ok(())
-}
-
-fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<usize, A::Error> {
-    let mut n = 0;
-    while seq.next_element::<IgnoredAny>()?.is_some() {
-        n += 1;
-    }
-    Ok(n)
+    fn read(v: Value) -> Val<Self>;
 }
 
 impl Leaf for String {
-    const EXPECTED: &'static str = "a string";
-    fn from_str(s: &str) -> Option<Val<Self>> {
-        if s.len() > MAX_STRING_CHARS && s.chars().count() > MAX_STRING_CHARS {
-            Some(Val::TooLarge(s.chars().count()))
-        } else {
-            Some(Val::Ok(s.to_owned()))
+    fn read(v: Value) -> Val<Self> {
+        match v {
+            Value::String(s) if s.len() > MAX_STRING_CHARS && s.chars().count() > MAX_STRING_CHARS => Val::TooLarge(s.chars().count()),
+            Value::String(s) => Val::Ok(s),
+            v => Val::Wrong(kind_of(&v)),
         }
     }
 }
 
 impl Leaf for bool {
-    const EXPECTED: &'static str = "true or false";
-    fn from_bool(b: bool) -> Option<Self> {
-        Some(b)
+    fn read(v: Value) -> Val<Self> {
+        match v {
+            Value::Bool(b) => Val::Ok(b),
+            v => Val::Wrong(kind_of(&v)),
+        }
     }
 }
 
 impl Leaf for f64 {
-    const EXPECTED: &'static str = "a number";
-    fn from_f64(n: f64) -> Option<Self> {
-        Some(n)
+    fn read(v: Value) -> Val<Self> {
+        match v.as_f64() {
+            Some(n) => Val::Ok(n),
+            None => Val::Wrong(kind_of(&v)),
+        }
     }
 }
 
-struct ValVisitor<T>(PhantomData<T>);
-
-impl<'de, T: Leaf> Visitor<'de> for ValVisitor<T> {
-    type Value = Val<T>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(T::EXPECTED)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Val<T>, E> {
-        Ok(Val::Absent)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Val<T>, E> {
-        Ok(Val::Absent)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Val<T>, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Val<T>, E> {
-        Ok(T::from_bool(v).map_or(Val::Wrong(kind_of_unexpected(de::Unexpected::Bool(v))), Val::Ok))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Val<T>, E> {
-        self.visit_f64(v as f64)
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Val<T>, E> {
-        self.visit_f64(v as f64)
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Val<T>, E> {
-        Ok(T::from_f64(v).map_or(Val::Wrong("a number"), Val::Ok))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Val<T>, E> {
-        Ok(T::from_str(v).unwrap_or(Val::Wrong("a string")))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Val<T>, A::Error> {
-        Ok(T::from_map(map)?.map_or(Val::Wrong("an object"), Val::Ok))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Val<T>, A::Error> {
-        Ok(T::from_seq(seq)?.unwrap_or(Val::Wrong("an array")))
-    }
+/// A struct read from a JSON object, each field leniently.
+pub trait FromMap: Sized {
+    fn from_map(map: Map<String, Value>) -> Self;
 }
 
-impl<'de, T: Leaf> Deserialize<'de> for Val<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(ValVisitor(PhantomData))
-    }
-}
-
-/// A JSON object parsed into `T` (whose fields are all lenient).
+/// A JSON object read into `T`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Obj<T>(pub T);
 
-impl<T: for<'de> Deserialize<'de>> Leaf for Obj<T> {
-    const EXPECTED: &'static str = "an object";
-    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Option<Self>, A::Error> {
-        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|v| Some(Obj(v)))
+impl<T: FromMap> Leaf for Obj<T> {
+    fn read(v: Value) -> Val<Self> {
+        match v {
+            Value::Object(m) => Val::Ok(Obj(T::from_map(m))),
+            v => Val::Wrong(kind_of(&v)),
+        }
     }
 }
 
@@ -184,21 +136,12 @@ impl<T: for<'de> Deserialize<'de>> Leaf for Obj<T> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct List<T, const N: usize>(pub Vec<T>);
 
-impl<T: for<'de> Deserialize<'de>, const N: usize> Leaf for List<T, N> {
-    const EXPECTED: &'static str = "an array";
-    fn from_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Val<Self>>, A::Error> {
-        let mut items = Vec::new();
-        while items.len() < N {
-            match seq.next_element::<T>()? {
-                Some(v) => items.push(v),
-                None => return Ok(Some(Val::Ok(List(items)))),
-            }
-        }
-        let extra = drain_seq(seq)?;
-        if extra == 0 {
-            Ok(Some(Val::Ok(List(items))))
-        } else {
-            Ok(Some(Val::TooLarge(N + extra)))
+impl<T: Leaf, const N: usize> Leaf for List<Val<T>, N> {
+    fn read(v: Value) -> Val<Self> {
+        match v {
+            Value::Array(a) if a.len() > N => Val::TooLarge(a.len()),
+            Value::Array(a) => Val::Ok(List(a.into_iter().map(Val::read).collect())),
+            v => Val::Wrong(kind_of(&v)),
         }
     }
 }
@@ -207,178 +150,174 @@ impl<T: for<'de> Deserialize<'de>, const N: usize> Leaf for List<T, N> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PackRef {
     Id(String),
-    Custom(Box<serde_json::Value>),
+    Custom(Box<Value>),
 }
 
 impl Leaf for PackRef {
-    const EXPECTED: &'static str = "a rule pack id or a rule pack object";
-    fn from_str(s: &str) -> Option<Val<Self>> {
-        Some(match String::from_str(s) {
-            Some(Val::Ok(s)) => Val::Ok(PackRef::Id(s)),
-            Some(Val::TooLarge(n)) => Val::TooLarge(n),
-            _ => Val::Wrong("a string"),
-        })
+    fn read(v: Value) -> Val<Self> {
+        match v {
+            Value::Object(_) => Val::Ok(PackRef::Custom(Box::new(v))),
+            v => match String::read(v) {
+                Val::Ok(s) => Val::Ok(PackRef::Id(s)),
+                Val::TooLarge(n) => Val::TooLarge(n),
+                Val::Wrong(k) => Val::Wrong(k),
+                Val::Absent => Val::Absent,
+            },
+        }
     }
-    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Option<Self>, A::Error> {
-        serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))
-            .map(|v| Some(PackRef::Custom(Box::new(v))))
-    }
+}
+
+/// Declares input structs: each field with its JSON name, all lenient, unknown fields ignored.
+macro_rules! input_structs {
+    ($( $(#[doc = $doc:literal])* pub struct $name:ident { $( pub $field:ident : $ty:ty = $key:literal, )* } )*) => {$(
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct $name { $( pub $field: $ty, )* }
+
+        impl FromMap for $name {
+            // One pass over the entries, moving each value out (no lookups, no copies).
+            fn from_map(map: Map<String, Value>) -> Self {
+                let mut out = Self::default();
+                for (key, value) in map {
+                    match key.as_str() {
+                        $( $key => out.$field = Val::read(value), )*
+                        _ => {}
+                    }
+                }
+                out
+            }
+        }
+    )*};
 }
 
 pub type Str = Val<String>;
 pub type Bool = Val<bool>;
 pub type Num = Val<f64>;
 
-/// One patient, one calendar month, one billing practitioner (CONTRACT §2).
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct MonthInput {
-    pub service_month: Str,
-    pub as_of: Str,
-    pub rule_pack: Val<PackRef>,
-    pub track: Str,
-    pub payment: Val<Obj<PaymentIn>>,
-    pub billing_practitioner: Val<Obj<BillingIn>>,
-    pub patient: Val<Obj<PatientIn>>,
-    pub conditions: Val<List<Val<Obj<ConditionIn>>, MAX_CONDITIONS>>,
-    pub consent: Val<Obj<ConsentIn>>,
-    pub initiating_visit: Val<Obj<VisitIn>>,
-    pub care_plan: Val<Obj<CarePlanIn>>,
-    pub complexity: Val<Obj<ComplexityIn>>,
-    pub supervision_attested: Bool,
-    pub time_entries: Val<List<Val<Obj<TimeEntryIn>>, MAX_TIME_ENTRIES>>,
-    pub other_services: Val<List<Val<Obj<OtherServiceIn>>, MAX_OTHER_SERVICES>>,
-    pub claim: Val<Obj<ClaimIn>>,
-}
+input_structs! {
+    /// One patient, one calendar month, one billing practitioner (CONTRACT §2).
+    pub struct MonthInput {
+        pub service_month: Str = "serviceMonth",
+        pub as_of: Str = "asOf",
+        pub rule_pack: Val<PackRef> = "rulePack",
+        pub track: Str = "track",
+        pub payment: Val<Obj<PaymentIn>> = "payment",
+        pub billing_practitioner: Val<Obj<BillingIn>> = "billingPractitioner",
+        pub patient: Val<Obj<PatientIn>> = "patient",
+        pub conditions: Val<List<Val<Obj<ConditionIn>>, MAX_CONDITIONS>> = "conditions",
+        pub consent: Val<Obj<ConsentIn>> = "consent",
+        pub initiating_visit: Val<Obj<VisitIn>> = "initiatingVisit",
+        pub care_plan: Val<Obj<CarePlanIn>> = "carePlan",
+        pub complexity: Val<Obj<ComplexityIn>> = "complexity",
+        pub supervision_attested: Bool = "supervisionAttested",
+        pub time_entries: Val<List<Val<Obj<TimeEntryIn>>, MAX_TIME_ENTRIES>> = "timeEntries",
+        pub other_services: Val<List<Val<Obj<OtherServiceIn>>, MAX_OTHER_SERVICES>> = "otherServices",
+        pub claim: Val<Obj<ClaimIn>> = "claim",
+    }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct PaymentIn {
-    pub setting: Str,
-    pub qualifying_apm_participant: Bool,
-    pub gpci: Val<Obj<GpciIn>>,
-}
+    pub struct PaymentIn {
+        pub setting: Str = "setting",
+        pub qualifying_apm_participant: Bool = "qualifyingApmParticipant",
+        pub gpci: Val<Obj<GpciIn>> = "gpci",
+    }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default)]
-pub struct GpciIn {
-    pub work: Num,
-    pub pe: Num,
-    pub mp: Num,
-}
+    pub struct GpciIn {
+        pub work: Num = "work",
+        pub pe: Num = "pe",
+        pub mp: Num = "mp",
+    }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct BillingIn {
-    pub id: Str,
-    pub credential: Str,
-    pub group_id: Str,
-}
+    pub struct BillingIn {
+        pub id: Str = "id",
+        pub credential: Str = "credential",
+        pub group_id: Str = "groupId",
+    }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct PatientIn {
-    #[serde(rename = "ref")]
-    pub reference: Str,
-    pub new_patient: Bool,
-    pub last_visit_date: Str,
-}
+    pub struct PatientIn {
+        pub reference: Str = "ref",
+        pub new_patient: Bool = "newPatient",
+        pub last_visit_date: Str = "lastVisitDate",
+    }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct ConditionIn {
-    pub code: Str,
-    pub chronic: Bool,
-    pub significant_risk: Bool,
-}
+    pub struct ConditionIn {
+        pub code: Str = "code",
+        pub chronic: Bool = "chronic",
+        pub significant_risk: Bool = "significantRisk",
+    }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct ConsentIn {
-    pub status: Str,
-    pub date: Str,
-    pub method: Str,
-    pub version: Str,
-    pub text_sha256: Str,
-    pub practitioner_id: Str,
-    pub elements: Val<List<Str, MAX_SMALL_LIST>>,
-    pub revoked_on: Str,
-    pub captured_by: Val<Obj<CapturedByIn>>,
-}
+    pub struct ConsentIn {
+        pub status: Str = "status",
+        pub date: Str = "date",
+        pub method: Str = "method",
+        pub version: Str = "version",
+        pub text_sha256: Str = "textSha256",
+        pub practitioner_id: Str = "practitionerId",
+        pub elements: Val<List<Str, MAX_SMALL_LIST>> = "elements",
+        pub revoked_on: Str = "revokedOn",
+        pub captured_by: Val<Obj<CapturedByIn>> = "capturedBy",
+    }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default)]
-pub struct CapturedByIn {
-    pub name: Str,
-    pub role: Str,
-}
+    pub struct CapturedByIn {
+        pub name: Str = "name",
+        pub role: Str = "role",
+    }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct VisitIn {
-    pub date: Str,
-    #[serde(rename = "type")]
-    pub kind: Str,
-    pub practitioner_id: Str,
-}
+    pub struct VisitIn {
+        pub date: Str = "date",
+        pub kind: Str = "type",
+        pub practitioner_id: Str = "practitionerId",
+    }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct CarePlanIn {
-    pub established: Str,
-    pub electronic: Bool,
-    #[serde(rename = "accessible24x7")]
-    pub accessible_24x7: Bool,
-    pub shared_with_patient: Bool,
-    pub signed_by: Str,
-    pub signed_on: Str,
-    pub last_reviewed: Str,
-    pub revised_on: Val<List<Str, MAX_SMALL_LIST>>,
-}
+    pub struct CarePlanIn {
+        pub established: Str = "established",
+        pub electronic: Bool = "electronic",
+        pub accessible_24x7: Bool = "accessible24x7",
+        pub shared_with_patient: Bool = "sharedWithPatient",
+        pub signed_by: Str = "signedBy",
+        pub signed_on: Str = "signedOn",
+        pub last_reviewed: Str = "lastReviewed",
+        pub revised_on: Val<List<Str, MAX_SMALL_LIST>> = "revisedOn",
+    }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default)]
-pub struct ComplexityIn {
-    pub mdm: Str,
-}
+    pub struct ComplexityIn {
+        pub mdm: Str = "mdm",
+    }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct TimeEntryIn {
-    pub id: Str,
-    pub performer: Val<Obj<PerformerIn>>,
-    pub start: Str,
-    pub end: Str,
-    pub date: Str,
-    pub minutes: Num,
-    pub narrative: Str,
-    pub service: Str,
-    pub patient_setting: Str,
-}
+    pub struct TimeEntryIn {
+        pub id: Str = "id",
+        pub performer: Val<Obj<PerformerIn>> = "performer",
+        pub start: Str = "start",
+        pub end: Str = "end",
+        pub date: Str = "date",
+        pub minutes: Num = "minutes",
+        pub narrative: Str = "narrative",
+        pub service: Str = "service",
+        pub patient_setting: Str = "patientSetting",
+    }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default)]
-pub struct PerformerIn {
-    pub name: Str,
-    pub role: Str,
-    pub id: Str,
-}
+    pub struct PerformerIn {
+        pub name: Str = "name",
+        pub role: Str = "role",
+        pub id: Str = "id",
+    }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct OtherServiceIn {
-    pub code: Str,
-    pub date: Str,
-    pub practitioner_id: Str,
-    pub group_id: Str,
-}
+    pub struct OtherServiceIn {
+        pub code: Str = "code",
+        pub date: Str = "date",
+        pub practitioner_id: Str = "practitionerId",
+        pub group_id: Str = "groupId",
+    }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct ClaimIn {
-    pub consent_version: Str,
-    pub consent_text_sha256: Str,
+    pub struct ClaimIn {
+        pub consent_version: Str = "consentVersion",
+        pub consent_text_sha256: Str = "consentTextSha256",
+    }
 }
 
 /// The top level: an object, or the wrong kind of JSON value.
 pub type Root = Val<Obj<MonthInput>>;
+
+/// Parses JSON text into the lenient input tree; only JSON syntax can fail.
+pub fn parse_root(json: &str) -> Result<Root, serde_json::Error> {
+    serde_json::from_str::<Value>(json).map(Root::read)
+}

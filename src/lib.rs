@@ -49,7 +49,7 @@ pub fn parse(json: &str) -> Result<MonthInput, InputError> {
     if json.len() > input::MAX_JSON_BYTES {
         return Err(InputError::new("INPUT_TOO_LARGE", "the input exceeds 2 MiB", Vec::new()));
     }
-    match serde_json::from_str::<input::Root>(json) {
+    match input::parse_root(json) {
         Ok(input::Val::Ok(input::Obj(m))) => Ok(m),
         Ok(_) => Err(InputError::new("INVALID_INPUT", "expected an object (a MonthInput)", vec![validate::Issue { path: String::new(), message: "expected an object".into() }])),
         Err(_) => Err(InputError::new("INVALID_JSON", "the input is not valid JSON", Vec::new())),

@@ -255,9 +255,9 @@ impl Checker<'_> {
         }
     }
     /// A decimal in [min, max], scaled to an integer.
-    fn scaled(&mut self, v: Option<&Value>, p: &str, scale: f64, max: f64) -> Option<i64> {
+    fn scaled(&mut self, v: Option<&Value>, p: &str, scale: f64, max: u32) -> Option<i64> {
         match v.and_then(Value::as_f64) {
-            Some(x) if x.is_finite() && (0.0..=max).contains(&x) => Some((x * scale).round() as i64),
+            Some(x) if x.is_finite() && (0.0..=f64::from(max)).contains(&x) => Some((x * scale).round() as i64),
             Some(_) => {
                 self.bad(p, &format!("must be a number from 0 to {max}"));
                 None
@@ -329,10 +329,10 @@ impl Checker<'_> {
     }
     fn rvu(&mut self, v: Option<&Value>, p: &str) -> Option<Rvu> {
         let m = self.obj(v, p)?;
-        let work = self.scaled(m.get("work"), &format!("{p}.work"), 1e4, 1000.0);
-        let pn = self.scaled(m.get("peNonFacility"), &format!("{p}.peNonFacility"), 1e4, 1000.0);
-        let pf = self.scaled(m.get("peFacility"), &format!("{p}.peFacility"), 1e4, 1000.0);
-        let mp = self.scaled(m.get("mp"), &format!("{p}.mp"), 1e4, 1000.0);
+        let work = self.scaled(m.get("work"), &format!("{p}.work"), 1e4, 1000);
+        let pn = self.scaled(m.get("peNonFacility"), &format!("{p}.peNonFacility"), 1e4, 1000);
+        let pf = self.scaled(m.get("peFacility"), &format!("{p}.peFacility"), 1e4, 1000);
+        let mp = self.scaled(m.get("mp"), &format!("{p}.mp"), 1e4, 1000);
         Some(Rvu { work: work?, pe_non_facility: pn?, pe_facility: pf?, mp: mp? })
     }
 }
@@ -373,10 +373,10 @@ fn parse_pack(c: &mut Checker, v: &Value) -> Option<Pack> {
     let cfs = c.obj(m.get("conversionFactors"), "conversionFactors");
     let (cf_default, cf_qp) = match cfs {
         Some(cf) => {
-            let d = c.scaled(cf.get("default"), "conversionFactors.default", 1e4, 1000.0);
+            let d = c.scaled(cf.get("default"), "conversionFactors.default", 1e4, 1000);
             let q = match cf.get("qualifyingApmParticipant") {
                 None | Some(Value::Null) => d,
-                v => c.scaled(v, "conversionFactors.qualifyingApmParticipant", 1e4, 1000.0),
+                v => c.scaled(v, "conversionFactors.qualifyingApmParticipant", 1e4, 1000),
             };
             (d, q)
         }

@@ -4,7 +4,7 @@
 //! the text that was sent.
 
 use crate::input::*;
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -196,41 +196,90 @@ pub const SETTINGS: [&str; 3] = ["community", "inpatient", "snf_part_a"];
 pub const MDM: [&str; 4] = ["straightforward", "low", "moderate", "high"];
 pub const METHODS: [&str; 3] = ["verbal", "written", "electronic"];
 
+// Dates and date-times are parsed by hand rather than with chrono's format parser: the formats are
+// fixed, and chrono's parser costs about 6 KB gzipped of wasm. chrono still does the calendar.
+
+/// `n` ASCII digits at `b[at..]` as a number.
+fn digits(b: &[u8], at: usize, n: usize) -> Option<u32> {
+    let d = b.get(at..at + n)?;
+    d.iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+}
+
+/// `YYYY-MM-DD`, a real calendar date.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    if b.len() != 10 {
         return None;
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    date_at(b)
+}
+
+fn date_at(b: &[u8]) -> Option<NaiveDate> {
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(digits(b, 0, 4)? as i32, digits(b, 5, 2)?, digits(b, 8, 2)?)
 }
 
 pub fn parse_month(s: &str) -> Option<Month> {
     let b = s.as_bytes();
-    if b.len() != 7 || b[4] != b'-' || !b.iter().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit()) {
+    if b.len() != 7 || b[4] != b'-' {
         return None;
     }
-    let year: i32 = s[..4].parse().ok()?;
-    let month: u32 = s[5..].parse().ok()?;
+    let (year, month) = (digits(b, 0, 4)? as i32, digits(b, 5, 2)?);
     let first = NaiveDate::from_ymd_opt(year, month, 1)?;
     let next = if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(year, month + 1, 1)? };
     Some(Month { year, month, first, last: next.pred_opt()? })
 }
 
-/// RFC 3339 date-time: with an offset → (instant ms, offset ms, true); floating → (as-if-UTC ms, 0, false).
+/// Milliseconds from 1970-01-01 to the start of `d`.
+fn epoch_ms(d: NaiveDate) -> i64 {
+    (i64::from(d.num_days_from_ce()) - 719_163) * 86_400_000
+}
+
+/// RFC 3339 date-time, `YYYY-MM-DDTHH:MM[:SS[.fraction]]` then `Z`, `±HH:MM` or nothing
+/// (`T` may be `t` or a space). With an offset → (instant ms, offset ms, true); without one, a
+/// floating local time → (as-if-UTC ms, 0, false). Fractions below a millisecond are dropped.
 pub fn parse_datetime(s: &str) -> Option<(i64, i64, bool)> {
-    if s.len() < 19 || s.len() > 40 {
+    let b = s.as_bytes();
+    if b.len() < 16 || b.len() > 40 || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' {
         return None;
     }
-    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
-        let off = dt.offset().local_minus_utc() as i64 * 1000;
-        return Some((dt.timestamp_millis(), off, true));
-    }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
-        if let Ok(n) = NaiveDateTime::parse_from_str(s, fmt) {
-            return Some((n.and_utc().timestamp_millis(), 0, false));
+    let date = date_at(&b[..10])?;
+    let (h, m) = (digits(b, 11, 2)?, digits(b, 14, 2)?);
+    let mut at = 16;
+    let mut ms = 0;
+    if b.get(at) == Some(&b':') {
+        ms = digits(b, at + 1, 2)? * 1000;
+        at += 3;
+        if b.get(at) == Some(&b'.') {
+            let n = b[at + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if n == 0 {
+                return None;
+            }
+            let frac = &b[at + 1..at + 1 + n.min(3)];
+            ms += frac.iter().zip([100, 10, 1]).map(|(c, w)| u32::from(c - b'0') * w).sum::<u32>();
+            at += 1 + n;
         }
     }
-    None
+    if h > 23 || m > 59 || ms >= 60_000 {
+        return None;
+    }
+    let local = epoch_ms(date) + i64::from(h) * 3_600_000 + i64::from(m) * 60_000 + i64::from(ms);
+    let (offset, fixed) = match &b[at..] {
+        [] => (0, false),
+        [b'Z' | b'z'] => (0, true),
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let (oh, om) = (digits(b, at + 1, 2)?, digits(b, at + 4, 2)?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let off = i64::from(oh * 60 + om) * 60_000;
+            (if *sign == b'-' { -off } else { off }, true)
+        }
+        _ => return None,
+    };
+    Some((local - offset, offset, fixed))
 }
 
 /// Normalizes an ICD-10-CM code (dot optional, any case) and checks its shape: a letter, a digit,
@@ -687,4 +736,53 @@ pub fn months_before(d: NaiveDate, months: u32) -> NaiveDate {
 /// Day of month helper used by time counting.
 pub fn day_index(month: &Month, d: NaiveDate) -> usize {
     (d.day() as usize).saturating_sub(1).min(month.days() as usize - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, NaiveDateTime};
+
+    /// The hand parser agrees with chrono's RFC 3339 parser wherever chrono accepts, and rejects
+    /// what neither accepts.
+    #[test]
+    fn datetimes_match_chrono() {
+        let with_offset = [
+            "2026-03-03T10:00:00-05:00", "2026-03-03T10:00:00Z", "2026-03-03t10:00:00z", "2026-03-03 10:00:00+05:30",
+            "2026-03-31T23:59:59.999+14:00", "2026-03-01T00:00:00.5-12:00", "2024-02-29T12:30:15.123456789Z",
+            "1970-01-01T00:00:00Z", "1969-12-31T23:59:59.250Z",
+        ];
+        for s in with_offset {
+            let c = DateTime::parse_from_rfc3339(s).unwrap();
+            let want = (c.timestamp_millis(), i64::from(c.offset().local_minus_utc()) * 1000, true);
+            assert_eq!(parse_datetime(s), Some(want), "{s}");
+        }
+        for s in ["2026-03-03T10:00:00", "2026-03-03T10:00", "2026-03-03T10:00:00.25"] {
+            let fmt = if s.len() == 16 { "%Y-%m-%dT%H:%M" } else { "%Y-%m-%dT%H:%M:%S%.f" };
+            let c = NaiveDateTime::parse_from_str(s, fmt).unwrap();
+            assert_eq!(parse_datetime(s), Some((c.and_utc().timestamp_millis(), 0, false)), "{s}");
+        }
+        assert_eq!(parse_datetime("2026-03-03T10:00-05:00"), Some((parse_datetime("2026-03-03T15:00Z").unwrap().0, -18_000_000, true)));
+        for bad in [
+            "", "2026-03-03", "2026-02-30T10:00:00Z", "2026-03-03T24:00:00Z", "2026-03-03T10:60:00Z", "2026-03-03T10:00:60Z",
+            "2026-03-03T10:00:00.Z", "2026-03-03T10:00:00+5:00", "2026-03-03T10:00:00+24:00", "2026-03-03T10:00:00 Z",
+            "2026-03-03X10:00:00Z", "2026-3-03T10:00:00Z", "+2026-03-03T10:00Z", "2026-03-03T10:00:00Zjunk", "２０２６-03-03T10:00Z",
+        ] {
+            assert_eq!(parse_datetime(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_and_months() {
+        assert_eq!(parse_date("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
+        for bad in ["2025-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "26-01-01", "2026-01-01T", "2026/01/01", "+026-01-01"] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+        let m = parse_month("2026-02").unwrap();
+        assert_eq!((m.first, m.last), (NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(), NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()));
+        assert_eq!(parse_month("2026-12").unwrap().last, NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+        for bad in ["2026-13", "2026-00", "2026-1", "202601", "2026-01-01"] {
+            assert!(parse_month(bad).is_none(), "{bad}");
+        }
+    }
 }
