@@ -47,8 +47,21 @@ for t in web bundler; do
   fi
 done
 
+# One build.sh at a time (two serve.sh started together would otherwise swap the same directories).
+mkdir -p edge/build
+if command -v flock >/dev/null 2>&1; then
+  exec 9>edge/build/.lock
+  flock 9
+fi
+
 # Copy into a fresh directory, then swap it in, so a running worker's files never change under it
 # half-way (workerd and deno read them at start-up only).
+swap_in() { # swap_in TMPDIR OUTDIR
+  rm -rf "$2.old"
+  if [ -d "$2" ]; then mv "$2" "$2.old"; fi
+  mv "$1" "$2"
+  rm -rf "$2.old"
+}
 out=edge/build/engine
 tmp=$(mktemp -d edge/build.tmp.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -60,10 +73,17 @@ for t in web bundler; do
   done
   printf '{ "type": "module" }\n' > "$tmp/$t/package.json"
 done
-mkdir -p edge/build
-rm -rf "$out.old"
-[ -d "$out" ] && mv "$out" "$out.old"
-mv "$tmp" "$out"
-rm -rf "$out.old"
+swap_in "$tmp" "$out"
+
+# edge/build/deno-deploy/: the Deno entry as a self-contained directory (main.js, app.mjs and the
+# bundler engine), for Deno Deploy, whose upload need not include anything outside it.
+tmp=$(mktemp -d edge/build.tmp.XXXXXX)
+mkdir -p "$tmp/engine"
+cp "$out/bundler/ccm_engine.js" "$out/bundler/ccm_engine_bg.js" "$out/bundler/ccm_engine_bg.wasm" "$tmp/engine/"
+cp edge/src/app.mjs "$tmp/app.mjs"
+sed 's#"\.\./build/engine/bundler/ccm_engine\.js"#"./engine/ccm_engine.js"#' edge/src/deno.mjs > "$tmp/main.js"
+grep -q '"./engine/ccm_engine.js"' "$tmp/main.js" || { say "could not point deno-deploy/main.js at its engine"; exit 1; }
+printf '{\n  "lock": false\n}\n' > "$tmp/deno.json"
+swap_in "$tmp" edge/build/deno-deploy
 trap - EXIT
-say "engine $(wc -c < "$out/web/ccm_engine_bg.wasm") bytes of wasm in edge/build/engine/{web,bundler}"
+say "engine $(wc -c < "$out/web/ccm_engine_bg.wasm") bytes of wasm in edge/build/engine/{web,bundler}; Deno Deploy directory edge/build/deno-deploy/"

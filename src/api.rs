@@ -103,13 +103,7 @@ pub fn what_if_json(json: &str) -> String {
 
 /// `[RulePackInfo]` of the built-in packs.
 pub fn rule_packs_json() -> String {
-    let infos: Vec<_> = crate::pack::built_in().iter().map(|p| {
-        let mut v = serde_json::to_value(evaluate::RulePackInfo::of(p)).unwrap_or_default();
-        if let Some(o) = v.as_object_mut() {
-            o.insert("payer".into(), "Medicare Part B".into());
-        }
-        v
-    }).collect();
+    let infos: Vec<_> = crate::pack::built_in().iter().map(evaluate::RulePackInfo::of).collect();
     serde_json::to_string(&infos).unwrap_or_else(|_| "[]".into())
 }
 

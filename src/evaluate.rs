@@ -65,6 +65,7 @@ impl Finding {
 pub struct RulePackInfo {
     pub id: String,
     pub version: String,
+    pub payer: String,
     pub effective_from: String,
     pub effective_to: Option<String>,
 }
@@ -74,6 +75,7 @@ impl RulePackInfo {
         RulePackInfo {
             id: p.id.clone(),
             version: p.version.clone(),
+            payer: p.payer.clone(),
             effective_from: p.effective_from.to_string(),
             effective_to: p.effective_to.map(|d| d.to_string()),
         }

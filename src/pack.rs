@@ -112,6 +112,8 @@ pub struct RuleRef {
 pub struct Pack {
     pub id: String,
     pub version: String,
+    /// Who pays under these rules (e.g. "Medicare Part B").
+    pub payer: String,
     pub effective_from: NaiveDate,
     pub effective_to: Option<NaiveDate>,
     /// Conversion factors scaled by 10^4.
@@ -363,6 +365,7 @@ fn parse_pack(c: &mut Checker, v: &Value) -> Option<Pack> {
     let m = c.obj(Some(v), "")?;
     let id = c.string(m, "id", "id");
     let version = c.string(m, "version", "version");
+    let payer = c.string(m, "payer", "payer");
     let from = c.date(m, "effectiveFrom", "effectiveFrom", true);
     let to = c.date(m, "effectiveTo", "effectiveTo", false);
     if let (Some(f), Some(t)) = (from, to) {
@@ -450,6 +453,7 @@ fn parse_pack(c: &mut Checker, v: &Value) -> Option<Pack> {
     Some(Pack {
         id: id?,
         version: version?,
+        payer: payer?,
         effective_from: from?,
         effective_to: to,
         cf_default: cf_default?,

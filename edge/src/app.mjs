@@ -67,7 +67,9 @@ function isJsonContentType(value) {
 
 const TOO_LARGE = Symbol("too large");
 const BAD_UTF8 = Symbol("bad utf-8");
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM: a leading byte-order mark stays in the text and reaches the engine, which decides about
+// it exactly as the CLI does for the same bytes (the decoder would otherwise drop it silently).
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Bytes of an oversized body the worker still reads (and drops, unparsed) before answering 413.
@@ -135,6 +137,48 @@ async function readBody(request, limit) {
   } catch {
     return BAD_UTF8;
   }
+}
+
+/**
+ * The source text of each element of a JSON array, in order, whitespace around it removed.
+ * `text` must be valid JSON whose top-level value is an array (the caller has JSON.parse'd it).
+ */
+export function splitJsonArray(text) {
+  const out = [];
+  const n = text.length;
+  let i = text.indexOf("[") + 1;
+  let start = i;
+  let depth = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: find its closing quote (one preceded by an even number of backslashes).
+      i++;
+      for (;;) {
+        const q = text.indexOf('"', i);
+        if (q < 0) throw new Error("unterminated string");
+        let b = q - 1;
+        while (text.charCodeAt(b) === 0x5c) b--;
+        i = q + 1;
+        if ((q - 1 - b) % 2 === 0) break;
+      }
+      continue;
+    }
+    if (c === 0x5b || c === 0x7b) depth++;
+    else if (c === 0x5d || c === 0x7d) {
+      if (depth === 0) {
+        const last = text.slice(start, i).trim();
+        if (last !== "" || out.length > 0) out.push(last);
+        return out;
+      }
+      depth--;
+    } else if (c === 0x2c && depth === 0) {
+      out.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+    i++;
+  }
+  throw new Error("unterminated array");
 }
 
 function errorBody(code, message) {
@@ -318,11 +362,16 @@ export function createApp(engine, options = {}) {
     if (items.length > LIMITS.batchItems) {
       return fail(request, 413, "INPUT_TOO_LARGE", `a batch holds at most ${LIMITS.batchItems} months`);
     }
-    // One evaluateJson per month: each result is exactly what a single call with that month gives.
+    // One evaluateJson per month, on that month's own text as it was sent (not re-serialized: JSON.parse
+    // would silently merge duplicate keys and round numbers the engine rejects), so each result is
+    // exactly what POST /v1/evaluate with that text gives.
+    const texts = splitJsonArray(text);
+    if (texts.length !== items.length) throw new Error("batch split mismatch");
+    items = null;
     let out = "[";
-    for (let i = 0; i < items.length; i++) {
+    for (let i = 0; i < texts.length; i++) {
       if (i > 0) out += ",";
-      out += engine.evaluateJson(JSON.stringify(items[i]));
+      out += engine.evaluateJson(texts[i]);
     }
     out += "]";
     return respond(request, 200, out);

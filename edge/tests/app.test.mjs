@@ -3,7 +3,7 @@
 // The real engine on the real runtimes is edge/tests/edge.test.mjs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { LIMITS, createApp, parseAllowOrigins, statusForErrorCode } from "../src/app.mjs";
+import { LIMITS, createApp, parseAllowOrigins, splitJsonArray, statusForErrorCode } from "../src/app.mjs";
 
 const MiB = 1024 * 1024;
 
@@ -144,6 +144,57 @@ test("batch: one evaluateJson per month, results joined in order", async () => {
   assert.equal(out.length, 4);
   assert.deepEqual(out[0], { ok: true, evaluation: { n: 7 } });
   assert.equal(out[1].ok, false);
+});
+
+test("splitJsonArray: each element's own text, in order", () => {
+  const cases = [
+    ["[]", []],
+    [" [ ] ", []],
+    ["[1]", ["1"]],
+    ['[ {"a":"x,]}\\"y"} ,\n\t[1,[2,{}]] , "s\\\\" ,null,-0.5e+3, true ]', ['{"a":"x,]}\\"y"}', "[1,[2,{}]]", '"s\\\\"', "null", "-0.5e+3", "true"]],
+    ['[{"k":1,"k":2},1e400,12345678901234567890123]', ['{"k":1,"k":2}', "1e400", "12345678901234567890123"]],
+    ['["\\u005b\\"","]","{"]', ['"\\u005b\\""', '"]"', '"{"']],
+  ];
+  for (const [text, want] of cases) {
+    JSON.parse(text);
+    assert.deepEqual(splitJsonArray(text), want, text);
+  }
+  // Random nested values: the pieces parse back to the elements.
+  let seed = 7;
+  const rnd = (n) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
+  const chars = ['"', "\\", ",", "[", "]", "{", "}", ":", "a", " ", "\n", "é", "\u2028"];
+  const value = (d) => {
+    switch (d > 3 ? rnd(3) : rnd(5)) {
+      case 0: return Array.from({ length: rnd(6) }, () => chars[rnd(chars.length)]).join("");
+      case 1: return rnd(1000) - 500;
+      case 2: return rnd(2) === 0 ? null : true;
+      case 3: return Array.from({ length: rnd(4) }, () => value(d + 1));
+      default: return Object.fromEntries(Array.from({ length: rnd(4) }, (_, i) => [`${chars[rnd(chars.length)]}${i}`, value(d + 1)]));
+    }
+  };
+  for (let k = 0; k < 300; k++) {
+    const arr = Array.from({ length: rnd(6) }, () => value(0));
+    const text = rnd(2) ? JSON.stringify(arr) : JSON.stringify(arr, null, rnd(2) ? 2 : "\t");
+    const parts = splitJsonArray(text);
+    assert.equal(parts.length, arr.length, text);
+    parts.forEach((p, i) => assert.deepEqual(JSON.parse(p), arr[i], text));
+  }
+});
+
+test("batch: the engine gets each month's text as sent (no re-serialization)", async () => {
+  const eng = fakeEngine();
+  const app = createApp(eng);
+  const res = await app.fetch(postJson("/v1/evaluate-batch", '[ {"k":1, "k":2} , {"m":1e400},{"n":12345678901234567890123} ]'));
+  assert.equal(res.status, 200);
+  assert.deepEqual(eng.calls, ['{"k":1, "k":2}', '{"m":1e400}', '{"n":12345678901234567890123}']);
+});
+
+test("a byte-order mark reaches the engine (it decides, as for the CLI)", async () => {
+  const eng = fakeEngine();
+  const app = createApp(eng);
+  const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{"a":1}')]);
+  await app.fetch(postJson("/v1/evaluate", bytes));
+  assert.deepEqual(eng.calls, ['\ufeff{"a":1}']);
 });
 
 test("an engine failure is a 500 that says nothing about the input", async () => {

@@ -182,6 +182,25 @@ for (const runtime of runtimes) {
         assert.deepEqual(got[i], JSON.parse(single.text), `item ${i}: batch differs from the single call`);
         assert.deepEqual(got[i], JSON.parse(cliEvaluate(one)), `item ${i}: batch differs from the CLI`);
       }
+      // Month texts JSON.parse would change (duplicate keys, a number out of range, digits past
+      // double precision, escapes, layout): each batch result is still the single call's, byte for byte.
+      const first = examples[0].body;
+      const raw = [
+        first.replace(/^\{/, '{"serviceMonth":"1999-01",'),
+        first.replace(/^\{/, '{"supervisionAttested":1e400,'),
+        first.replace(/^\{/, '{"patient":{"ref":"12345678901234567890123"},"asOf":12345678901234567890123,'),
+        first.replace(/^\{/, '{ "patient" : { "ref" : "a\\"b\\u005d,]\\\\" } ,\n\t'),
+        JSON.stringify(examples[examples.length - 1].input, null, 2),
+      ];
+      const batch = await post(base, "/v1/evaluate-batch", `[ ${raw.join(" ,\n")} ]`);
+      assert.equal(batch.res.status, 200, batch.text.slice(0, 300));
+      const singles = [];
+      for (let i = 0; i < raw.length; i++) {
+        const single = await post(base, "/v1/evaluate", raw[i]);
+        assert.equal(single.text, cliEvaluate(raw[i]), `raw item ${i}: differs from the CLI`);
+        singles.push(single.text);
+      }
+      assert.equal(batch.text, `[${singles.join(",")}]`, "the batch is the single calls' results, in order");
       const empty = await post(base, "/v1/evaluate-batch", "[]");
       assert.equal(empty.res.status, 200);
       assert.deepEqual(JSON.parse(empty.text), []);
@@ -219,6 +238,11 @@ for (const runtime of runtimes) {
         assert.equal(want.error.code, code, `${label}: the CLI's code`);
         assert.equal(statusFor(want), status, label);
       }
+    });
+
+    test("a leading byte-order mark is judged as the CLI judges it", async () => {
+      await expectLikeCli(base, "\ufeff" + examples[0].body, "BOM + example");
+      await expectLikeCli(base, "\ufeff", "BOM alone");
     });
 
     test("a body of exactly 2 MiB reaches the engine (no 413 from the worker)", async () => {

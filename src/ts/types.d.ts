@@ -149,6 +149,8 @@ export interface MonthInput {
 export interface RulePackInfo {
   id: string;
   version: string;
+  /** Who pays under the pack's rules, e.g. "Medicare Part B". */
+  payer: string;
   effectiveFrom: IsoDate;
   effectiveTo: IsoDate | null;
   [extra: string]: unknown;

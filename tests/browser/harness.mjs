@@ -136,6 +136,38 @@ export async function loadNodeEngine() {
   return createRequire(import.meta.url)(entry);
 }
 
+/**
+ * One server and one browser for a test file; `newContext()` gives a fresh recording context
+ * (cookies, storage and request log of its own). `close()` stops the browser and the server.
+ */
+export async function startSuite() {
+  requirePrereqs();
+  const server = await startServer();
+  let browser;
+  try {
+    browser = await launchBrowser();
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  const contexts = [];
+  return {
+    origin: server.origin,
+    server,
+    browser,
+    async newContext(options) {
+      const ctx = await newContext(browser, server.origin, options);
+      contexts.push(ctx.context);
+      return ctx;
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => {});
+      await browser.close().catch(() => {});
+      await server.stop();
+    },
+  };
+}
+
 /** Everything the tests share: server + browser + one recording context; `close()` undoes all. */
 export async function setup(options) {
   requirePrereqs();

@@ -1,7 +1,7 @@
 // Consent capture (CONTRACT §8): pick a built-in script, read it verbatim, record the patient's
 // answer, and get the consent record (with the script's version and SHA-256) to put on the month;
 // the claim then pins that version.
-import { h, clear, download, uid } from "./dom.js";
+import { h, add, clear, download, uid } from "./dom.js";
 import { ROLES } from "./words.js";
 import { todayIso } from "./month-form.js";
 
@@ -29,7 +29,7 @@ export class ConsentView {
   build() {
     const root = clear(this.root);
     if (!this.template) {
-      root.append(h("p", { text: "The engine has no built-in consent scripts." }));
+      add(root, h("p", { text: "The engine has no built-in consent scripts." }));
       return;
     }
     this.langName = uid("lang");
@@ -37,7 +37,7 @@ export class ConsentView {
     this.scriptMeta = h("p", { class: "script-meta" });
     this.form = h("form", { class: "capture", novalidate: true, "aria-labelledby": "capture-title", onsubmit: (e) => this.submit(e) });
     this.out = h("section", { class: "record", hidden: true, "aria-labelledby": "record-title" });
-    root.append(
+    add(root,
       h("p", { class: "lead", text: "Read the script to the patient word for word, answer their questions, then record their answer. The record carries the script's version and fingerprint (SHA-256), and the claim pins that version." }),
       h(
         "fieldset",
@@ -89,7 +89,7 @@ export class ConsentView {
     const f = this.form;
     const field = (label, control, hint) => h("div", { class: "field" }, h("label", { for: control.id, text: label }), control, hint ? h("span", { class: "hint", text: hint }) : null);
     const answerName = uid("answer");
-    f.append(
+    add(f,
       h("h2", { id: "capture-title", text: "Record the answer" }),
       h(
         "fieldset",
@@ -165,7 +165,7 @@ export class ConsentView {
     out.hidden = false;
     const json = JSON.stringify(r, null, 2);
     const pinBox = h("input", { type: "checkbox", id: "consent-pin", checked: true });
-    out.append(
+    add(out,
       h("h2", { id: "record-title", tabindex: "-1", text: r.status === "accepted" ? "Consent recorded" : "Refusal recorded" }),
       h("p", { class: "pin-line" }, "Script ", h("code", { class: "record-version", text: r.version }), ` (${LANG_NAMES[this.template.language] ?? this.template.language}), `, `${r.status}, ${r.method}, ${r.date}.`),
       h("pre", { class: "record-json", tabindex: "0", "aria-label": "Consent record as JSON", text: json }),

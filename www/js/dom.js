@@ -36,6 +36,12 @@ function append(el, children) {
   }
 }
 
+/** Appends children like h() does: null/undefined/false skipped, arrays flattened, strings as text. */
+export function add(el, ...children) {
+  append(el, children);
+  return el;
+}
+
 export function clear(el) {
   while (el.firstChild) el.removeChild(el.firstChild);
   return el;

@@ -1,7 +1,7 @@
 // The verdict panel: status, codes and units, amount, minutes per pool, the next unit, findings in
 // plain words (engine message, rule and source one click away), the documentation checklist and
 // why other tracks were not chosen.
-import { h, clear } from "./dom.js";
+import { h, add, clear } from "./dom.js";
 import { CHECKLIST, CODES, INPUT_ERRORS, SEVERITY, STATUS, TRACKS, findingWords, money } from "./words.js";
 
 const SEV_ORDER = { error: 0, warning: 1, info: 2 };
@@ -75,8 +75,9 @@ const pairs = (lines) => lines.map((l) => `${l.code}x${l.units}`).join(" ");
 export function renderVerdict(el, result, o = {}) {
   clear(el);
   const onJump = o.onJump ?? null;
+  if (o.ms !== undefined) el.dataset.ms = String(o.ms);
   if (!result) {
-    el.append(h("p", { class: "status status-loading", text: "Loading the rules engine…" }));
+    add(el, h("p", { class: "status status-loading", text: "Loading the rules engine…" }));
     return;
   }
   if (!result.ok) {
@@ -84,7 +85,7 @@ export function renderVerdict(el, result, o = {}) {
     el.dataset.status = "error";
     el.dataset.errorCode = err.code ?? "";
     el.dataset.lines = "";
-    el.append(
+    add(el,
       h("p", { class: "status status-error", role: "status" }, h("span", { class: "badge", text: "Cannot check yet" }), " ", h("span", { class: "err-code", text: err.code ?? "" })),
       h("p", { class: "summary", text: INPUT_ERRORS[err.code] ?? err.message ?? "" }),
       err.issues?.length
@@ -122,13 +123,13 @@ export function renderVerdict(el, result, o = {}) {
   else if (e.status === "blocked") summary = `${errors.length} problem${errors.length === 1 ? "" : "s"} must be fixed before billing.`;
   else summary = "Not enough counted time for a CCM code yet.";
 
-  el.append(
+  add(el,
     h("p", { class: `status status-${e.status}`, role: "status" }, h("span", { class: "badge", text: STATUS[e.status] ?? e.status }), e.track ? h("span", { class: "track", text: ` ${TRACKS[e.track] ?? e.track}` }) : null),
     h("p", { class: "summary", text: summary }),
   );
 
   if (next) {
-    el.append(
+    add(el,
       h(
         "p",
         { class: "next-unit", dataset: { code: next.code, minutes: String(next.minutesNeeded), days: String(next.daysLeft) } },
@@ -138,13 +139,13 @@ export function renderVerdict(el, result, o = {}) {
       ),
     );
   } else if (t.monthComplete) {
-    el.append(h("p", { class: "next-unit", text: "Month complete." }));
+    add(el, h("p", { class: "next-unit", text: "Month complete." }));
   }
 
-  if (e.lines.length) el.append(linesTable(e.lines, "Codes to bill", "bill"));
-  else if (e.supportedLines?.length) el.append(linesTable(e.supportedLines, e.status === "blocked" ? "What the time supports once the problems are fixed" : "What the time supports", "supported"));
+  if (e.lines.length) add(el, linesTable(e.lines, "Codes to bill", "bill"));
+  else if (e.supportedLines?.length) add(el, linesTable(e.supportedLines, e.status === "blocked" ? "What the time supports once the problems are fixed" : "What the time supports", "supported"));
 
-  el.append(
+  add(el,
     h(
       "dl",
       { class: "minutes" },
@@ -155,16 +156,16 @@ export function renderVerdict(el, result, o = {}) {
   );
 
   const findings = [...e.findings].sort((a, b) => (SEV_ORDER[a.severity] ?? 3) - (SEV_ORDER[b.severity] ?? 3));
-  el.append(
+  add(el,
     h("h3", { text: findings.length ? `Problems and notes (${findings.length})` : "Problems and notes" }),
     findings.length ? h("ul", { class: "findings" }, findings.map((f) => h("li", {}, findingNode(f, { onJump })))) : h("p", { class: "ok-note", text: "None: nothing blocks billing and nothing is an audit risk." }),
   );
   if (o.notes?.length) {
-    el.append(h("ul", { class: "notes" }, o.notes.map((n) => h("li", {}, h("code", { text: n.path }), " ", n.text))));
+    add(el, h("ul", { class: "notes" }, o.notes.map((n) => h("li", {}, h("code", { text: n.path }), " ", n.text))));
   }
 
   if (e.checklist?.length) {
-    el.append(
+    add(el,
       h("h3", { text: "Documentation checklist" }),
       h(
         "ul",
@@ -177,7 +178,7 @@ export function renderVerdict(el, result, o = {}) {
   }
 
   if (e.alternatives?.length) {
-    el.append(
+    add(el,
       h("h3", { text: "Other kinds of CCM" }),
       h(
         "ul",
@@ -205,10 +206,10 @@ export function renderVerdict(el, result, o = {}) {
   const consent = e.consent;
   if (consent) {
     const pin = consent.matchesClaim === null || consent.matchesClaim === undefined ? "the claim pins no consent version" : consent.matchesClaim ? "matches the version pinned on the claim" : "does not match the version pinned on the claim";
-    el.append(h("p", { class: "consent-summary", dataset: { matches: String(consent.matchesClaim) } }, "Consent on file: ", h("code", { text: consent.version ?? "none" }), consent.builtIn ? " (built-in script)" : "", `; ${pin}.`));
+    add(el, h("p", { class: "consent-summary", dataset: { matches: String(consent.matchesClaim) } }, "Consent on file: ", h("code", { text: consent.version ?? "none" }), consent.builtIn ? " (built-in script)" : "", `; ${pin}.`));
   }
 
-  el.append(
+  add(el,
     h(
       "p",
       { class: "meta" },

@@ -1,6 +1,6 @@
 // What-if revenue (CONTRACT §7): the calculator over the engine's `whatIf`, which prices each band
 // with the same code that evaluates a month. Recomputes on every input.
-import { h, clear, uid, download } from "./dom.js";
+import { h, add, clear, uid, download } from "./dom.js";
 import { CODES, TRACKS, money } from "./words.js";
 import { barChart } from "./chart.js";
 
@@ -196,7 +196,7 @@ export class WhatIfView {
     const out = clear(this.results);
     out.dataset.ok = String(Boolean(r?.ok));
     if (!r?.ok) {
-      out.append(
+      add(out,
         h("h2", { text: "Projection" }),
         h("p", { class: "status status-error", role: "status" }, h("span", { class: "badge", text: "Check the numbers" })),
         h("ul", { class: "issues" }, (r?.error?.issues ?? []).map((i) => h("li", {}, h("code", { text: i.path || "(scenario)" }), " ", i.message))),
@@ -214,7 +214,7 @@ export class WhatIfView {
         h("td", { class: "num", dataset: { period: "annual", value: String(get(a, key)) }, text: fmt(get(a, key)) }),
       );
     const apcm = r.apcmComparison;
-    out.append(
+    add(out,
       h("h2", { text: "Projection" }),
       h("p", { class: "summary" }, `${pm(r.enrolledPatients)} enrolled patients · `, h("strong", { text: `${money(m.allowed)} a month, ${money(a.allowed)} a year` }), " allowed (estimate)"),
       h(
