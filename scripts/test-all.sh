@@ -49,6 +49,9 @@ consent_fresh() {
   else echo "python3 not found; tests/consent_templates.rs still checks the hashes"; fi
 }
 section consent-templates -- consent_fresh
+# The rule packs are generated from ../shared/data (RVUs, conversion factors) and the domain rules;
+# the committed packs must equal a fresh generation.
+section rule-packs -- python3 tools/gen_packs.py --check
 section cargo-test --needs setup -- cargo test
 section cli-build --needs setup -- cargo build --bin ccm
 
