@@ -63,7 +63,7 @@ swap_in() { # swap_in TMPDIR OUTDIR
   rm -rf "$2.old"
 }
 out=edge/build/engine
-tmp=$(mktemp -d edge/build.tmp.XXXXXX)
+tmp=$(mktemp -d edge/build.tmp.XXXXXX); chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 for t in web bundler; do
   mkdir -p "$tmp/$t"
@@ -77,7 +77,7 @@ swap_in "$tmp" "$out"
 
 # edge/build/deno-deploy/: the Deno entry as a self-contained directory (main.js, app.mjs and the
 # bundler engine), for Deno Deploy, whose upload need not include anything outside it.
-tmp=$(mktemp -d edge/build.tmp.XXXXXX)
+tmp=$(mktemp -d edge/build.tmp.XXXXXX); chmod 755 "$tmp"
 mkdir -p "$tmp/engine"
 cp "$out/bundler/ccm_engine.js" "$out/bundler/ccm_engine_bg.js" "$out/bundler/ccm_engine_bg.wasm" "$tmp/engine/"
 cp edge/src/app.mjs "$tmp/app.mjs"

@@ -56,7 +56,12 @@ fn conditions(m: &Checked, pack: &Pack, out: &mut Eligibility) {
                 continue;
             }
         };
+        // The input's own flags outrank the table: a condition it marks not chronic, or not a
+        // significant risk (CCM requires both), does not count, and says so.
         if c.chronic == Some(false) || c.significant_risk == Some(false) {
+            let flag = if c.chronic == Some(false) { "chronic: false" } else { "significantRisk: false" };
+            out.findings.push(Finding::new(pack, "CONDITION_NOT_CHRONIC", path,
+                format!("the input marks this condition {flag}; it does not count")));
             continue;
         }
         if chronic == Chronic::No && c.chronic != Some(true) {

@@ -548,6 +548,13 @@ fn a_code_the_table_marks_acute_counts_only_when_flagged_chronic() {
     let e = eval(&with(base(), "/conditions", json!([{ "code": "E11.9" }, { "code": "J06.9", "chronic": true }])));
     assert_eq!(e["status"], "billable");
     assert!(found(&e, "CONDITION_NOT_CHRONIC").is_empty());
+    // The input's own flags outrank the table, and say so.
+    for flag in ["chronic", "significantRisk"] {
+        let e = eval(&with(base(), "/conditions", json!([{ "code": "E11.9" }, { "code": "I10", flag: false }])));
+        let f = one(&e, "CONDITION_NOT_CHRONIC", "warning", "conditions[1].code");
+        assert!(f["message"].as_str().unwrap().contains(flag), "{f}");
+        one(&e, "CONDITIONS_FEWER_THAN_TWO", "error", "conditions");
+    }
 }
 
 // ---------------------------------------------------------------- §6.7 consent

@@ -48,8 +48,12 @@ export function findBinary(runtime) {
   throw new Error(`${runtime} not found under ${nm}: run npm install (or scripts/setup.sh)`);
 }
 
-/** The command serving the worker on 127.0.0.1:port: { file, args, env }. */
-export function command(runtime, port) {
+/**
+ * The command serving the worker on 127.0.0.1:port: { file, args, env }.
+ * deno only: `entry` and `config` replace edge/src/deno.mjs and edge/deno.json (the tests serve
+ * edge/build/deno-deploy/ this way).
+ */
+export function command(runtime, port, { entry, config } = {}) {
   const file = findBinary(runtime);
   if (runtime === "workerd") {
     return {
@@ -68,8 +72,8 @@ export function command(runtime, port) {
       "--no-prompt",
       "--no-remote",
       "--no-npm",
-      "--config", join(EDGE, "deno.json"),
-      join(EDGE, "src", "deno.mjs"),
+      "--config", config ?? join(EDGE, "deno.json"),
+      entry ?? join(EDGE, "src", "deno.mjs"),
     ],
     // No update check, no package.json / node_modules resolution: nothing reaches the network.
     env: { DENO_NO_UPDATE_CHECK: "1", DENO_NO_PACKAGE_JSON: "1", NO_COLOR: "1" },
@@ -103,15 +107,15 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Starts the worker on `runtime` and waits until GET /v1/health answers 200.
  * Options: port (default: a free one), env (added to the environment), timeoutMs, wrap (a prefix
- * command that execs the runtime, such as taskset).
+ * command that execs the runtime, such as taskset), entry and config (deno: see command()).
  * Returns { runtime, port, base, pid, health, startMs, output(), stop() }; stop() ends it by its PID.
  */
-export async function startRuntime(runtime, { port, env = {}, timeoutMs = 30000, wrap = [] } = {}) {
+export async function startRuntime(runtime, { port, env = {}, timeoutMs = 30000, wrap = [], entry, config } = {}) {
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     const p = port ?? (await freePort());
     try {
-      return await startOnce(runtime, p, env, timeoutMs, wrap);
+      return await startOnce(runtime, p, env, timeoutMs, wrap, { entry, config });
     } catch (err) {
       lastError = err;
       if (port !== undefined || !err.exitedEarly) break; // retry only a lost race for a free port
@@ -120,8 +124,8 @@ export async function startRuntime(runtime, { port, env = {}, timeoutMs = 30000,
   throw lastError;
 }
 
-async function startOnce(runtime, port, env, timeoutMs, wrap) {
-  const cmd = command(runtime, port);
+async function startOnce(runtime, port, env, timeoutMs, wrap, where) {
+  const cmd = command(runtime, port, where);
   const t0 = performance.now();
   // `wrap` (e.g. ["taskset", "-c", "0"]) must exec the runtime, so the PID stays the server's.
   const argv = [...wrap, cmd.file, ...cmd.args];

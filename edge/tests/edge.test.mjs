@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { EDGE, ROOT, RUNTIMES, startRuntime } from "../lib/runtimes.mjs";
@@ -130,6 +130,19 @@ test("the worker never compiles wasm at request time (instantiated once per isol
 });
 
 test("examples.jsonl is not empty", () => assert.ok(examples.length > 0));
+
+test("edge/build/deno-deploy/ is self-contained and serves the same answers", { skip: !runtimes.includes("deno") }, async () => {
+  // A copy outside the repository: nothing may be imported from beyond the directory.
+  const dir = join(tmp, "deno-deploy");
+  cpSync(join(EDGE, "build", "deno-deploy"), dir, { recursive: true });
+  const srv = await startRuntime("deno", { entry: join(dir, "main.js"), config: join(dir, "deno.json") });
+  try {
+    assert.equal(srv.health.runtime, "deno");
+    for (const c of [examples[0], examples[examples.length - 1]]) await expectLikeCli(srv.base, c.body, `${c.name} (deno-deploy)`);
+  } finally {
+    await srv.stop();
+  }
+});
 
 // ---- per runtime ------------------------------------------------------------------------------------
 
