@@ -1,15 +1,19 @@
 // Speed of the edge worker (numbers for edge/README.md; nothing here asserts a timing).
 //   node edge/bench.mjs [--runtime workerd|deno|all] [--seconds 10] [--concurrency 200] [--cold-runs 10]
 // Run edge/build.sh first (edge/test.sh and serve.sh do). Measures:
-//   1. cold start: from spawning the runtime to the first correct POST /v1/evaluate response;
+//   1. cold start: from spawning the runtime to the first correct POST /v1/evaluate response, and the
+//      same for a hello-world worker on the same runtime (the runtime's own start-up, which a hosted
+//      platform pays once per machine, not per isolate); the difference is this worker's own start;
 //   2. /v1/evaluate latency (median, p99) of a typical month under `concurrency` requests in flight,
 //      and requests per second, with the runtime pinned to one core (taskset -c 0) and this client
-//      on the other;
+//      on the other. The client writes HTTP/1.1 on raw keep-alive sockets (node:http costs more CPU
+//      per request than the worker does, and would measure itself) and checks every response byte;
 //   3. CPU time: the runtime process's CPU seconds per request (HTTP included) under that load, and
 //      the engine alone (evaluateJson in a loop, in this Node process, same V8 engine family).
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
+import net from "node:net";
 import os from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -89,9 +93,30 @@ function postOnce(agent, port) {
 }
 
 // ---- 1. cold start ------------------------------------------------------------------------------------
-async function coldStart(runtime) {
+// The baseline: a worker that answers "ok" at once, on the same runtime with the same flags.
+const helloDir = mkdtempSync(join(os.tmpdir(), "ccm-edge-bench-"));
+process.on("exit", () => rmSync(helloDir, { recursive: true, force: true }));
+writeFileSync(join(helloDir, "hello.mjs"), 'export default { fetch() { return new Response("ok"); } };\n');
+writeFileSync(join(helloDir, "deno.json"), '{ "lock": false, "nodeModulesDir": "none" }\n');
+function helloCommand(runtime, port) {
+  if (runtime === "deno") return command("deno", port, { entry: join(helloDir, "hello.mjs"), config: join(helloDir, "deno.json") });
+  const capnp = join(helloDir, `hello-${port}.capnp`);
+  writeFileSync(
+    capnp,
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "hello", worker = (modules = [ (name = "hello.mjs", esModule = embed "hello.mjs") ], compatibilityDate = "2025-09-01")) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "hello") ],
+);
+`,
+  );
+  const cmd = command("workerd", port);
+  return { ...cmd, args: ["serve", capnp] };
+}
+
+async function coldStart(runtime, hello = false) {
   const port = await freePort();
-  const cmd = command(runtime, port);
+  const cmd = hello ? helloCommand(runtime, port) : command(runtime, port);
   const argv = [...WRAP, cmd.file, ...cmd.args];
   const agent = new http.Agent({ keepAlive: false });
   const t0 = performance.now();
@@ -103,7 +128,7 @@ async function coldStart(runtime) {
       if (exited) throw new Error(`${runtime} exited during start-up`);
       try {
         const r = await postOnce(agent, port);
-        if (r.status === 200 && r.text === EXPECTED) return performance.now() - t0;
+        if (r.status === 200 && r.text === (hello ? "ok" : EXPECTED)) return performance.now() - t0;
         throw new Error(`${runtime}: wrong first response (${r.status})`);
       } catch (err) {
         if (err.code !== "ECONNREFUSED" && err.code !== "ECONNRESET") throw err;
@@ -118,29 +143,84 @@ async function coldStart(runtime) {
 }
 
 // ---- 2. load ---------------------------------------------------------------------------------------
+const REQUEST = Buffer.from(
+  `POST /v1/evaluate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(BODY)}\r\n\r\n${BODY}`,
+);
+const EXPECTED_BYTES = Buffer.from(EXPECTED);
+const HEADER_END = Buffer.from("\r\n\r\n");
+
+/** One keep-alive HTTP/1.1 connection: request() sends REQUEST and resolves true when the response is exactly right. */
+class Conn {
+  constructor(port) {
+    this.port = port;
+    this.buf = Buffer.alloc(0);
+    this.pending = null;
+  }
+  open() {
+    return new Promise((res, rej) => {
+      this.sock = net.connect({ host: "127.0.0.1", port: this.port }, res);
+      this.sock.setNoDelay(true);
+      this.sock.once("error", rej);
+      this.sock.on("error", (err) => this.fail(err));
+      this.sock.on("close", () => this.fail(new Error("connection closed")));
+      this.sock.on("data", (d) => this.data(d));
+    });
+  }
+  fail(err) {
+    const p = this.pending;
+    this.pending = null;
+    if (p) p.rej(err);
+  }
+  data(chunk) {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    const end = this.buf.indexOf(HEADER_END);
+    if (end < 0 || !this.pending) return;
+    const head = this.buf.toString("latin1", 0, end);
+    const m = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+    if (!m) return this.fail(new Error("no Content-Length in the response"));
+    const total = end + 4 + Number(m[1]);
+    if (this.buf.length < total) return;
+    const ok = head.startsWith("HTTP/1.1 200") && this.buf.subarray(end + 4, total).equals(EXPECTED_BYTES);
+    this.buf = this.buf.subarray(total);
+    const p = this.pending;
+    this.pending = null;
+    p.res(ok);
+  }
+  request() {
+    return new Promise((res, rej) => {
+      this.pending = { res, rej };
+      this.sock.write(REQUEST);
+    });
+  }
+  close() {
+    this.sock.destroy();
+  }
+}
+
 async function load(runtime) {
   const srv = await startRuntime(runtime, { wrap: WRAP });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const conns = [];
   try {
-    // Warm-up: JIT, connections.
+    for (let i = 0; i < CONCURRENCY; i++) {
+      const c = new Conn(srv.port);
+      await c.open();
+      conns.push(c);
+    }
+    // Warm-up: JIT on both sides.
     const warmEnd = performance.now() + 2000;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (performance.now() < warmEnd) await postOnce(agent, srv.port);
-      }),
-    );
+    await Promise.all(conns.map(async (c) => { while (performance.now() < warmEnd) await c.request(); }));
     const latencies = [];
     let wrong = 0;
     const cpu0 = cpuSeconds(srv.pid);
     const t0 = performance.now();
     const end = t0 + SECONDS * 1000;
     await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
+      conns.map(async (c) => {
         while (performance.now() < end) {
           const s = performance.now();
-          const r = await postOnce(agent, srv.port);
+          const ok = await c.request();
           latencies.push(performance.now() - s);
-          if (r.status !== 200 || r.text !== EXPECTED) wrong++;
+          if (!ok) wrong++;
         }
       }),
     );
@@ -158,7 +238,7 @@ async function load(runtime) {
       cpuPerRequestMs: (cpu / latencies.length) * 1000,
     };
   } finally {
-    agent.destroy();
+    for (const c of conns) c.close();
     await srv.stop();
   }
 }
@@ -188,15 +268,26 @@ for (const runtime of RUNTIMES) {
   const bin = command(runtime, 0).file;
   const ver = spawnSync(bin, ["--version"], { encoding: "utf8" }).stdout.split("\n")[0];
   const colds = [];
-  for (let i = 0; i < COLD_RUNS; i++) colds.push(await coldStart(runtime));
+  const hellos = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    colds.push(await coldStart(runtime));
+    hellos.push(await coldStart(runtime, true));
+  }
   colds.sort((a, b) => a - b);
+  hellos.sort((a, b) => a - b);
   console.log(`\n${runtime} (${ver})`);
   console.log(`  cold start to first correct response: median ${ms(median(colds))} ms (min ${ms(colds[0])}, max ${ms(colds[colds.length - 1])}, ${COLD_RUNS} runs)`);
+  console.log(`  same runtime, hello-world worker: median ${ms(median(hellos))} ms (min ${ms(hellos[0])}); this worker's own start: ~${ms(median(colds) - median(hellos))} ms`);
   const l = await load(runtime);
   console.log(`  /v1/evaluate, ${CONCURRENCY} in flight for ${SECONDS} s: ${l.requests} requests, ${l.wrong} wrong`);
   console.log(`  latency median ${ms(l.p50)} ms, p99 ${ms(l.p99)} ms, max ${ms(l.max)} ms`);
   console.log(`  ${Math.round(l.rps)} requests/s; runtime used ${(l.serverCpuShare * 100).toFixed(0)}% of its core, ${(l.cpuPerRequestMs * 1000).toFixed(0)} µs CPU per request (HTTP included)`);
-  results.runtimes[runtime] = { version: ver, coldStartMs: { median: median(colds), min: colds[0], max: colds[colds.length - 1] }, load: l };
+  results.runtimes[runtime] = {
+    version: ver,
+    coldStartMs: { median: median(colds), min: colds[0], max: colds[colds.length - 1] },
+    helloColdStartMs: { median: median(hellos), min: hellos[0], max: hellos[hellos.length - 1] },
+    load: l,
+  };
   if (l.wrong > 0) process.exitCode = 1;
 }
 console.log("\n" + JSON.stringify(results));
