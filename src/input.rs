@@ -1,18 +1,128 @@
 //! Stage 1a: the input as it arrives (CONTRACT §2), read leniently.
 //!
-//! The JSON text is parsed once into a `serde_json::Value` (its syntax is the only thing that can
-//! fail here), then moved field by field into the typed structs below. Every leaf is a [`Val`]:
-//! absent, valid, of the wrong JSON type, or over its bound. Nothing fails on a wrong type or an
-//! oversized list: the problem is recorded in place and [`crate::validate`] reports all of them in
-//! one pass, with paths. Unknown fields are ignored; a key given twice keeps its last value, as
-//! `JSON.parse` does.
+//! The JSON text is parsed once by serde_json into [`Json`], a borrowed tree (strings without
+//! escapes point into the text; objects are vectors of pairs), then moved field by field into the
+//! typed structs below. Every leaf is a [`Val`]: absent, valid, of the wrong JSON type, or over its
+//! bound. Nothing fails on a wrong type or an oversized list: the problem is recorded in place and
+//! [`crate::validate`] reports all of them in one pass, with paths. Unknown fields are ignored; a key
+//! given twice keeps its last value, as `JSON.parse` does.
 //!
-//! Why not `#[derive(Deserialize)]`: the derived visitors for this lenient shape were a quarter of
-//! the wasm module's code. Reading from a `Value` shares one JSON parser with the rule packs, and
-//! the field lists below cost a few bytes each. The whole text is bounded (2 MiB) before parsing,
-//! which bounds the memory a `Value` can take.
+//! Why not `#[derive(Deserialize)]` on the structs: the derived visitors for this lenient shape were
+//! a quarter of the wasm module's code. Why not `serde_json::Value`: it allocates every key and
+//! builds a B-tree per object, which made parsing half the cost of an evaluation. One visitor
+//! ([`Json`]'s) is all the parsing code there is. The whole text is bounded (2 MiB) before parsing,
+//! which bounds the tree; serde_json bounds nesting at 128.
 
-use serde_json::{Map, Value};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::Value;
+use std::borrow::Cow;
+use std::fmt;
+
+/// A parsed JSON value borrowing from the input text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json<'a> {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(Cow<'a, str>),
+    Arr(Vec<Json<'a>>),
+    Obj(Vec<(Cow<'a, str>, Json<'a>)>),
+}
+
+impl<'a> Json<'a> {
+    /// Parses JSON text; only syntax (or nesting deeper than 128) can fail.
+    pub fn parse(text: &'a str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// Borrows a `serde_json::Value` as a tree.
+    pub fn from_value(v: &'a Value) -> Self {
+        match v {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Number(n) => Json::Num(n.as_f64().unwrap_or(f64::NAN)),
+            Value::String(s) => Json::Str(Cow::Borrowed(s)),
+            Value::Array(a) => Json::Arr(a.iter().map(Json::from_value).collect()),
+            Value::Object(o) => Json::Obj(o.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Json::from_value(v))).collect()),
+        }
+    }
+
+    /// The owned `serde_json::Value` (for a custom rule pack, which the pack validator reads).
+    pub fn into_value(self) -> Value {
+        match self {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(b),
+            // Whole numbers go back as integers: the pack validator reads counts with as_i64.
+            Json::Num(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Value::Number((n as i64).into()),
+            Json::Num(n) => serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number),
+            Json::Str(s) => Value::String(s.into_owned()),
+            Json::Arr(a) => Value::Array(a.into_iter().map(Json::into_value).collect()),
+            Json::Obj(o) => Value::Object(o.into_iter().map(|(k, v)| (k.into_owned(), v.into_value())).collect()),
+        }
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Json<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Json<'de>, E> {
+        Ok(Json::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Json<'de>, E> {
+        Ok(Json::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Json<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Json<'de>, E> {
+        Ok(Json::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Json<'de>, E> {
+        Ok(Json::Num(v as f64))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Json<'de>, E> {
+        Ok(Json::Num(v as f64))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Json<'de>, E> {
+        Ok(Json::Num(v))
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Json<'de>, E> {
+        Ok(Json::Str(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Json<'de>, E> {
+        Ok(Json::Str(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Json<'de>, E> {
+        Ok(Json::Str(Cow::Owned(v)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(v) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Json::Arr(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
+        let mut out = Vec::new();
+        // serde_json hands keys to the same visitor, as strings.
+        while let Some(key) = map.next_key::<Json<'de>>()? {
+            let Json::Str(key) = key else { return Err(de::Error::custom("a key is not a string")) };
+            out.push((key, map.next_value()?));
+        }
+        Ok(Json::Obj(out))
+    }
+}
+
+impl<'de> Deserialize<'de> for Json<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(JsonVisitor)
+    }
+}
 
 /// Longest string accepted anywhere (characters).
 pub const MAX_STRING_CHARS: usize = 20_000;
@@ -57,66 +167,62 @@ impl<T> From<T> for Val<T> {
 
 impl<T: Leaf> Val<T> {
     /// Reads a value: `null` is absent.
-    pub fn read(v: Value) -> Self {
+    pub fn read(v: Json) -> Self {
         match v {
-            Value::Null => Val::Absent,
+            Json::Null => Val::Absent,
             v => T::read(v),
         }
-    }
-    /// Moves field `key` out of `map` and reads it.
-    pub fn take(map: &mut Map<String, Value>, key: &str) -> Self {
-        map.remove(key).map_or(Val::Absent, Val::read)
     }
 }
 
 /// The JSON kind of a value, as messages name it.
-pub fn kind_of(v: &Value) -> &'static str {
+pub fn kind_of(v: &Json) -> &'static str {
     match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Num(_) => "a number",
+        Json::Str(_) => "a string",
+        Json::Arr(_) => "an array",
+        Json::Obj(_) => "an object",
     }
 }
 
 /// What a [`Val`] can hold: read from any non-null JSON value.
 pub trait Leaf: Sized {
-    fn read(v: Value) -> Val<Self>;
+    fn read(v: Json) -> Val<Self>;
 }
 
 impl Leaf for String {
-    fn read(v: Value) -> Val<Self> {
+    fn read(v: Json) -> Val<Self> {
         match v {
-            Value::String(s) if s.len() > MAX_STRING_CHARS && s.chars().count() > MAX_STRING_CHARS => Val::TooLarge(s.chars().count()),
-            Value::String(s) => Val::Ok(s),
+            Json::Str(s) if s.len() > MAX_STRING_CHARS && s.chars().count() > MAX_STRING_CHARS => Val::TooLarge(s.chars().count()),
+            Json::Str(s) => Val::Ok(s.into_owned()),
             v => Val::Wrong(kind_of(&v)),
         }
     }
 }
 
 impl Leaf for bool {
-    fn read(v: Value) -> Val<Self> {
+    fn read(v: Json) -> Val<Self> {
         match v {
-            Value::Bool(b) => Val::Ok(b),
+            Json::Bool(b) => Val::Ok(b),
             v => Val::Wrong(kind_of(&v)),
         }
     }
 }
 
 impl Leaf for f64 {
-    fn read(v: Value) -> Val<Self> {
-        match v.as_f64() {
-            Some(n) => Val::Ok(n),
-            None => Val::Wrong(kind_of(&v)),
+    fn read(v: Json) -> Val<Self> {
+        match v {
+            Json::Num(n) => Val::Ok(n),
+            v => Val::Wrong(kind_of(&v)),
         }
     }
 }
 
 /// A struct read from a JSON object, each field leniently.
 pub trait FromMap: Sized {
-    fn from_map(map: Map<String, Value>) -> Self;
+    fn from_map(map: Vec<(Cow<str>, Json)>) -> Self;
 }
 
 /// A JSON object read into `T`.
@@ -124,9 +230,9 @@ pub trait FromMap: Sized {
 pub struct Obj<T>(pub T);
 
 impl<T: FromMap> Leaf for Obj<T> {
-    fn read(v: Value) -> Val<Self> {
+    fn read(v: Json) -> Val<Self> {
         match v {
-            Value::Object(m) => Val::Ok(Obj(T::from_map(m))),
+            Json::Obj(m) => Val::Ok(Obj(T::from_map(m))),
             v => Val::Wrong(kind_of(&v)),
         }
     }
@@ -137,10 +243,10 @@ impl<T: FromMap> Leaf for Obj<T> {
 pub struct List<T, const N: usize>(pub Vec<T>);
 
 impl<T: Leaf, const N: usize> Leaf for List<Val<T>, N> {
-    fn read(v: Value) -> Val<Self> {
+    fn read(v: Json) -> Val<Self> {
         match v {
-            Value::Array(a) if a.len() > N => Val::TooLarge(a.len()),
-            Value::Array(a) => Val::Ok(List(a.into_iter().map(Val::read).collect())),
+            Json::Arr(a) if a.len() > N => Val::TooLarge(a.len()),
+            Json::Arr(a) => Val::Ok(List(a.into_iter().map(Val::read).collect())),
             v => Val::Wrong(kind_of(&v)),
         }
     }
@@ -154,9 +260,9 @@ pub enum PackRef {
 }
 
 impl Leaf for PackRef {
-    fn read(v: Value) -> Val<Self> {
+    fn read(v: Json) -> Val<Self> {
         match v {
-            Value::Object(_) => Val::Ok(PackRef::Custom(Box::new(v))),
+            Json::Obj(_) => Val::Ok(PackRef::Custom(Box::new(v.into_value()))),
             v => match String::read(v) {
                 Val::Ok(s) => Val::Ok(PackRef::Id(s)),
                 Val::TooLarge(n) => Val::TooLarge(n),
@@ -176,10 +282,10 @@ macro_rules! input_structs {
 
         impl FromMap for $name {
             // One pass over the entries, moving each value out (no lookups, no copies).
-            fn from_map(map: Map<String, Value>) -> Self {
+            fn from_map(map: Vec<(Cow<str>, Json)>) -> Self {
                 let mut out = Self::default();
                 for (key, value) in map {
-                    match key.as_str() {
+                    match &*key {
                         $( $key => out.$field = Val::read(value), )*
                         _ => {}
                     }
@@ -319,5 +425,5 @@ pub type Root = Val<Obj<MonthInput>>;
 
 /// Parses JSON text into the lenient input tree; only JSON syntax can fail.
 pub fn parse_root(json: &str) -> Result<Root, serde_json::Error> {
-    serde_json::from_str::<Value>(json).map(Root::read)
+    Json::parse(json).map(Root::read)
 }

@@ -166,7 +166,7 @@ pub fn built_in() -> &'static [Pack] {
     PACKS.get_or_init(|| {
         BUILT_IN
             .iter()
-            .filter_map(|(_, text)| serde_json::from_str::<Value>(text).ok())
+            .filter_map(|(_, text)| crate::input::Json::parse(text).ok().map(crate::input::Json::into_value))
             .filter_map(|v| Pack::from_value(&v, "").ok())
             .collect()
     })

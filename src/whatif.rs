@@ -84,7 +84,7 @@ pub fn project_json(json: &str) -> String {
     if json.len() > MAX_JSON_BYTES {
         return err(vec![issue("", "the scenario is larger than 2 MiB")]);
     }
-    let v: Value = match serde_json::from_str(json) {
+    let v: Value = match crate::input::Json::parse(json).map(crate::input::Json::into_value) {
         Ok(v) => v,
         Err(_) => {
             let e = InputError::new("INVALID_JSON", "the scenario is not valid JSON", vec![issue("", "invalid JSON")]);
@@ -106,7 +106,7 @@ pub fn project_json(json: &str) -> String {
         issues.push(issue("serviceMonth", "expected a month YYYY-MM"));
     }
     // Payment options: the same lenient parser and checks as a month's.
-    let pay_val: Val<Obj<PaymentIn>> = o.get("payment").cloned().map_or(Val::Absent, Val::read);
+    let pay_val: Val<Obj<PaymentIn>> = o.get("payment").map_or(Val::Absent, |p| Val::read(crate::input::Json::from_value(p)));
     let probe = crate::input::MonthInput {
         service_month: Val::Ok("2026-01".into()),
         billing_practitioner: Val::Ok(Obj(crate::input::BillingIn { id: Val::Ok("what-if".into()), ..Default::default() })),
