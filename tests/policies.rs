@@ -1112,3 +1112,16 @@ fn what_if_uses_the_same_amounts() {
     let paths: Vec<_> = bad["error"]["issues"].as_array().unwrap().iter().map(|i| i["path"].as_str().unwrap().to_string()).collect();
     assert!(paths.contains(&"patients".to_string()) && paths.contains(&"bands[0].share".to_string()), "{paths:?}");
 }
+
+#[test]
+fn a_repeated_key_keeps_its_last_value_as_json_parse_does() {
+    let text = base().to_string().replacen('{', r#"{"serviceMonth":"2025-01","#, 1);
+    let out: Value = serde_json::from_str(&api::evaluate_json(&text)).unwrap();
+    assert_eq!(out["evaluation"]["serviceMonth"], "2026-03", "{out}");
+}
+
+#[test]
+fn escaped_strings_read_like_plain_ones() {
+    let text = base().to_string().replace("\"E11.9\"", r#""E11\u002e9""#).replace("\"rn\"", r#""\u0072n""#);
+    assert_eq!(serde_json::from_str::<Value>(&api::evaluate_json(&text)).unwrap()["evaluation"], eval(&base()));
+}
