@@ -8,13 +8,13 @@ use crate::validate::Checked;
 pub fn check(m: &Checked, pack: &Pack) -> Vec<Finding> {
     let mut out = Vec::new();
     for (i, s) in m.other_services.iter().enumerate() {
-        if s.date.map_or(false, |d| !m.month.contains(d)) {
+        if s.date.is_some_and(|d| !m.month.contains(d)) {
             continue;
         }
         let same_practitioner = s.practitioner_id.as_deref() == Some(m.billing_id.as_str());
         let same_group = !same_practitioner
             && matches!((&s.group_id, &m.group_id), (Some(a), Some(b)) if a == b);
-        for c in pack.conflicts.iter().filter(|c| c.codes.iter().any(|x| *x == s.code)) {
+        for c in pack.conflicts.iter().filter(|c| c.codes.contains(&s.code)) {
             let (severity, who) = if same_practitioner {
                 (c.same_practitioner, "the billing practitioner")
             } else if same_group {

@@ -94,7 +94,7 @@ fn consent(m: &Checked, pack: &Pack, out: &mut Eligibility) {
     let matches = claim_pins.then(|| {
         let v_ok = m.claim_version.as_ref().map_or(true, |v| Some(v) == c.version.as_ref());
         let h_ok = m.claim_sha.as_ref().map_or(true, |h| {
-            c.text_sha256.as_ref().or(template.map(|t| &t.text_sha256)).map_or(false, |x| x.eq_ignore_ascii_case(h))
+            c.text_sha256.as_ref().or(template.map(|t| &t.text_sha256)).is_some_and(|x| x.eq_ignore_ascii_case(h))
         });
         v_ok && h_ok
     });
@@ -146,7 +146,7 @@ fn consent(m: &Checked, pack: &Pack, out: &mut Eligibility) {
         }
     }
     if matches == Some(false) {
-        let path = if m.claim_version.as_ref().map_or(false, |v| Some(v) != c.version.as_ref()) { "claim.consentVersion" } else { "claim.consentTextSha256" };
+        let path = if m.claim_version.as_ref().is_some_and(|v| Some(v) != c.version.as_ref()) { "claim.consentVersion" } else { "claim.consentTextSha256" };
         out.findings.push(Finding::new(pack, "CONSENT_VERSION_MISMATCH", path.into(),
             "the consent version or text hash pinned on the claim differs from the consent on file".into()));
     }
@@ -172,7 +172,7 @@ fn initiating_visit(m: &Checked, pack: &Pack, out: &mut Eligibility) {
             format!("the initiating visit is more than {} months before CCM began", pol.initiating_visit_max_months))),
         Some(_) => {}
     }
-    if !v.kind.as_ref().map_or(false, |k| pol.initiating_visit_types.iter().any(|t| t == k.trim())) {
+    if !v.kind.as_ref().is_some_and(|k| pol.initiating_visit_types.iter().any(|t| t == k.trim())) {
         out.findings.push(Finding::new(pack, "INITIATING_VISIT_TYPE_INVALID", "initiatingVisit.type".into(),
             format!("the initiating visit must be one of: {}", pol.initiating_visit_types.join(", "))));
     }

@@ -174,15 +174,15 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
             }
         };
         let role = e.role.as_deref();
-        let is_billing = role.map_or(false, |r| pol.practitioner_roles.iter().any(|p| p == r))
+        let is_billing = role.is_some_and(|r| pol.practitioner_roles.iter().any(|p| p == r))
             || e.performer_id.as_deref() == Some(m.billing_id.as_str());
         let whole = if e.service != "ccm" {
             Some(("TIME_ENTRY_OTHER_SERVICE", path("service"), "time claimed by another service does not count toward CCM"))
         } else if role.is_none() {
             Some(("TIME_ENTRY_PERFORMER_MISSING", path("performer"), "the performer's role is missing, so the entry cannot be classified and does not count"))
-        } else if !role.map_or(false, |r| pol.staff_roles.iter().any(|s| s == r)) {
+        } else if !role.is_some_and(|r| pol.staff_roles.iter().any(|s| s == r)) {
             Some(("TIME_ENTRY_NON_CLINICAL", path("performer.role"), "time of non-clinical staff does not count"))
-        } else if pol.facility_settings.iter().any(|s| *s == e.setting) {
+        } else if pol.facility_settings.contains(&e.setting) {
             Some(("TIME_ENTRY_FACILITY_STAY", path("patientSetting"), "time while the patient is in an inpatient or Part A SNF stay does not count"))
         } else {
             None
@@ -227,7 +227,7 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
             When::Day { date, minutes } => {
                 find("TIME_ENTRY_NO_START_END", path(""), "the entry has a date and minutes but no start and end time".into());
                 encounter_ok = false;
-                if consent_lo.map_or(false, |c| midnight_ms(date) < c) {
+                if consent_lo.is_some_and(|c| midnight_ms(date) < c) {
                     find("TIME_ENTRY_BEFORE_CONSENT", path("date"), "time before the consent date does not count".into());
                     excluded += minutes * MINUTE_MS;
                 } else if date > m.as_of {
@@ -332,7 +332,7 @@ fn sweep(pieces: &mut [Piece], by_day: &mut [i64]) -> Vec<(u32, bool, bool)> {
     let mut flags: Vec<(u32, bool, bool)> = Vec::new();
     for p in pieces.iter() {
         if p.end > p.start {
-            let same = last_end.get(&p.who).map_or(false, |&e| e > p.start);
+            let same = last_end.get(&p.who).is_some_and(|&e| e > p.start);
             let other_end = if top[0].1 != p.who { top[0].0 } else { top[1].0 };
             let other = other_end > p.start;
             if same || other {

@@ -34,7 +34,7 @@ pub fn support<'p>(track: &'p TrackDef, pool: &Pool, mdm: Option<&str>) -> Track
         lines: Vec::new(),
         capped: false,
         next: None,
-        requirement_met: track.mdm.is_empty() || mdm.map_or(false, |m| track.mdm.iter().any(|x| x == m)),
+        requirement_met: track.mdm.is_empty() || mdm.is_some_and(|m| track.mdm.iter().any(|x| x == m)),
     };
     if minutes < base.threshold_minutes {
         out.next = Some((base, base.threshold_minutes - minutes));
@@ -44,7 +44,7 @@ pub fn support<'p>(track: &'p TrackDef, pool: &Pool, mdm: Option<&str>) -> Track
     if let Some(addon) = &track.addon {
         let fit = (minutes - base.threshold_minutes) / addon.unit_minutes;
         let units = addon.max_units.map_or(fit, |cap| fit.min(cap));
-        out.capped = addon.max_units.map_or(false, |cap| fit > cap);
+        out.capped = addon.max_units.is_some_and(|cap| fit > cap);
         if units > 0 {
             let reached = base.threshold_minutes + units * addon.unit_minutes;
             out.lines.push(Unit { code: addon, units, met_on: pool.reached_on(reached) });

@@ -455,10 +455,7 @@ pub fn check(input: &MonthInput) -> Result<Checked, InputError> {
         }
     }
 
-    let consent = match v.take(&input.consent, || "consent".into(), "an object") {
-        Some(Obj(c)) => Some(consent(&mut v, c)),
-        None => None,
-    };
+    let consent = v.take(&input.consent, || "consent".into(), "an object").map(|Obj(c)| consent(&mut v, c));
 
     let visit = match v.take(&input.initiating_visit, || "initiatingVisit".into(), "an object") {
         Some(Obj(iv)) => {
@@ -470,10 +467,7 @@ pub fn check(input: &MonthInput) -> Result<Checked, InputError> {
         None => None,
     };
 
-    let care_plan = match v.take(&input.care_plan, || "carePlan".into(), "an object") {
-        Some(Obj(cp)) => Some(care_plan(&mut v, cp)),
-        None => None,
-    };
+    let care_plan = v.take(&input.care_plan, || "carePlan".into(), "an object").map(|Obj(cp)| care_plan(&mut v, cp));
 
     let mdm = match v.take(&input.complexity, || "complexity".into(), "an object") {
         Some(Obj(c)) => v.one_of(&c.mdm, || "complexity.mdm".into(), &MDM).map(str::to_string),

@@ -201,7 +201,7 @@ pub fn project_json(json: &str) -> String {
         let allowed = round_cents(per_a as f64 * pm);
         let coins = round_cents(per_c as f64 * pm);
         let staff_cost = round_cents(pm * minutes / 60.0 * cost * 100.0);
-        let near = t.next.map_or(false, |(_, n)| n <= NEAR_MISS_MINUTES);
+        let near = t.next.is_some_and(|(_, n)| n <= NEAR_MISS_MINUTES);
         if near {
             if let Some((code, _)) = t.next {
                 miss_pm += pm;

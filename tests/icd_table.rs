@@ -48,7 +48,7 @@ fn ccir() -> HashMap<String, String> {
     let text = std::fs::read_to_string(data("ccir-icd10cm.csv")).expect("ccir-icd10cm.csv");
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("icd10cm_code,ccir_v2026_1,ccir_v2023_1"));
-    lines.map(|l| first_two(l)).map(|(c, v)| (c.to_string(), v.to_string())).collect()
+    lines.map(first_two).map(|(c, v)| (c.to_string(), v.to_string())).collect()
 }
 
 fn expected(ccir: &HashMap<String, String>, code: &str) -> Chronic {

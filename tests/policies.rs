@@ -813,7 +813,7 @@ fn amounts_match_the_fee_schedule_data() {
             }
             let want_cents = (want.parse::<f64>().unwrap() * 100.0).round() as i64;
             // Enough time for the code (and its base, for add-ons) on its own track.
-            let (minutes, entry_fn): (u32, fn(&str, u32, u32) -> Value) = match code.as_str() {
+            let (minutes, entry_fn): (u32, EntryFn) = match code.as_str() {
                 "99490" => (20, rn),
                 "99439" => (40, rn),
                 "99487" => (60, rn),
@@ -854,6 +854,8 @@ fn in_year(v: Value, year: &str) -> Value {
     let text = v.to_string().replace("2025-", &format!("{}-", 2025 - back)).replace("2026-", &format!("{}-", 2026 - back)).replace("\"2026-03\"", &format!("\"{year}-03\""));
     serde_json::from_str(&text).unwrap()
 }
+
+type EntryFn = fn(&str, u32, u32) -> Value;
 
 fn split_csv(row: &str) -> Vec<String> {
     let mut out = vec![String::new()];

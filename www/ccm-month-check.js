@@ -144,7 +144,7 @@ export class CcmMonthCheck extends HTMLElement {
         "div",
         { class: `layout${this.getAttribute("mode") === "verdict" ? " verdict-only" : ""}` },
         h("div", { class: "form-col" }, toolbar, h("p", { class: "privacy-note", text: "Nothing you enter leaves this browser or is saved. Export the month to keep it." }), formHost),
-        h("aside", { class: "verdict", "aria-labelledby": "verdict-title" }, h("h2", { id: "verdict-title", text: "Verdict" }), this.#verdict, h("p", { class: "engine-version hint" })),
+        h("aside", { class: "verdict", "aria-labelledby": "verdict-title", tabindex: "0" }, h("h2", { id: "verdict-title", text: "Verdict" }), this.#verdict, h("p", { class: "engine-version hint" })),
       ),
       dialog,
     );

@@ -20,7 +20,7 @@ function currentView() {
 }
 
 async function show(view, { focus }) {
-  for (const sec of document.querySelectorAll("[data-view]")) sec.hidden = sec.dataset.view !== view;
+  for (const sec of document.querySelectorAll("main > section[data-view]")) sec.hidden = sec.dataset.view !== view;
   for (const a of document.querySelectorAll("[data-view-link]")) {
     if (a.dataset.viewLink === view) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");

@@ -561,7 +561,7 @@ export class MonthForm {
     return h(
       "section",
       { class: "form-section", "aria-labelledby": id, "data-msg-path": path },
-      h("h3", { id, text: title }),
+      h("h2", { id, text: title }),
       hint ? h("p", { class: "hint", text: hint }) : null,
       this.slot(path),
       body,
@@ -776,7 +776,7 @@ export class MonthForm {
       h(
         "div",
         { class: "sublist", "data-msg-path": revPath },
-        h("h4", { text: "Revisions" }),
+        h("h3", { text: "Revisions" }),
         this.slot(revPath),
         h(
           "ol",

@@ -26,7 +26,7 @@ export function findingNode(f, { compact = false, onJump = null } = {}) {
       f.path ? h("p", { class: "path" }, "Field: ", h("code", { text: f.path })) : null,
       f.source ? h("p", { class: "source" }, "Source: ", h("cite", { text: f.source })) : null,
     ),
-    onJump && f.path ? h("button", { type: "button", class: "small jump", onclick: () => onJump(f.path), text: "Go to field", "aria-label": `Go to the field for: ${w.title}` }) : null,
+    onJump && f.path ? h("button", { type: "button", class: "small jump", onclick: () => onJump(f.path), text: "Go to field", "aria-label": `Go to field: ${w.title}` }) : null,
   );
 }
 

@@ -87,7 +87,7 @@ export class WhatIfView {
       h(
         "table",
         { class: "bands-input", "aria-labelledby": "wi-bands-title" },
-        h("thead", {}, h("tr", {}, ["Kind of CCM", "Minutes", "Share of months (%)", ""].map((t) => h("th", { scope: "col", text: t })))),
+        h("thead", {}, h("tr", {}, ["Kind of CCM", "Minutes", "Share of months (%)"].map((t) => h("th", { scope: "col", text: t })), h("th", { scope: "col" }, h("span", { class: "visually-hidden", text: "Remove" })))),
         this.bandsBody,
       ),
       h("div", { class: "buttons" }, h("button", { type: "button", text: "Add band", onclick: () => this.addBand() }), h("button", { type: "button", text: "Reset bands", onclick: () => this.resetBands() }), h("button", { type: "button", text: "Export scenario", onclick: () => download("ccm-what-if.json", JSON.stringify(this.scenario(), null, 2) + "\n") })),
@@ -221,7 +221,7 @@ export class WhatIfView {
         "table",
         { class: "totals" },
         h("caption", { text: "Totals" }),
-        h("thead", {}, h("tr", {}, h("td", {}), h("th", { scope: "col", text: "Monthly" }), h("th", { scope: "col", text: "Annual" }))),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, h("span", { class: "visually-hidden", text: "Total" })), h("th", { scope: "col", text: "Monthly" }), h("th", { scope: "col", text: "Annual" }))),
         h(
           "tbody",
           {},
