@@ -93,30 +93,31 @@ function postOnce(agent, port) {
 }
 
 // ---- 1. cold start ------------------------------------------------------------------------------------
-// The baseline: a worker that answers "ok" at once, on the same runtime with the same flags.
+// The baseline: a worker that reads the body and answers {"ok":true} at once, on the same runtime
+// with the same flags.
 const helloDir = mkdtempSync(join(os.tmpdir(), "ccm-edge-bench-"));
 process.on("exit", () => rmSync(helloDir, { recursive: true, force: true }));
-writeFileSync(join(helloDir, "hello.mjs"), 'export default { fetch() { return new Response("ok"); } };\n');
+const HELLO_ANSWER = '{"ok":true}';
+writeFileSync(
+  join(helloDir, "hello.mjs"),
+  `export default { async fetch(request) { await request.text(); return new Response('${HELLO_ANSWER}', { headers: { "content-type": "application/json" } }); } };\n`,
+);
 writeFileSync(join(helloDir, "deno.json"), '{ "lock": false, "nodeModulesDir": "none" }\n');
-function helloCommand(runtime, port) {
-  if (runtime === "deno") return command("deno", port, { entry: join(helloDir, "hello.mjs"), config: join(helloDir, "deno.json") });
-  const capnp = join(helloDir, `hello-${port}.capnp`);
-  writeFileSync(
-    capnp,
-    `using Workerd = import "/workerd/workerd.capnp";
+writeFileSync(
+  join(helloDir, "hello.capnp"),
+  `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [ (name = "hello", worker = (modules = [ (name = "hello.mjs", esModule = embed "hello.mjs") ], compatibilityDate = "2025-09-01")) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "hello") ],
+  sockets = [ (name = "http", address = "127.0.0.1:8787", http = (), service = "hello") ],
 );
 `,
-  );
-  const cmd = command("workerd", port);
-  return { ...cmd, args: ["serve", capnp] };
-}
+);
+const HELLO = { entry: join(helloDir, "hello.mjs"), config: join(helloDir, "deno.json") };
+const helloWhere = (runtime) => (runtime === "deno" ? HELLO : { config: join(helloDir, "hello.capnp") });
 
 async function coldStart(runtime, hello = false) {
   const port = await freePort();
-  const cmd = hello ? helloCommand(runtime, port) : command(runtime, port);
+  const cmd = command(runtime, port, hello ? helloWhere(runtime) : {});
   const argv = [...WRAP, cmd.file, ...cmd.args];
   const agent = new http.Agent({ keepAlive: false });
   const t0 = performance.now();
@@ -128,7 +129,7 @@ async function coldStart(runtime, hello = false) {
       if (exited) throw new Error(`${runtime} exited during start-up`);
       try {
         const r = await postOnce(agent, port);
-        if (r.status === 200 && r.text === (hello ? "ok" : EXPECTED)) return performance.now() - t0;
+        if (r.status === 200 && r.text === (hello ? HELLO_ANSWER : EXPECTED)) return performance.now() - t0;
         throw new Error(`${runtime}: wrong first response (${r.status})`);
       } catch (err) {
         if (err.code !== "ECONNREFUSED" && err.code !== "ECONNRESET") throw err;
@@ -147,12 +148,14 @@ const REQUEST = Buffer.from(
   `POST /v1/evaluate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(BODY)}\r\n\r\n${BODY}`,
 );
 const EXPECTED_BYTES = Buffer.from(EXPECTED);
+const HELLO_BYTES = Buffer.from(HELLO_ANSWER);
 const HEADER_END = Buffer.from("\r\n\r\n");
 
 /** One keep-alive HTTP/1.1 connection: request() sends REQUEST and resolves true when the response is exactly right. */
 class Conn {
-  constructor(port) {
+  constructor(port, expected) {
     this.port = port;
+    this.expected = expected;
     this.buf = Buffer.alloc(0);
     this.pending = null;
   }
@@ -180,7 +183,7 @@ class Conn {
     if (!m) return this.fail(new Error("no Content-Length in the response"));
     const total = end + 4 + Number(m[1]);
     if (this.buf.length < total) return;
-    const ok = head.startsWith("HTTP/1.1 200") && this.buf.subarray(end + 4, total).equals(EXPECTED_BYTES);
+    const ok = head.startsWith("HTTP/1.1 200") && this.buf.subarray(end + 4, total).equals(this.expected);
     this.buf = this.buf.subarray(total);
     const p = this.pending;
     this.pending = null;
@@ -197,12 +200,12 @@ class Conn {
   }
 }
 
-async function load(runtime) {
-  const srv = await startRuntime(runtime, { wrap: WRAP });
+async function load(runtime, hello = false) {
+  const srv = await startRuntime(runtime, { wrap: WRAP, ...(hello ? helloWhere(runtime) : {}) });
   const conns = [];
   try {
     for (let i = 0; i < CONCURRENCY; i++) {
-      const c = new Conn(srv.port);
+      const c = new Conn(srv.port, hello ? HELLO_BYTES : EXPECTED_BYTES);
       await c.open();
       conns.push(c);
     }
@@ -214,16 +217,19 @@ async function load(runtime) {
     const cpu0 = cpuSeconds(srv.pid);
     const t0 = performance.now();
     const end = t0 + SECONDS * 1000;
+    const perConn = conns.map(() => 0);
     await Promise.all(
-      conns.map(async (c) => {
+      conns.map(async (c, i) => {
         while (performance.now() < end) {
           const s = performance.now();
           const ok = await c.request();
           latencies.push(performance.now() - s);
+          perConn[i]++;
           if (!ok) wrong++;
         }
       }),
     );
+    perConn.sort((a, b) => a - b);
     const elapsed = (performance.now() - t0) / 1000;
     const cpu = cpuSeconds(srv.pid) - cpu0;
     latencies.sort((a, b) => a - b);
@@ -236,6 +242,8 @@ async function load(runtime) {
       max: latencies[latencies.length - 1],
       serverCpuShare: cpu / elapsed,
       cpuPerRequestMs: (cpu / latencies.length) * 1000,
+      // Fairness: requests completed by the least and the most served connection.
+      perConnection: { min: perConn[0], max: perConn[perConn.length - 1] },
     };
   } finally {
     for (const c of conns) c.close();
@@ -280,13 +288,17 @@ for (const runtime of RUNTIMES) {
   console.log(`  same runtime, hello-world worker: median ${ms(median(hellos))} ms (min ${ms(hellos[0])}); this worker's own start: ~${ms(median(colds) - median(hellos))} ms`);
   const l = await load(runtime);
   console.log(`  /v1/evaluate, ${CONCURRENCY} in flight for ${SECONDS} s: ${l.requests} requests, ${l.wrong} wrong`);
-  console.log(`  latency median ${ms(l.p50)} ms, p99 ${ms(l.p99)} ms, max ${ms(l.max)} ms`);
+  console.log(`  latency median ${ms(l.p50)} ms, p99 ${ms(l.p99)} ms, max ${ms(l.max)} ms (requests per connection: ${l.perConnection.min} to ${l.perConnection.max})`);
   console.log(`  ${Math.round(l.rps)} requests/s; runtime used ${(l.serverCpuShare * 100).toFixed(0)}% of its core, ${(l.cpuPerRequestMs * 1000).toFixed(0)} µs CPU per request (HTTP included)`);
+  const h = await load(runtime, true);
+  console.log(`  same load on the hello-world worker: ${Math.round(h.rps)} requests/s, latency median ${ms(h.p50)} ms, p99 ${ms(h.p99)} ms, ${(h.cpuPerRequestMs * 1000).toFixed(0)} µs CPU per request`);
+  console.log(`  so the worker's own CPU per evaluation (parse, engine, response) is ~${((l.cpuPerRequestMs - h.cpuPerRequestMs) * 1000).toFixed(0)} µs`);
   results.runtimes[runtime] = {
     version: ver,
     coldStartMs: { median: median(colds), min: colds[0], max: colds[colds.length - 1] },
     helloColdStartMs: { median: median(hellos), min: hellos[0], max: hellos[hellos.length - 1] },
     load: l,
+    helloLoad: h,
   };
   if (l.wrong > 0) process.exitCode = 1;
 }

@@ -50,15 +50,16 @@ export function findBinary(runtime) {
 
 /**
  * The command serving the worker on 127.0.0.1:port: { file, args, env }.
- * deno only: `entry` and `config` replace edge/src/deno.mjs and edge/deno.json (the tests serve
- * edge/build/deno-deploy/ this way).
+ * deno: `entry` and `config` replace edge/src/deno.mjs and edge/deno.json (the tests serve
+ * edge/build/deno-deploy/ this way); workerd: `config` replaces edge/workerd.capnp (its socket must
+ * be named "http"; the bench's baseline worker).
  */
 export function command(runtime, port, { entry, config } = {}) {
   const file = findBinary(runtime);
   if (runtime === "workerd") {
     return {
       file,
-      args: ["serve", join(EDGE, "workerd.capnp"), "--socket-addr", `http=127.0.0.1:${port}`],
+      args: ["serve", config ?? join(EDGE, "workerd.capnp"), "--socket-addr", `http=127.0.0.1:${port}`],
       env: {},
     };
   }
