@@ -675,7 +675,7 @@ export class MonthForm {
   conditionsSection() {
     return this.listSection("Chronic conditions", "conditions", "ICD-10-CM FY2026. Type a code or words (e.g. 'E11.9', 'diabetes type 2', 'copd').", "Add condition", (item, path, i) =>
       this.rowShell(path, `Condition ${i + 1}`, [
-        h("div", { class: "grid" }, this.comboField(`${path}.code`), this.field("Counts as chronic", `${path}.chronic`, "tristate", { options: [["", "Per the AHRQ table"], ["true", "Yes, chronic"], ["false", "No"]] }), this.field("Significant risk", `${path}.significantRisk`, "bool", {})),
+        h("div", { class: "grid" }, this.comboField(`${path}.code`), this.field("Counts as chronic", `${path}.chronic`, "tristate", { options: [["", "Per the AHRQ table"], ["true", "Yes, chronic"], ["false", "No"]] }), this.field("Significant risk", `${path}.significantRisk`, "tristate", { options: [["", "Not stated"], ["true", "Yes"], ["false", "No (does not count)"]] })),
       ]),
     );
   }
