@@ -83,6 +83,7 @@ for target in "${targets[@]}"; do
   took=$((SECONDS - t))
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   last=$(grep -E '^#[0-9]+' "$log" | tail -1 | sed -E 's/^#[0-9]+ +[A-Z]+ +//')
+  printf '%s %s %ss runs=%s exit=%s %s\n' "$(date -u +%FT%TZ)" "$target" "$took" "${runs:-?}" "$rc" "$last" >> target/logs/history.txt
   if [ $rc -eq 0 ]; then
     line="$target: ${took}s, ${runs:-?} runs, $last"
     echo "fuzz: $line"

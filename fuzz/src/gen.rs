@@ -83,6 +83,10 @@ struct Ctx {
     first: i64,
     len: i64,
     tz: &'static str,
+    /// A "wild" month (about one in four) may hold invalid values: malformed dates, an end before
+    /// its start, an unknown role, bad minutes. Others are valid, so the rules get exercised.
+    /// When the bytes run out, `arbitrary` answers the low end of every range: tame choices.
+    wild: bool,
 }
 
 impl Ctx {
@@ -90,14 +94,16 @@ impl Ctx {
     fn date(&self, u: &mut Unstructured) -> Result<Value> {
         Ok(match u.int_in_range(0u8..=19)? {
             0 => json!(null),
-            1 => json!(pick(u, &["2026-02-30", "2026-3-01", "", "20260301", "2026-13-01", "0000-01-01", "9999-12-31"])?),
+            1 if self.wild => json!(pick(u, &["2026-02-30", "2026-3-01", "", "20260301", "2026-13-01", "0000-01-01", "9999-12-31"])?),
+            1 => json!(date_str(self.first)),
             2..=6 => json!(date_str(self.first + i64::from(u.int_in_range(0u8..=40)?) - 5)),
             _ => json!(date_str(self.first - i64::from(u.int_in_range(0u16..=800)?) + 30)),
         })
     }
     fn day_in_month(&self, u: &mut Unstructured) -> Result<i64> {
-        // Mostly inside the month; sometimes a day before or after it.
-        Ok(self.first + i64::from(u.int_in_range(0u8..=(self.len as u8 + 1))?) - i64::from(u.ratio(1u8, 12)?))
+        // Mostly inside the month; sometimes the day after it or the day before it.
+        let k = i64::from(u.int_in_range(0u8..=(self.len as u8 + 1))?);
+        Ok(if k == self.len + 1 { self.first - 1 } else { self.first + k })
     }
     fn datetime(&self, day: i64, minute: i64, tz: &str, seconds: bool) -> String {
         let day = day + minute.div_euclid(1440);
@@ -119,8 +125,8 @@ fn entry(u: &mut Unstructured, cx: &Ctx, biller: &str, i: usize) -> Result<Value
     if u.ratio(15u8, 16)? {
         let mut p = Map::new();
         let role = match u.int_in_range(0u8..=15)? {
-            0 => None,
-            1 => Some("janitor"),
+            14 => None,
+            15 if cx.wild => Some("janitor"),
             _ => Some(pick(u, ROLES)?),
         };
         if let Some(r) = role {
@@ -148,30 +154,32 @@ fn entry(u: &mut Unstructured, cx: &Ctx, biller: &str, i: usize) -> Result<Value
             let len = match u.int_in_range(0u8..=9)? {
                 0 => 0,
                 1 => i64::from(u.int_in_range(0u16..=3000)?),
-                2 => -i64::from(u.int_in_range(1u8..=30)?),
+                2 if cx.wild => -i64::from(u.int_in_range(1u8..=30)?),
                 _ => i64::from(u.int_in_range(1u8..=90)?),
             };
-            let tz = if u.ratio(1u8, 10)? { pick(u, TZ)? } else { cx.tz };
-            let tz_end = if u.ratio(1u8, 20)? { pick(u, TZ)? } else { tz };
-            let secs = u.ratio(1u8, 8)?;
-            if u.ratio(31u8, 32)? {
+            // Mostly the month's own offset; sometimes another (a traveller, a DST change).
+            let tz = if u.int_in_range(0u8..=9)? == 9 { pick(u, TZ)? } else { cx.tz };
+            // A different end offset (a DST change, or an error) only in wild months.
+            let tz_end = if cx.wild && u.int_in_range(0u8..=9)? == 9 { pick(u, TZ)? } else { tz };
+            let secs = u.int_in_range(0u8..=7)? == 7;
+            if !cx.wild || u.ratio(31u8, 32)? {
                 e.insert("start".into(), json!(cx.datetime(day, start, tz, secs)));
             }
-            if u.ratio(31u8, 32)? {
+            if !cx.wild || u.ratio(31u8, 32)? {
                 e.insert("end".into(), json!(cx.datetime(day, start + len, tz_end, false)));
             }
         }
         _ => {
             e.insert("date".into(), json!(date_str(day)));
             let m: Value = match u.int_in_range(0u8..=12)? {
-                0 => json!(1441),
-                1 => json!(-1),
-                2 => json!(12.5),
-                3 => json!(1440),
+                9 if cx.wild => json!(1441),
+                10 if cx.wild => json!(-1),
+                11 if cx.wild => json!(12.5),
+                12 => json!(1440),
                 _ => json!(u.int_in_range(0u8..=60)?),
             };
             e.insert("minutes".into(), m);
-            if u.ratio(1u8, 40)? {
+            if cx.wild && u.int_in_range(0u8..=39)? == 39 {
                 e.insert("start".into(), json!(cx.datetime(day, 600, cx.tz, false)));
             }
         }
@@ -191,11 +199,16 @@ fn entry(u: &mut Unstructured, cx: &Ctx, biller: &str, i: usize) -> Result<Value
 
 /// A well-typed month, as JSON.
 pub fn month(u: &mut Unstructured) -> Result<Value> {
-    let year = *u.choose(&[2026i64, 2026, 2026, 2025, 2024, 2027])?;
+    // Half the months are "tidy": every eligibility element in order, so their status follows
+    // from the time entries, conflicts and track. Exhausted bytes give a tidy month.
+    let tidy = u.int_in_range(0u8..=1)? == 0;
+    let wild = !tidy && u.int_in_range(0u8..=2)? == 2;
+    let years: &[i64] = if wild { &[2026, 2026, 2025, 2024, 2027] } else { &[2026, 2026, 2025] };
+    let year = *u.choose(years)?;
     let mo = i64::from(u.int_in_range(1u8..=12)?);
     let first = days_from_civil(year, mo, 1);
     let next = if mo == 12 { days_from_civil(year + 1, 1, 1) } else { days_from_civil(year, mo + 1, 1) };
-    let cx = Ctx { first, len: next - first, tz: pick(u, TZ)? };
+    let cx = Ctx { first, len: next - first, tz: pick(u, TZ)?, wild };
     let biller = pick(u, BILLERS)?;
     let mut m = Map::new();
     m.insert("serviceMonth".into(), json!(format!("{year:04}-{mo:02}")));
@@ -203,7 +216,8 @@ pub fn month(u: &mut Unstructured) -> Result<Value> {
         m.insert("asOf".into(), cx.date(u)?);
     }
     if u.ratio(1u8, 8)? {
-        m.insert("rulePack".into(), json!(pick(u, &["medicare-cy2026", "medicare-cy2025", "medicare-cy2099"])?));
+        let ids: &[&str] = if wild { &["medicare-cy2026", "medicare-cy2025", "medicare-cy2099"] } else { &["medicare-cy2026", "medicare-cy2025"] };
+        m.insert("rulePack".into(), json!(pick(u, ids)?));
     }
     if u.ratio(1u8, 3)? {
         m.insert("track".into(), json!(pick(u, &["auto", "staff", "complex", "practitioner", "staff", "complex"])?));
@@ -233,12 +247,12 @@ pub fn month(u: &mut Unstructured) -> Result<Value> {
             json!({ "ref": format!("{MARK}-p"), "newPatient": u.ratio(1u8, 5)?, "lastVisitDate": cx.date(u)? }),
         );
     }
-    let n = u.int_in_range(0u8..=5)?;
+    let n = if u.int_in_range(0u8..=7)? == 7 { u.int_in_range(0u8..=1)? } else { u.int_in_range(2u8..=5)? };
     let mut conds = Vec::new();
     for _ in 0..n {
         let mut c = json!({ "code": pick(u, CONDITIONS)? });
         if u.ratio(1u8, 5)? {
-            c["chronic"] = json!(u.arbitrary::<bool>()?);
+            c["chronic"] = json!(u.int_in_range(0u8..=3)? != 3);
         }
         if u.ratio(1u8, 8)? {
             c["significantRisk"] = json!(u.arbitrary::<bool>()?);
@@ -266,7 +280,7 @@ pub fn month(u: &mut Unstructured) -> Result<Value> {
         if u.ratio(3u8, 4)? {
             c.insert("practitionerId".into(), json!(if u.ratio(7u8, 8)? { biller } else { "9999999999" }));
         }
-        if status == "revoked" || u.ratio(1u8, 10)? {
+        if status == "revoked" || u.int_in_range(0u8..=9)? == 9 {
             c.insert("revokedOn".into(), cx.date(u)?);
         }
         c.insert("capturedBy".into(), json!({ "name": format!("{MARK} Capturer"), "role": "rn" }));
@@ -320,20 +334,68 @@ pub fn month(u: &mut Unstructured) -> Result<Value> {
         }
         m.insert("otherServices".into(), Value::Array(s));
     }
-    if u.ratio(1u8, 4)? {
+    if u.int_in_range(0u8..=3)? == 3 {
         let mut c = Map::new();
         if u.ratio(3u8, 4)? {
             c.insert("consentVersion".into(), json!(pick(u, VERSIONS)?));
         }
-        if u.ratio(1u8, 3)? {
+        if u.int_in_range(0u8..=2)? == 2 {
             c.insert("consentTextSha256".into(), json!(pick(u, &["00ff", "ABC"])?));
         }
         m.insert("claim".into(), Value::Object(c));
     }
-    if u.ratio(1u8, 16)? {
+    if u.int_in_range(0u8..=15)? == 15 {
         m.insert("someUnknownField".into(), json!({ "nested": [1, 2, 3] }));
     }
+    if tidy {
+        make_tidy(u, &cx, biller, &mut m)?;
+    }
     Ok(Value::Object(m))
+}
+
+/// Chronic condition codes of distinct categories.
+const CHRONIC: &[&str] = &["E11.9", "I10", "E78.5", "J44.9", "I50.9", "F32.9", "N18.30", "I48.91", "G30.9", "M17.11"];
+
+/// Replaces a month's eligibility elements by valid ones: two or more chronic conditions,
+/// accepted consent with its details before the month, a recent visit, a signed electronic care
+/// plan, supervision. Time entries, asOf, track, payment, MDM and other services stay random
+/// (other services only non-conflicting codes).
+fn make_tidy(u: &mut Unstructured, cx: &Ctx, biller: &str, m: &mut Map<String, Value>) -> Result<()> {
+    let before = |u: &mut Unstructured, lo: u16, hi: u16| -> Result<String> { Ok(date_str(cx.first - i64::from(u.int_in_range(lo..=hi)?))) };
+    let k = u.int_in_range(2usize..=4)?;
+    let start = u.choose_index(CHRONIC.len())?;
+    let conds: Vec<Value> = (0..k).map(|i| json!({ "code": CHRONIC[(start + i) % CHRONIC.len()] })).collect();
+    m.insert("conditions".into(), Value::Array(conds));
+    m.insert("billingPractitioner".into(), json!({ "id": biller, "credential": pick(u, &["MD", "DO", "NP", "PA"])?, "groupId": "TIN-1" }));
+    let visit = before(u, 1, 300)?;
+    m.insert("patient".into(), json!({ "ref": format!("{MARK}-p"), "newPatient": false, "lastVisitDate": visit }));
+    m.insert("initiatingVisit".into(), json!({ "date": visit, "type": pick(u, &["em", "awv", "ippe", "tcm"])?, "practitionerId": biller }));
+    let mut consent = json!({
+        "status": "accepted", "date": before(u, 0, 300)?, "method": pick(u, METHODS)?,
+        "version": pick(u, &["ccm-consent-en-2026.1", "ccm-consent-es-2026.1", "practice-ccm-v3"])?,
+        "elements": ["availability", "costSharing", "rightToStop", "onePractitioner"], "practitionerId": biller,
+        "capturedBy": { "name": format!("{MARK} Capturer"), "role": "rn" },
+    });
+    // Sometimes consent starts inside the month: earlier time then does not count.
+    if u.int_in_range(0u8..=5)? == 5 {
+        consent["date"] = json!(date_str(cx.first + i64::from(u.int_in_range(0u8..=20)?)));
+    }
+    m.insert("consent".into(), consent);
+    let established = before(u, 20, 300)?;
+    let mut revised = vec![json!(before(u, 1, 200)?)];
+    if u.ratio(1u8, 2)? {
+        revised.push(json!(date_str(cx.first + i64::from(u.int_in_range(0u8..=20)?))));
+    }
+    m.insert("carePlan".into(), json!({
+        "established": established, "electronic": true, "accessible24x7": true, "sharedWithPatient": true,
+        "signedBy": biller, "signedOn": established, "lastReviewed": before(u, 0, 100)?, "revisedOn": revised,
+    }));
+    m.insert("supervisionAttested".into(), json!(true));
+    m.remove("claim");
+    if let Some(Value::Array(rows)) = m.get_mut("otherServices") {
+        rows.retain(|r| matches!(r["code"].as_str(), Some("99495" | "99213" | "99457" | "")));
+    }
+    Ok(())
 }
 
 /// A rule pack derived from a built-in one by a few fuzz-chosen mutations (CONTRACT §9).
@@ -504,12 +566,12 @@ pub fn crossover(u: &mut Unstructured, base: &Value, fresh: &Value) -> Result<Va
         if k == "timeEntries" || k == "serviceMonth" {
             continue;
         }
-        if u.ratio(1u8, 4)? {
+        if u.int_in_range(0u8..=3)? == 3 {
             out.insert(k.clone(), v.clone());
         }
     }
     for k in b.keys() {
-        if k != "serviceMonth" && u.ratio(1u8, 24)? {
+        if k != "serviceMonth" && u.int_in_range(0u8..=23)? == 23 {
             out.remove(k);
         }
     }
@@ -520,16 +582,16 @@ pub fn crossover(u: &mut Unstructured, base: &Value, fresh: &Value) -> Result<Va
     let mut entries = Vec::new();
     for e in base_entries {
         match u.int_in_range(0u8..=15)? {
-            0 => {}
-            1 => {
+            15 => {}
+            14 => {
                 entries.push(e.clone());
                 entries.push(e);
             }
-            2 if !fresh_entries.is_empty() => entries.push(u.choose(&fresh_entries)?.clone()),
+            13 if !fresh_entries.is_empty() => entries.push(u.choose(&fresh_entries)?.clone()),
             _ => entries.push(e),
         }
     }
-    if !fresh_entries.is_empty() && u.ratio(1u8, 3)? {
+    if !fresh_entries.is_empty() && u.int_in_range(0u8..=2)? == 2 {
         let k = u.int_in_range(0..=fresh_entries.len())?;
         entries.extend(fresh_entries.into_iter().take(k));
     }

@@ -1,0 +1,2 @@
+//! Criterion benchmarks of the engine (written next; see scripts/bench.sh).
+fn main() {}
