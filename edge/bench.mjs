@@ -76,10 +76,10 @@ function cpuSeconds(pid) {
   }
 }
 
-function postOnce(agent, port) {
+function postOnce(agent, port, path = "/v1/evaluate", body = BODY) {
   return new Promise((res, rej) => {
     const req = http.request(
-      { host: "127.0.0.1", port, method: "POST", path: "/v1/evaluate", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(BODY) } },
+      { host: "127.0.0.1", port, method: "POST", path, agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
       (r) => {
         let text = "";
         r.setEncoding("utf8");
@@ -88,7 +88,7 @@ function postOnce(agent, port) {
       },
     );
     req.on("error", rej);
-    req.end(BODY);
+    req.end(body);
   });
 }
 
@@ -251,6 +251,31 @@ async function load(runtime, hello = false) {
   }
 }
 
+// ---- 2b. one full batch ----------------------------------------------------------------------------
+const BATCH_N = 500;
+const BATCH_BODY = "[" + Array(BATCH_N).fill(BODY).join(",") + "]";
+const BATCH_EXPECTED = "[" + Array(BATCH_N).fill(EXPECTED).join(",") + "]";
+async function batch(runtime, runs = 10) {
+  const srv = await startRuntime(runtime, { wrap: WRAP });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    for (let i = 0; i < 3; i++) await postOnce(agent, srv.port, "/v1/evaluate-batch", BATCH_BODY);
+    const times = [];
+    let wrong = 0;
+    const cpu0 = cpuSeconds(srv.pid);
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      const r = await postOnce(agent, srv.port, "/v1/evaluate-batch", BATCH_BODY);
+      times.push(performance.now() - t);
+      if (r.status !== 200 || r.text !== BATCH_EXPECTED) wrong++;
+    }
+    return { months: BATCH_N, bytes: Buffer.byteLength(BATCH_BODY), medianMs: median(times), cpuMsPerBatch: ((cpuSeconds(srv.pid) - cpu0) / runs) * 1000, wrong };
+  } finally {
+    agent.destroy();
+    await srv.stop();
+  }
+}
+
 // ---- 3. the engine alone ----------------------------------------------------------------------------
 function engineAlone() {
   for (let i = 0; i < 2000; i++) engine.evaluateJson(BODY);
@@ -293,13 +318,16 @@ for (const runtime of RUNTIMES) {
   const h = await load(runtime, true);
   console.log(`  same load on the hello-world worker: ${Math.round(h.rps)} requests/s, latency median ${ms(h.p50)} ms, p99 ${ms(h.p99)} ms, ${(h.cpuPerRequestMs * 1000).toFixed(0)} µs CPU per request`);
   console.log(`  so the worker's own CPU per evaluation (parse, engine, response) is ~${((l.cpuPerRequestMs - h.cpuPerRequestMs) * 1000).toFixed(0)} µs`);
+  const b = await batch(runtime);
+  console.log(`  /v1/evaluate-batch with ${b.months} such months (${(b.bytes / 1024 / 1024).toFixed(2)} MiB), one at a time: median ${ms(b.medianMs)} ms, ${ms(b.cpuMsPerBatch)} ms CPU per batch, ${b.wrong} wrong`);
   results.runtimes[runtime] = {
     version: ver,
     coldStartMs: { median: median(colds), min: colds[0], max: colds[colds.length - 1] },
     helloColdStartMs: { median: median(hellos), min: hellos[0], max: hellos[hellos.length - 1] },
     load: l,
     helloLoad: h,
+    batch: b,
   };
-  if (l.wrong > 0) process.exitCode = 1;
+  if (l.wrong > 0 || h.wrong > 0 || b.wrong > 0) process.exitCode = 1;
 }
 console.log("\n" + JSON.stringify(results));
