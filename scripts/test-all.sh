@@ -77,6 +77,15 @@ section edge-tests --needs wasm-build --needs cli-build -- bash edge/test.sh
 # ---- 8. size budget -----------------------------------------------------------------------------
 section size-budget --needs wasm-build -- bash scripts/size-budget.sh
 
+# ---- 9. hardening (issue 3): three doors, fuzzing ----------------------------------------------
+# tests/properties.rs (proptest invariants) runs inside cargo-test. tests/doors.rs runs there too
+# but skips its wasm door without a fresh package; here it runs again against the package just
+# built, and must not skip.
+section doors --needs wasm-build --needs cli-build -- env CCM_DOORS_REQUIRE_WASM=1 cargo test --test doors
+# Each cargo-fuzz target for CCM_FUZZ_SECONDS (default 60) on the committed corpus, after
+# replaying fuzz/regressions/ (scripts/fuzz.sh; installs cargo-fuzz when missing).
+section fuzz --needs setup -- bash scripts/fuzz.sh -t "${CCM_FUZZ_SECONDS:-60}"
+
 # ---- summary ------------------------------------------------------------------------------------
 printf '\n=== summary (%ss)\n' "$((SECONDS - t_start))"
 printf '  %s\n' "${results[@]}"
