@@ -5,7 +5,6 @@ use crate::evaluate::{self, Evaluation};
 use crate::input::{parse_root, Root, MAX_JSON_BYTES};
 use crate::validate::{self, InputError, Issue};
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 #[derive(Serialize)]
 struct Ok<'a, T: Serialize> {
@@ -78,17 +77,18 @@ pub fn invalid_json_result(message: &str) -> String {
 
 /// A JSON array of months → a JSON array of Results, in order. Anything else → one error Result.
 pub fn evaluate_batch_json(json: &str) -> String {
-    let items: Vec<&RawValue> = match serde_json::from_str(json) {
-        Result::Ok(v) => v,
-        Result::Err(e) => {
-            let err = if e.classify() == serde_json::error::Category::Data {
-                InputError::new("INVALID_INPUT", "a batch must be a JSON array of months",
-                    vec![Issue { path: String::new(), message: "expected an array".into() }])
-            } else {
-                json_error(&e)
-            };
-            return format!("[{}]", result_json(&Result::Err(err)));
-        }
+    // Validate the whole text without building anything, then hand each element's own text to
+    // `evaluate_json`, so every month is bounded and read exactly as it would be alone.
+    // (serde_json's RawValue would do the splitting, but its `raw_value` feature makes every
+    // serializer into `Value` able to parse JSON, which linked serde's type-error formatting and
+    // float printing: 14 KB of the gzipped wasm.)
+    if let Result::Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(json) {
+        return format!("[{}]", result_json(&Result::Err(json_error(&e))));
+    }
+    let Some(items) = array_items(json) else {
+        let err = InputError::new("INVALID_INPUT", "a batch must be a JSON array of months",
+            vec![Issue { path: String::new(), message: "expected an array".into() }]);
+        return format!("[{}]", result_json(&Result::Err(err)));
     };
     let mut out = String::with_capacity(items.len() * 2048 + 2);
     out.push('[');
@@ -96,10 +96,45 @@ pub fn evaluate_batch_json(json: &str) -> String {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&evaluate_json(item.get()));
+        out.push_str(&evaluate_json(item));
     }
     out.push(']');
     out
+}
+
+/// The elements of a top-level JSON array, as text; `None` when the value is not an array.
+/// `json` must already be known to be valid JSON: only strings and nesting need tracking.
+fn array_items(json: &str) -> Option<Vec<&str>> {
+    let body = json.trim_matches(|c: char| c.is_ascii_whitespace());
+    let inner = body.strip_prefix('[')?.strip_suffix(']')?;
+    let mut items = Vec::new();
+    let (mut depth, mut in_string, mut escaped, mut start) = (0usize, false, false, 0);
+    for (i, b) in inner.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b',' if depth == 0 => {
+                items.push(inner[start..i].trim_matches(|c: char| c.is_ascii_whitespace()));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    let last = inner[start..].trim_matches(|c: char| c.is_ascii_whitespace());
+    if !items.is_empty() || !last.is_empty() {
+        items.push(last);
+    }
+    Some(items)
 }
 
 pub fn what_if_json(json: &str) -> String {
@@ -119,4 +154,23 @@ pub fn rule_pack_json(id: &str) -> Option<String> {
 
 pub fn consent_templates_json() -> String {
     crate::consent::TEMPLATES_JSON.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::array_items;
+
+    #[test]
+    fn array_items_split_at_top_level_commas_only() {
+        assert_eq!(array_items("[]"), Some(vec![]));
+        assert_eq!(array_items(" [ ] "), Some(vec![]));
+        assert_eq!(array_items("[1]"), Some(vec!["1"]));
+        assert_eq!(
+            array_items(r#"[ {"a":[1,2],"b":"x,]}\"y"} , "s,\\" ,[[]],null ]"#),
+            Some(vec![r#"{"a":[1,2],"b":"x,]}\"y"}"#, r#""s,\\""#, "[[]]", "null"])
+        );
+        assert_eq!(array_items(r#"{"a":1}"#), None);
+        assert_eq!(array_items("\"[1]\""), None);
+        assert_eq!(array_items("7"), None);
+    }
 }

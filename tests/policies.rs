@@ -1127,3 +1127,19 @@ fn escaped_strings_read_like_plain_ones() {
     let text = base().to_string().replace("\"E11.9\"", r#""E11\u002e9""#).replace("\"rn\"", r#""\u0072n""#);
     assert_eq!(serde_json::from_str::<Value>(&api::evaluate_json(&text)).unwrap()["evaluation"], eval(&base()));
 }
+
+#[test]
+fn a_batch_equals_its_months_one_by_one() {
+    let mut tricky = base();
+    tricky["patient"]["ref"] = json!("a, b] {c} \"quoted\" \\ é");
+    let months = vec![base(), tricky, json!({ "serviceMonth": "2026-13" }), json!([1, 2]), json!("x"), json!(null)];
+    let batch = format!("[\n  {} ]", months.iter().map(Value::to_string).collect::<Vec<_>>().join(" ,\n "));
+    let out: Value = serde_json::from_str(&api::evaluate_batch_json(&batch)).unwrap();
+    let one_by_one: Vec<Value> = months.iter().map(|m| serde_json::from_str(&api::evaluate_json(&m.to_string())).unwrap()).collect();
+    assert_eq!(out, Value::Array(one_by_one));
+    assert_eq!(api::evaluate_batch_json("[]"), "[]");
+    let not_array: Value = serde_json::from_str(&api::evaluate_batch_json(r#"{"serviceMonth":"2026-03"}"#)).unwrap();
+    assert_eq!(not_array[0]["error"]["code"], "INVALID_INPUT");
+    let broken: Value = serde_json::from_str(&api::evaluate_batch_json("[{},")).unwrap();
+    assert_eq!(broken[0]["error"]["code"], "INVALID_JSON");
+}
