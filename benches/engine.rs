@@ -105,7 +105,7 @@ fn dump(dir: &str) {
         let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
         let mut total = 0usize;
         for i in 0..n {
-            let b = bytes(i as u64 ^ 0xBE9C_0001, 1536);
+            let b = bytes(i as u64 ^ 0xBE9C_0001, 384);
             let mut u = arbitrary::Unstructured::new(&b);
             let m = gen::seeded_month(&mut u, &examples).expect("generated month").to_string();
             total += m.len() + 1;

@@ -77,7 +77,7 @@ cat "$out/wasm.json"
 
 step "ccm evaluate --jsonl throughput and peak memory"
 : > "$out/cli.txt"
-for n in 10000 100000 "$months"; do
+for n in $(printf '%s\n' 10000 100000 "$months" | sort -n -u); do
   [ "$n" -le "$months" ] || continue
   f=$out/months.jsonl
   if [ "$n" != "$months" ]; then f=$out/months-$n.jsonl; head -n "$n" "$out/months.jsonl" > "$f"; fi
