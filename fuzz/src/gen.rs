@@ -428,7 +428,22 @@ fn small_number(u: &mut Unstructured) -> Result<Value> {
     })
 }
 
+/// `p[outer][key]`, made writable: a missing or non-object `outer` (an earlier mutation may have
+/// replaced it by a string) becomes an empty object first, so the mutator never panics.
+fn slot<'a>(p: &'a mut Value, outer: &str, key: &str) -> &'a mut Value {
+    if !p.is_object() {
+        *p = Value::Object(Map::new());
+    }
+    if !p[outer].is_object() {
+        p[outer] = Value::Object(Map::new());
+    }
+    &mut p[outer][key]
+}
+
 fn mutate_pack(u: &mut Unstructured, p: &mut Value) -> Result<()> {
+    if !p.is_object() {
+        *p = Value::Object(Map::new());
+    }
     let ncodes = p["codes"].as_array().map_or(0, Vec::len);
     match u.int_in_range(0u8..=17)? {
         0 | 1 if ncodes > 0 => {
@@ -472,23 +487,23 @@ fn mutate_pack(u: &mut Unstructured, p: &mut Value) -> Result<()> {
             let order: Vec<&str> = (0..u.int_in_range(0u8..=4)?)
                 .map(|_| pick(u, &["staff", "complex", "practitioner", "nope"]))
                 .collect::<Result<_>>()?;
-            p["policies"]["trackOrder"] = json!(order);
+            *slot(p, "policies", "trackOrder") = json!(order);
         }
         9 => {
             let key = pick(u, &["minChronicConditions", "conditionCategoryLength", "narrativeMinChars",
                 "initiatingVisitMaxMonths", "carePlanStaleMonths"])?;
-            p["policies"][key] = small_number(u)?;
+            *slot(p, "policies", key) = small_number(u)?;
         }
         10 => {
             let key = pick(u, &["staffRoles", "practitionerRoles", "facilitySettings", "eligibleCredentials", "complexMdm", "initiatingVisitTypes"])?;
             let v: Vec<&str> = (0..u.int_in_range(0u8..=3)?)
                 .map(|_| pick(u, &["rn", "ma", "billing_practitioner", "non_clinical", "inpatient", "community", "MD", "low", "em", ""]))
                 .collect::<Result<_>>()?;
-            p["policies"][key] = json!(v);
+            *slot(p, "policies", key) = json!(v);
         }
         11 => {
             let key = pick(u, &["default", "qualifyingApmParticipant"])?;
-            p["conversionFactors"][key] = json!(*u.choose(&[0.0f64, 1000.0, 1000.0001, 33.4009, -1.0, 0.00005])?);
+            *slot(p, "conversionFactors", key) = json!(*u.choose(&[0.0f64, 1000.0, 1000.0001, 33.4009, -1.0, 0.00005])?);
         }
         12 => p["coinsurancePercent"] = small_number(u)?,
         13 => {
@@ -511,7 +526,7 @@ fn mutate_pack(u: &mut Unstructured, p: &mut Value) -> Result<()> {
         }
         15 => {
             let key = pick(u, &["requiredElements", "builtInVersionsImplyElements"])?;
-            p["consent"][key] = if key == "requiredElements" { json!(["availability", "x"]) } else { json!(u.arbitrary::<bool>()?) };
+            *slot(p, "consent", key) = if key == "requiredElements" { json!(["availability", "x"]) } else { json!(u.arbitrary::<bool>()?) };
         }
         16 => {
             let key = pick(u, &["codes", "policies", "conflicts", "rules", "findingRules", "comparison", "id", "version", "consent"])?;
@@ -524,8 +539,8 @@ fn mutate_pack(u: &mut Unstructured, p: &mut Value) -> Result<()> {
             }
         }
         _ => {
-            p["policies"]["complexRevisionRequired"] = json!(u.arbitrary::<bool>()?);
-            p["policies"]["supervisionRequired"] = json!(u.arbitrary::<bool>()?);
+            *slot(p, "policies", "complexRevisionRequired") = json!(u.arbitrary::<bool>()?);
+            *slot(p, "policies", "supervisionRequired") = json!(u.arbitrary::<bool>()?);
         }
     }
     Ok(())

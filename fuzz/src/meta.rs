@@ -189,9 +189,13 @@ pub fn add_minutes(m: &Value, role: &str, day: u32, minutes: u32) -> Option<Valu
     Some(out)
 }
 
-/// The same month with entry `i`'s end one minute later.
+/// The same month with CCM entry `i`'s end one minute later (`None` for another service's entry:
+/// a longer TCM or RPM interval rightly cuts more CCM time).
 pub fn extend_entry(m: &Value, i: usize) -> Option<Value> {
     let e = entries(m).get(i)?;
+    if !matches!(e.get("service"), None | Some(Value::Null)) && e["service"] != "ccm" {
+        return None;
+    }
     let (_, t) = interval(e)?;
     let later = Stamp { local: t.local + Duration::minutes(1), offset: t.offset };
     let mut out = m.clone();
