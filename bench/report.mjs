@@ -79,12 +79,14 @@ p();
 // ---- cold start --------------------------------------------------------------------------------
 p("### Cold start (typical month; target: under 5 ms)");
 p();
-p("Each sample is a fresh Node process or a fresh Chromium context (empty cache; files served from memory, no network). *load*: read or fetch the module, compile, instantiate. *first*: the first `evaluateJson`, which also pays for V8 compiling each wasm function on first use (lazy compilation) and for the engine's one-time setup.");
+p("Each sample is a fresh Node process or a fresh headless Chromium context (empty cache; files from a server on 127.0.0.1 in the harness). *load*: read or fetch the module, compile, instantiate. *first*: the first `evaluateJson`, which also pays for V8 compiling each wasm function on first use (lazy compilation) and for the engine's one-time setup.");
 p();
 p(row(["where", "load (median / p90)", "first evaluation (median / p90)", "total (median / p90 / best)", "samples"]));
 p(row(["---", "---:", "---:", "---:", "---:"]));
 for (const [k, c] of Object.entries(wasm.cold)) {
-  const name = k === "node" ? `Node ${wasm.node}` : `Chromium ${c.chromium} (headless)`;
+  const name = k === "node" ? `Node ${wasm.node} (require: read + compile + instantiate)`
+    : k === "browser-bytes" ? `Chromium ${c.chromium}, module bytes already fetched (compile + instantiate)`
+    : `Chromium ${c.chromium} (import + fetch + compile + instantiate, 127.0.0.1)`;
   p(row([name, `${ms(c.load.median)} / ${ms(c.load.p90)}`, `${ms(c.first.median)} / ${ms(c.first.p90)}`, `**${ms(c.total.median)}** / ${ms(c.total.p90)} / ${ms(c.total.min)}`, c.total.samples]));
 }
 p();

@@ -114,55 +114,69 @@ const cold = {
 };
 
 // ---- cold start, browser: a fresh context (empty cache) per sample -------------------------------
+// Files come from a server in this process on 127.0.0.1 (closed at the end). Two modes per sample
+// set: "fetch" times import + fetch + compile + instantiate; "bytes" fetches the module first and
+// times import + compile + instantiate from the bytes. Both then time the first evaluateJson.
 if (withBrowser) {
   const { chromium } = await import("playwright-core");
+  const http = await import("node:http");
   const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
   const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"];
-  const files = {
-    "/pkg/ccm_engine.js": [readFileSync(join(ROOT, "pkg/web/ccm_engine.js")), "text/javascript"],
-    "/pkg/ccm_engine_bg.wasm": [readFileSync(join(ROOT, "pkg/web/ccm_engine_bg.wasm")), "application/wasm"],
-    "/typical.json": [Buffer.from(months.typical), "application/json"],
-    "/": [Buffer.from(`<!doctype html><meta charset=utf-8><title>cold start</title><script type=module>
+  const page = (mode) => `<!doctype html><meta charset=utf-8><title>cold start</title><script type=module>
       const text = await (await fetch("/typical.json")).text();
+      const bytes = ${mode === "bytes" ? 'await (await fetch("/pkg/ccm_engine_bg.wasm")).arrayBuffer()' : "null"};
       const t0 = performance.now();
       const m = await import("/pkg/ccm_engine.js");
-      await m.default({ module_or_path: "/pkg/ccm_engine_bg.wasm" });
+      await m.default({ module_or_path: bytes ?? "/pkg/ccm_engine_bg.wasm" });
       const t1 = performance.now();
       const out = m.evaluateJson(text);
       const t2 = performance.now();
       window.__cold = { load: t1 - t0, first: t2 - t1, ok: out.startsWith('{"ok":true') };
-    </script>`), "text/html"],
+    </script>`;
+  const files = {
+    "/pkg/ccm_engine.js": [readFileSync(join(ROOT, "pkg/web/ccm_engine.js")), "text/javascript"],
+    "/pkg/ccm_engine_bg.wasm": [readFileSync(join(ROOT, "pkg/web/ccm_engine_bg.wasm")), "application/wasm"],
+    "/typical.json": [Buffer.from(months.typical), "application/json"],
+    "/fetch": [Buffer.from(page("fetch")), "text/html"],
+    "/bytes": [Buffer.from(page("bytes")), "text/html"],
   };
+  const server = http.createServer((req, res) => {
+    const f = files[new URL(req.url, "http://x").pathname];
+    if (!f) return res.writeHead(404).end();
+    res.writeHead(200, { "content-type": f[1], "cache-control": "no-store" }).end(f[0]);
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  const origin = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-  const samples = [];
   const version = browser.version();
+  const samples = { fetch: [], bytes: [] };
   try {
     for (let i = 0; i < SAMPLES; i++) {
-      const context = await browser.newContext();
-      // Served from memory: no server, no network; every request outside this origin is refused.
-      await context.route("**/*", (route) => {
-        const url = new URL(route.request().url());
-        const f = url.origin === "http://bench.invalid" ? files[url.pathname] : undefined;
-        return f ? route.fulfill({ status: 200, body: f[0], contentType: f[1] }) : route.abort();
-      });
-      const page = await context.newPage();
-      await page.goto("http://bench.invalid/");
-      await page.waitForFunction(() => window.__cold, null, { timeout: 20_000 });
-      const r = await page.evaluate(() => window.__cold);
-      if (!r.ok) throw new Error("browser: first evaluation failed");
-      samples.push(r);
-      await context.close();
+      for (const mode of ["fetch", "bytes"]) {
+        const context = await browser.newContext();
+        const p = await context.newPage();
+        await p.goto(`${origin}/${mode}`);
+        await p.waitForFunction(() => window.__cold, null, { timeout: 20_000 });
+        const r = await p.evaluate(() => window.__cold);
+        if (!r.ok) throw new Error("browser: first evaluation failed");
+        samples[mode].push(r);
+        await context.close();
+      }
     }
   } finally {
     await browser.close();
+    server.close();
   }
-  cold.browser = {
-    chromium: version,
-    load: stats(samples.map((x) => x.load)),
-    first: stats(samples.map((x) => x.first)),
-    total: stats(samples.map((x) => x.load + x.first)),
-  };
+  for (const mode of ["fetch", "bytes"]) {
+    const s = samples[mode];
+    cold[`browser-${mode}`] = {
+      chromium: version,
+      load: stats(s.map((x) => x.load)),
+      first: stats(s.map((x) => x.first)),
+      total: stats(s.map((x) => x.load + x.first)),
+    };
+  }
 }
 
 const wasmBytes = readFileSync(join(ROOT, "pkg/nodejs/ccm_engine_bg.wasm")).length;
