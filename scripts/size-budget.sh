@@ -17,11 +17,11 @@ printf 'size-budget: %s: %d bytes raw, %d bytes gzip -9 (budget %d bytes gzip, %
 # ---- report: largest contributors (never fails the script) -------------------------------------
 # CCM_SIZE_REPORT: names (rebuild with symbols kept, in target/size-report/, and name the largest
 # functions), sections (section sizes of the shipped module only), off, or auto (the default:
-# names once the module uses 80% of the budget, sections below that; the extra build costs about
+# names once the module uses 95% of the budget, sections below that; the extra build costs about
 # as much as the wasm build itself, so it is not done on every run).
 mode=${CCM_SIZE_REPORT:-auto}
 if [ "$mode" = auto ]; then
-  if [ $(( gz * 100 / BUDGET )) -ge 80 ]; then mode=names; else mode=sections; fi
+  if [ $(( gz * 100 / BUDGET )) -ge 95 ]; then mode=names; else mode=sections; fi
 fi
 
 listing() { # FILE: section sizes, then the largest functions (named when the module has names)
