@@ -47,10 +47,13 @@ if (pts.length >= 2) {
   p("### Cost against the number of time entries (`scaling/N`: json path, `benches/months.rs` `sized(N)`)");
   p();
   const base = pts[0];
-  p(row(["entries N", "time", "per entry", "time ÷ (N·log₂N), relative to N=" + base.n]));
-  p(row(["---:", "---:", "---:", "---:"]));
+  p(row(["entries N", "json time", "per entry", "json time ÷ (N·log₂N), relative to N=" + base.n, "typed time (rules alone)", "typed per entry"]));
+  p(row(["---:", "---:", "---:", "---:", "---:", "---:"]));
   const nlogn = (n) => n * Math.log2(n);
-  for (const x of pts) p(row([x.n, t(x.ns), t(x.ns / x.n), (x.ns / nlogn(x.n) / (base.ns / nlogn(base.n))).toFixed(2)]));
+  for (const x of pts) {
+    const ty = crit("scaling_typed", x.n)?.mean;
+    p(row([x.n, t(x.ns), t(x.ns / x.n), (x.ns / nlogn(x.n) / (base.ns / nlogn(base.n))).toFixed(2), t(ty), ty ? t(ty / x.n) : "–"]));
+  }
   // Least-squares slope of log(time) on log(N) over N ≥ 100 (1 = linear, 2 = quadratic).
   const fit = pts.filter((x) => x.n >= 100);
   const xs = fit.map((x) => Math.log(x.n)), ys = fit.map((x) => Math.log(x.ns));

@@ -7,7 +7,8 @@
 //! - `typed/{typical,heavy,worst}`: `&MonthInput` in → `Evaluation` out (`ccm_engine::evaluate`);
 //!   the input is parsed once, outside the timing.
 //! - `parse/{typical,heavy,worst}`: JSON text → `MonthInput` only.
-//! - `scaling/N`: `json` on `months::sized(N)`, N = 10 … 2,000 time entries: the cost curve.
+//! - `scaling/N`: `json` on `months::sized(N)`, N = 10 … 2,000 time entries: the cost curve;
+//!   `scaling_typed/N`: the same months through `evaluate(&MonthInput)` (the rules alone).
 //!
 //! With `CCM_BENCH_DUMP=DIR` it measures nothing and writes the benchmark months instead
 //! (`typical.json`, `heavy.json`, `worst.json`) for the Node harness, plus, with
@@ -68,6 +69,15 @@ fn benches(c: &mut Criterion) {
         let text = months::sized(n).to_string();
         g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(BenchmarkId::from_parameter(n), &text, |b, t| b.iter(|| ccm_engine::evaluate_json(black_box(t))));
+    }
+    g.finish();
+
+    // The same curve without parsing and serializing: the rules alone.
+    let mut g = c.benchmark_group("scaling_typed");
+    for n in SCALING {
+        let m = ccm_engine::parse(&months::sized(n).to_string()).expect("parses");
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &m, |b, m| b.iter(|| ccm_engine::evaluate(black_box(m))));
     }
     g.finish();
 }
