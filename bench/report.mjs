@@ -87,12 +87,22 @@ p();
 p(row(["where", "load (median / p90)", "first evaluation (median / p90)", "total (median / p90 / best)", "samples"]));
 p(row(["---", "---:", "---:", "---:", "---:"]));
 for (const [k, c] of Object.entries(wasm.cold)) {
+  if (k === "breakdown") continue;
   const name = k === "node" ? `Node ${wasm.node} (require: read + compile + instantiate)`
     : k === "browser-bytes" ? `Chromium ${c.chromium}, module bytes already fetched (compile + instantiate)`
     : `Chromium ${c.chromium} (import + fetch + compile + instantiate, 127.0.0.1)`;
   p(row([name, `${ms(c.load.median)} / ${ms(c.load.p90)}`, `${ms(c.first.median)} / ${ms(c.first.p90)}`, `**${ms(c.total.median)}** / ${ms(c.total.p90)} / ${ms(c.total.min)}`, c.total.samples]));
 }
 p();
+
+if (wasm.cold.breakdown) {
+  p("Where a Node cold start goes (median of 9 fresh processes each, milliseconds). *load*: `require` (read, compile, instantiate); *packs*: the first `rulePacks()` (the engine parses its built-in packs once); *first*, *second*: two `evaluateJson` calls on the typical month. With V8's default lazy compilation each wasm function is compiled on its first call, so compile time lands in *packs* and *first*; compiling the whole module eagerly with the baseline compiler moves it all into *load*.");
+  p();
+  p(row(["V8 mode", "load", "packs", "first", "second"]));
+  p(row(["---", "---:", "---:", "---:", "---:"]));
+  for (const [mode, r] of Object.entries(wasm.cold.breakdown)) p(row([mode, ms(r.load), ms(r.packs), ms(r.first), ms(r.second)]));
+  p();
+}
 
 // ---- CLI ---------------------------------------------------------------------------------------
 const cli = readFileSync(join(outDir, "cli.txt"), "utf8").trim().split("\n").filter(Boolean).map((l) => Object.fromEntries(l.split(" ").map((kv) => kv.split("="))));

@@ -113,6 +113,34 @@ const cold = {
   },
 };
 
+// ---- where the cold start goes (Node): the same steps with V8 compiling the whole module
+// eagerly with its baseline compiler (Liftoff) at load, so compilation and the engine's own
+// one-time work (parsing the built-in packs) show separately.
+const breakdownScript = `
+const { performance } = require("node:perf_hooks");
+const fs = require("node:fs");
+const text = fs.readFileSync(process.argv[2], "utf8");
+const r = {};
+let t = performance.now();
+const lap = (k) => { const n = performance.now(); r[k] = n - t; t = n; };
+const engine = require(process.argv[1]); lap("load");
+engine.rulePacks(); lap("packs");
+engine.evaluateJson(text); lap("first");
+engine.evaluateJson(text); lap("second");
+console.log(JSON.stringify(r));
+`;
+const breakdown = {};
+for (const [mode, flags] of [["lazy (V8 default)", []], ["eager Liftoff", ["--no-wasm-lazy-compilation", "--liftoff-only"]]]) {
+  const xs = [];
+  for (let i = 0; i < 9; i++) {
+    const r = spawnSync(process.execPath, [...flags, "-e", breakdownScript, pkgNode, join(dataDir, "typical.json")], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(r.stderr);
+    xs.push(JSON.parse(r.stdout));
+  }
+  breakdown[mode] = Object.fromEntries(Object.keys(xs[0]).map((k) => [k, stats(xs.map((x) => x[k])).median]));
+}
+cold.breakdown = breakdown;
+
 // ---- cold start, browser: a fresh context (empty cache) per sample -------------------------------
 // Files come from a server in this process on 127.0.0.1 (closed at the end). Two modes per sample
 // set: "fetch" times import + fetch + compile + instantiate; "bytes" fetches the module first and
