@@ -182,7 +182,7 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
             Some(("TIME_ENTRY_PERFORMER_MISSING", path("performer"), "the performer's role is missing, so the entry cannot be classified and does not count"))
         } else if !role.is_some_and(|r| pol.staff_roles.iter().any(|s| s == r)) {
             Some(("TIME_ENTRY_NON_CLINICAL", path("performer.role"), "time of non-clinical staff does not count"))
-        } else if pol.facility_settings.contains(&e.setting) {
+        } else if pol.facility_settings.iter().any(|s| s == e.setting) {
             Some(("TIME_ENTRY_FACILITY_STAY", path("patientSetting"), "time while the patient is in an inpatient or Part A SNF stay does not count"))
         } else {
             None

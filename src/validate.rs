@@ -141,13 +141,14 @@ pub enum When {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub when: When,
-    pub role: Option<String>,
+    /// Vocabulary values are the contract's own spellings (no copy of the input).
+    pub role: Option<&'static str>,
     pub performer_id: Option<String>,
     pub performer_name: Option<String>,
     pub has_performer: bool,
     pub narrative: Option<String>,
-    pub service: String,
-    pub setting: String,
+    pub service: &'static str,
+    pub setting: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -646,13 +647,13 @@ fn entry(v: &mut V, e: &TimeEntryIn, i: usize) -> Option<Entry> {
     let (mut role, mut performer_id, mut performer_name, mut has_performer) = (None, None, None, false);
     if let Some(Obj(pf)) = v.take(&e.performer, || p("performer"), "an object") {
         has_performer = true;
-        role = v.one_of(&pf.role, || p("performer.role"), &ROLES).map(str::to_string);
+        role = v.one_of(&pf.role, || p("performer.role"), &ROLES);
         performer_id = v.string(&pf.id, || p("performer.id")).filter(|s| !s.trim().is_empty());
         performer_name = v.string(&pf.name, || p("performer.name")).filter(|s| !s.trim().is_empty());
     }
     let narrative = v.string(&e.narrative, || p("narrative"));
-    let service = v.one_of(&e.service, || p("service"), &SERVICES).unwrap_or("ccm").to_string();
-    let setting = v.one_of(&e.patient_setting, || p("patientSetting"), &SETTINGS).unwrap_or("community").to_string();
+    let service = v.one_of(&e.service, || p("service"), &SERVICES).unwrap_or("ccm");
+    let setting = v.one_of(&e.patient_setting, || p("patientSetting"), &SETTINGS).unwrap_or("community");
 
     let has_interval = !e.start.is_absent() || !e.end.is_absent();
     let has_day = !e.date.is_absent() || !e.minutes.is_absent();
