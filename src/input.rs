@@ -108,7 +108,8 @@ impl<'de> Visitor<'de> for JsonVisitor {
         Ok(Json::Arr(out))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
-        let mut out = Vec::new();
+        // Most objects of a month have at most eight keys: one allocation, no regrowth.
+        let mut out = Vec::with_capacity(8);
         // serde_json hands keys to the same visitor, as strings.
         while let Some(key) = map.next_key::<Json<'de>>()? {
             let Json::Str(key) = key else { return Err(de::Error::custom("a key is not a string")) };
