@@ -27,6 +27,41 @@ p(`Measured ${env.date} at commit \`${env.commit}\`${env.quick === "1" ? " (**--
 p(`Machine: ${env.cpu}, ${env.cores} cores, ${env.mem}; ${env.rustc}; Node ${env.node}. Load average (1/5/15 min) ${env.load_before} before, ${env.load_after} after: the machine is shared, so treat small differences as noise.`);
 p();
 
+// ---- targets of issue 3 -------------------------------------------------------------------------
+{
+  const tgt = [];
+  const sc = existsSync("target/criterion/scaling") ? readdirSync("target/criterion/scaling").filter((d) => /^\d+$/.test(d)).map(Number).sort((a, b) => a - b) : [];
+  const sp = sc.map((n) => ({ n, ns: crit("scaling", n)?.mean })).filter((x) => x.ns);
+  if (sp.length >= 2) {
+    // f(N) = time ÷ (N·log₂N); its largest rise between any two sizes N1 < N2 (N1 ≥ 100).
+    const f = (x) => x.ns / (x.n * Math.log2(x.n));
+    let worst = { r: 0 };
+    for (const x of sp.filter((q) => q.n >= 100)) for (const y of sp.filter((q) => q.n > x.n)) if (f(y) / f(x) > worst.r) worst = { r: f(y) / f(x), a: x.n, b: y.n };
+    tgt.push(["cost grows no worse than O(n log n) in time entries", `time ÷ (N·log₂N) rises at most ${worst.r.toFixed(2)}× between two sizes (N=${worst.a} → ${worst.b}); over N=${sp[0].n} → ${sp.at(-1).n} it falls to ${(f(sp.at(-1)) / f(sp[0])).toFixed(2)}×`, worst.r <= 1.5 ? "met" : "**not met**"]);
+  }
+  const ty = wasm.warm.typical;
+  tgt.push(["`evaluateJson` within 3× of `JSON.parse` + `JSON.stringify` (typical month)", `${ty.evaluateJsonOverFloor.toFixed(1)}× (${ms(ty.evaluateJson)} vs ${ms(ty.floor)})`, ty.evaluateJsonOverFloor <= 3 ? "met" : "**not met**"]);
+  for (const [k, c] of Object.entries(wasm.cold)) {
+    if (k === "breakdown" || k === "browser-bytes") continue;
+    const where = k === "node" ? "Node" : "browser (Chromium)";
+    tgt.push([`cold start in ${where}: instantiate + first evaluation under 5 ms`, `median ${ms(c.total.median)}, best ${ms(c.total.min)}`, c.total.median < 5 ? "met" : "**not met**"]);
+  }
+  const cl = readFileSync(join(outDir, "cli.txt"), "utf8").trim().split("\n").filter(Boolean).map((l) => Object.fromEntries(l.split(" ").map((kv) => kv.split("="))));
+  if (cl.length >= 2) {
+    const rss = cl.map((r) => Number(r.rss_kb));
+    const grow = Math.max(...rss) / Math.min(...rss);
+    tgt.push([`\`ccm evaluate --jsonl\`: constant memory as the input grows (${Number(cl[0].months).toLocaleString("en-US")} → ${Number(cl.at(-1).months).toLocaleString("en-US")} months)`, `peak RSS ${(Math.min(...rss) / 1024).toFixed(1)}–${(Math.max(...rss) / 1024).toFixed(1)} MiB`, grow < 1.5 ? "met" : "**not met**"]);
+  }
+  const m = /(\d+) bytes gzip -9 \(budget (\d+)/.exec(readFileSync(join(outDir, "size.txt"), "utf8"));
+  if (m) tgt.push(["gzipped release wasm within the 150 KB budget", `${(m[1] / 1024).toFixed(1)} KiB of ${(m[2] / 1024).toFixed(0)} KiB (${Math.round((100 * m[1]) / m[2])}%)`, Number(m[1]) <= Number(m[2]) ? "met" : "**not met**"]);
+  p("### Against the targets of issue 3");
+  p();
+  p(row(["target", "measured", ""]));
+  p(row(["---", "---", "---"]));
+  for (const x of tgt) p(row(x));
+  p();
+}
+
 // ---- Rust --------------------------------------------------------------------------------------
 p("### Rust (criterion, `benches/engine.rs`)");
 p();
