@@ -18,7 +18,6 @@
 mod months;
 
 #[path = "../fuzz/src/gen.rs"]
-#[allow(dead_code)]
 mod gen;
 
 use criterion::{BenchmarkId, Criterion, Throughput};

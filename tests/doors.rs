@@ -17,7 +17,6 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 #[path = "../fuzz/src/gen.rs"]
-#[allow(dead_code)]
 mod gen;
 
 use serde_json::Value;
@@ -156,8 +155,8 @@ fn three_doors_give_identical_json() {
 
     // 3. wasm (nodejs build).
     let pkg = root().join("pkg/nodejs/ccm_engine.js");
-    let require = std::env::var("CCM_DOORS_REQUIRE_WASM").map_or(false, |v| v == "1");
-    let node_ok = Command::new("node").arg("--version").output().map_or(false, |o| o.status.success());
+    let require = std::env::var("CCM_DOORS_REQUIRE_WASM").is_ok_and(|v| v == "1");
+    let node_ok = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
     if !pkg.exists() || !node_ok {
         let why = if node_ok { "pkg/nodejs is missing (run scripts/build-wasm.sh)" } else { "node is not installed" };
         assert!(!require, "CCM_DOORS_REQUIRE_WASM=1 but {why}");

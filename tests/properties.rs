@@ -277,7 +277,7 @@ fn json_round_trip_and_identical_output() {
 fn regressions_still_pass() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/regressions");
     let Ok(rd) = std::fs::read_dir(&dir) else { return };
-    let mut files: Vec<_> = rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().map_or(false, |x| x == "json")).collect();
+    let mut files: Vec<_> = rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect();
     files.sort();
     for f in &files {
         let text = std::fs::read_to_string(f).expect("read");

@@ -227,7 +227,7 @@ pub fn check_evaluation(input: Option<&Value>, e: &Value) -> Result<(), String> 
         ensure!(rank(sev) < 9, "finding {code} has severity {sev:?}");
         ensure!(rank(sev) >= last, "findings not sorted by severity at {code}");
         last = rank(sev);
-        ensure!(f["message"].as_str().map_or(false, |m| !m.is_empty()), "finding {code} without a message");
+        ensure!(f["message"].as_str().is_some_and(|m| !m.is_empty()), "finding {code} without a message");
         if pack.conflict_findings.iter().any(|c| c == code) {
             continue; // the pack decides its conflict severities
         }
@@ -256,7 +256,7 @@ pub fn check_evaluation(input: Option<&Value>, e: &Value) -> Result<(), String> 
     if requested != "auto" && ["staff", "complex", "practitioner"].contains(&requested) {
         ensure!(track == Some(requested), "forced track {requested} but track {track:?}");
     } else {
-        ensure!(track.is_some() == !supported.is_empty(), "auto: track {track:?} with {} supported lines", supported.len());
+        ensure!(track.is_some() != supported.is_empty(), "auto: track {track:?} with {} supported lines", supported.len());
     }
 
     // Minutes.

@@ -9,7 +9,7 @@ pub mod meta;
 use arbitrary::Unstructured;
 use serde_json::value::RawValue;
 use serde_json::Value;
-pub use gen::{month, mutated_pack, MARK};
+pub use gen::MARK;
 
 /// The example scenarios, compiled in: the month and rule-pack targets start from them.
 pub const EXAMPLES_JSONL: &str = include_str!("../../../shared/scenarios/examples.jsonl");
