@@ -53,6 +53,7 @@ section consent-templates -- consent_fresh
 # the committed packs must equal a fresh generation.
 section rule-packs -- python3 tools/gen_packs.py --check
 section cargo-test --needs setup -- cargo test
+section clippy --needs setup -- cargo clippy --all-targets -- -D warnings
 section cli-build --needs setup -- cargo build --bin ccm
 
 # ---- 3. wasm build ------------------------------------------------------------------------------

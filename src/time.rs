@@ -173,7 +173,7 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
                 }
             }
         };
-        let role = e.role.as_deref();
+        let role = e.role;
         let is_billing = role.is_some_and(|r| pol.practitioner_roles.iter().any(|p| p == r))
             || e.performer_id.as_deref() == Some(m.billing_id.as_str());
         let whole = if e.service != "ccm" {
