@@ -1132,7 +1132,7 @@ fn escaped_strings_read_like_plain_ones() {
 fn a_batch_equals_its_months_one_by_one() {
     let mut tricky = base();
     tricky["patient"]["ref"] = json!("a, b] {c} \"quoted\" \\ é");
-    let months = vec![base(), tricky, json!({ "serviceMonth": "2026-13" }), json!([1, 2]), json!("x"), json!(null)];
+    let months = [base(), tricky, json!({ "serviceMonth": "2026-13" }), json!([1, 2]), json!("x"), json!(null)];
     let batch = format!("[\n  {} ]", months.iter().map(Value::to_string).collect::<Vec<_>>().join(" ,\n "));
     let out: Value = serde_json::from_str(&api::evaluate_batch_json(&batch)).unwrap();
     let one_by_one: Vec<Value> = months.iter().map(|m| serde_json::from_str(&api::evaluate_json(&m.to_string())).unwrap()).collect();
