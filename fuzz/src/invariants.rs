@@ -63,6 +63,23 @@ pub const ERROR_CODES: &[&str] =
 const CHECKLIST: [&str; 6] =
     ["staffTimeTotal", "encounterDetails", "carePlanSigned", "conditionsWithCodes", "supervisionAttested", "consentOnFile"];
 
+/// Engine bugs the fuzzers found and reported that are not fixed yet (each with its input in
+/// tests/regressions/open/, replayed by the ignored test `open_findings_are_fixed`). The checks
+/// they break are relaxed unless strict mode is on (`CCM_FUZZ_STRICT=1`, or [`FORCE_STRICT`]),
+/// so that CI's short fuzzing runs keep looking for new problems instead of stopping at a known
+/// one. Remove an entry here when its fix lands (and move its input to tests/regressions/).
+///
+/// - `DUPLICATE_TRACK_ORDER`: a custom pack whose `policies.trackOrder` names a track twice is
+///   accepted; the track is then evaluated twice and appears twice in `alternatives` (the
+///   chosen one among them). Expected: `INVALID_RULE_PACK`.
+pub const OPEN_FINDINGS: &[&str] = &["DUPLICATE_TRACK_ORDER"];
+
+pub static FORCE_STRICT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn strict() -> bool {
+    FORCE_STRICT.load(std::sync::atomic::Ordering::Relaxed) || std::env::var("CCM_FUZZ_STRICT").is_ok_and(|v| v == "1")
+}
+
 /// One code of a rule pack, as the checker needs it.
 #[derive(Debug, Clone)]
 pub struct Code {
@@ -328,11 +345,17 @@ pub fn check_evaluation(input: Option<&Value>, e: &Value) -> Result<(), String> 
     // Alternatives: the other tracks, each with its own lines; auto picks the best available.
     let alts = e["alternatives"].as_array().ok_or("alternatives is not an array")?;
     let mut seen: Vec<&str> = Vec::new();
+    let mut order = pack.track_order.clone();
+    order.sort();
+    order.dedup();
+    let known_duplicate_tracks = order.len() < pack.track_order.len() && !strict();
     let chosen_allowed: i64 = e["supportedLines"].as_array().map_or(0, |a| a.iter().map(|l| cents(&l["allowed"]).unwrap_or(0)).sum());
     for a in alts {
         let at = a["track"].as_str().ok_or("alternative without a track")?;
-        ensure!(Some(at) != track, "the chosen track {at} is also an alternative");
-        ensure!(!seen.contains(&at), "alternative {at} twice");
+        if !known_duplicate_tracks {
+            ensure!(Some(at) != track, "the chosen track {at} is also an alternative");
+            ensure!(!seen.contains(&at), "alternative {at} twice");
+        }
         seen.push(at);
         check_lines(&format!("alternatives[{at}]"), &a["lines"], Some(at))?;
         let alt_sum: i64 = a["lines"].as_array().map_or(0, |l| l.iter().map(|l| cents(&l["allowed"]).unwrap_or(0)).sum());
