@@ -494,6 +494,9 @@ fn parse_policies(c: &mut Checker, v: Option<&Value>) -> Option<PolicyParts> {
         for (i, t) in o.iter().enumerate() {
             if !TRACKS.contains(&t.as_str()) {
                 c.bad(&format!("policies.trackOrder[{i}]"), "must be staff, complex or practitioner");
+            } else if o[..i].contains(t) {
+                // A track listed twice would be offered twice (found by fuzzing the pack validator).
+                c.bad(&format!("policies.trackOrder[{i}]"), "lists a track already listed");
             }
         }
     }

@@ -1143,3 +1143,12 @@ fn a_batch_equals_its_months_one_by_one() {
     let broken: Value = serde_json::from_str(&api::evaluate_batch_json("[{},")).unwrap();
     assert_eq!(broken[0]["error"]["code"], "INVALID_JSON");
 }
+
+#[test]
+fn a_pack_naming_a_track_twice_is_invalid() {
+    // Found by the rule_pack fuzz target: the track was evaluated and offered twice.
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/regressions/pack-track-order-duplicate.json")).unwrap();
+    let e = error(&text);
+    assert_eq!(e["code"], "INVALID_RULE_PACK");
+    assert_eq!(e["issues"][0]["path"], "rulePack.policies.trackOrder[3]");
+}

@@ -69,10 +69,9 @@ const CHECKLIST: [&str; 6] =
 /// so that CI's short fuzzing runs keep looking for new problems instead of stopping at a known
 /// one. Remove an entry here when its fix lands (and move its input to tests/regressions/).
 ///
-/// - `DUPLICATE_TRACK_ORDER`: a custom pack whose `policies.trackOrder` names a track twice is
-///   accepted; the track is then evaluated twice and appears twice in `alternatives` (the
-///   chosen one among them). Expected: `INVALID_RULE_PACK`.
-pub const OPEN_FINDINGS: &[&str] = &["DUPLICATE_TRACK_ORDER"];
+/// (None open. Fixed: `DUPLICATE_TRACK_ORDER`, a pack naming a track twice in
+/// `policies.trackOrder`, now `INVALID_RULE_PACK`; its input is tests/regressions/pack-track-order-duplicate.json.)
+pub const OPEN_FINDINGS: &[&str] = &[];
 
 pub static FORCE_STRICT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
@@ -345,17 +344,11 @@ pub fn check_evaluation(input: Option<&Value>, e: &Value) -> Result<(), String> 
     // Alternatives: the other tracks, each with its own lines; auto picks the best available.
     let alts = e["alternatives"].as_array().ok_or("alternatives is not an array")?;
     let mut seen: Vec<&str> = Vec::new();
-    let mut order = pack.track_order.clone();
-    order.sort();
-    order.dedup();
-    let known_duplicate_tracks = order.len() < pack.track_order.len() && !strict();
     let chosen_allowed: i64 = e["supportedLines"].as_array().map_or(0, |a| a.iter().map(|l| cents(&l["allowed"]).unwrap_or(0)).sum());
     for a in alts {
         let at = a["track"].as_str().ok_or("alternative without a track")?;
-        if !known_duplicate_tracks {
-            ensure!(Some(at) != track, "the chosen track {at} is also an alternative");
-            ensure!(!seen.contains(&at), "alternative {at} twice");
-        }
+        ensure!(Some(at) != track, "the chosen track {at} is also an alternative");
+        ensure!(!seen.contains(&at), "alternative {at} twice");
         seen.push(at);
         check_lines(&format!("alternatives[{at}]"), &a["lines"], Some(at))?;
         let alt_sum: i64 = a["lines"].as_array().map_or(0, |l| l.iter().map(|l| cents(&l["allowed"]).unwrap_or(0)).sum());
