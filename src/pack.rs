@@ -574,6 +574,10 @@ fn parse_codes(c: &mut Checker, v: Option<&Value>) -> Option<Vec<CodeDef>> {
         let max_units = c.int(m.get("maxUnits"), &format!("{p}.maxUnits"), 0, 1000, true);
         if !m.contains_key("maxUnits") {
             c.bad(&format!("{p}.maxUnits"), "is required (a number, or null for no cap)");
+        } else if is_addon == Some(false) && matches!(max_units, Some(Some(n)) if n != 1) {
+            // A base code is billed once a month; any other cap would contradict the base line
+            // (found by fuzzing the pack validator: 0 still billed one unit).
+            c.bad(&format!("{p}.maxUnits"), "a base code bills one unit a month: must be 1 (or null)");
         }
         let rvu = c.rvu(m.get("rvu"), &format!("{p}.rvu"));
         let rule = c.opt_string(m, "rule", &format!("{p}.rule"));

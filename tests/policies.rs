@@ -1152,3 +1152,17 @@ fn a_pack_naming_a_track_twice_is_invalid() {
     assert_eq!(e["code"], "INVALID_RULE_PACK");
     assert_eq!(e["issues"][0]["path"], "rulePack.policies.trackOrder[3]");
 }
+
+#[test]
+fn a_base_code_capped_at_other_than_one_unit_is_invalid() {
+    // Found by the rule_pack fuzz target: a base with maxUnits 0 still billed its one unit.
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/regressions/pack-base-max-units-zero.json")).unwrap();
+    let e = error(&text);
+    assert_eq!(e["code"], "INVALID_RULE_PACK");
+    assert_eq!(e["issues"][0]["path"], "rulePack.codes[0].maxUnits");
+    let mut pack: Value = serde_json::from_str(&api::rule_pack_json("medicare-cy2026").unwrap()).unwrap();
+    pack["codes"][0]["maxUnits"] = json!(null);
+    let mut v = base();
+    v["rulePack"] = pack;
+    assert_eq!(lines(&eval(&v)), l(&[("99490", 1)]), "null (no cap) still bills the base once");
+}
