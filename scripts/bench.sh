@@ -9,6 +9,7 @@
 #  3. criterion (benches/engine.rs): json / typed / parse on typical, heavy, worst; scaling curve
 #  4. Node harness on the wasm build (bench/wasm.mjs): evaluate vs evaluateJson vs evaluateBatch
 #     vs the JSON.parse + JSON.stringify floor; cold start in Node and Chromium
+#     then the page's ICD-10-CM search and per-edit evaluation in Chromium (bench/page.mjs)
 #  5. `ccm evaluate --jsonl` on the first 10k, 100k and all N months, under /usr/bin/time -v
 #     (wall time, peak resident memory)
 #  6. the size budget (scripts/size-budget.sh)
@@ -74,6 +75,13 @@ if [ $browser = 1 ] && [ -x "${CHROMIUM:-/usr/bin/chromium}" ] && [ -d node_modu
 else echo "bench: no Chromium or playwright-core: browser cold start not measured"; fi
 node bench/wasm.mjs "$out" "${browser_flag[@]}" > "$out/wasm.json"
 cat "$out/wasm.json"
+
+rm -f "$out/page.json"
+if [ ${#browser_flag[@]} -gt 0 ]; then
+  step "the page in Chromium: ICD search and evaluation per edit (bench/page.mjs)"
+  node bench/page.mjs > "$out/page.json"
+  cat "$out/page.json"
+fi
 
 step "ccm evaluate --jsonl throughput and peak memory"
 : > "$out/cli.txt"

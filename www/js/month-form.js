@@ -341,6 +341,7 @@ export class MonthForm {
         if (token !== input._seq) return;
         clear(list);
         list.dataset.ms = r.ms.toFixed(3);
+        list.dataset.q = q;
         r.results.forEach((row, i) =>
           list.appendChild(
             h(
