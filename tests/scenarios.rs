@@ -64,3 +64,35 @@ fn cli_gives_the_same_bytes_as_the_library() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The JSONL reader's edges: CRLF line ends, blank lines, a line over the size bound (one
+/// INPUT_TOO_LARGE Result, its bytes skipped, the next line read normally) and a last line
+/// without a newline.
+#[test]
+fn cli_jsonl_reads_line_edges() {
+    let month = std::fs::read_to_string(common::root().join("tests/data/typical.json")).unwrap();
+    let month = serde_json::from_str::<serde_json::Value>(&month).unwrap().to_string();
+    assert!(ccm_engine::evaluate_json(&month).starts_with(r#"{"ok":true"#));
+    let huge = format!("{{\"x\":\"{}\"}}", "a".repeat(ccm_engine::input::MAX_JSON_BYTES + 10));
+    let input = format!("{month}\r\n\n   \r\n{huge}\n{month}\n{month}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ccm"))
+        .args(["evaluate", "--jsonl", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run ccm");
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert_eq!(out.status.code(), Some(1), "one input was too large");
+    let want = ccm_engine::evaluate_json(&month);
+    let got: Vec<serde_json::Value> = std::str::from_utf8(&out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(got.len(), 4, "blank lines give no Result");
+    let want: serde_json::Value = serde_json::from_str(&want).unwrap();
+    assert_eq!(got[0], want);
+    assert_eq!(got[1]["ok"], false);
+    assert_eq!(got[1]["error"]["code"], "INPUT_TOO_LARGE");
+    assert_eq!(got[2], want);
+    assert_eq!(got[3], want, "the last line needs no newline");
+}

@@ -4,6 +4,10 @@
 //! unreadable file.
 
 use ccm_engine::api;
+
+// See Cargo.toml: glibc's malloc cost the batch door a third of its time.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::io::{self, BufRead, BufWriter, Read, Write};
 use std::process::ExitCode;
 
@@ -72,43 +76,41 @@ fn evaluate_lines(path: Option<&str>) -> ExitCode {
     let limit = ccm_engine::input::MAX_JSON_BYTES;
     let mut line = Vec::with_capacity(8192);
     let mut any_invalid = false;
+    let mut rest = Vec::new();
     loop {
         line.clear();
-        // Bounded line reader: an endless line costs at most `limit` bytes of memory.
-        let mut too_long = false;
-        let mut eof = true;
-        loop {
-            let buf = match r.fill_buf() {
-                Ok(b) => b,
-                Err(e) => {
-                    let _ = w.flush();
-                    return usage(&format!("read error: {e}"));
-                }
-            };
-            if buf.is_empty() {
-                break;
+        // Bounded line reader: an endless line costs at most `limit` bytes of memory. `read_until`
+        // finds the newline with memchr (a byte-by-byte scan was 5% of the batch's time).
+        let read = (&mut r).take(limit as u64 + 1).read_until(b'\n', &mut line);
+        let n = match read {
+            Ok(n) => n,
+            Err(e) => {
+                let _ = w.flush();
+                return usage(&format!("read error: {e}"));
             }
-            eof = false;
-            let (chunk, found) = match buf.iter().position(|&b| b == b'\n') {
-                Some(i) => (&buf[..i], Some(i + 1)),
-                None => (buf, None),
-            };
-            if !too_long {
-                if line.len() + chunk.len() > limit {
-                    too_long = true;
-                    line.clear();
-                } else {
-                    line.extend_from_slice(chunk);
-                }
-            }
-            let n = found.unwrap_or(buf.len());
-            r.consume(n);
-            if found.is_some() {
-                break;
-            }
-        }
-        if eof {
+        };
+        if n == 0 {
             break;
+        }
+        let ended = line.last() == Some(&b'\n');
+        if ended {
+            line.pop();
+        }
+        let too_long = !ended && line.len() > limit;
+        if too_long {
+            // Skip the rest of the line in bounded chunks.
+            loop {
+                rest.clear();
+                match (&mut r).take(1 << 16).read_until(b'\n', &mut rest) {
+                    Ok(0) => break,
+                    Ok(_) if rest.last() == Some(&b'\n') => break,
+                    Ok(_) => {}
+                    Err(e) => {
+                        let _ = w.flush();
+                        return usage(&format!("read error: {e}"));
+                    }
+                }
+            }
         }
         let out = if too_long {
             api::evaluate_json(&" ".repeat(limit + 1))
