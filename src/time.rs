@@ -153,7 +153,7 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
             .collect(),
     );
 
-    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let mut people = People::default();
     let mut pieces: Vec<Piece> = Vec::with_capacity(m.entries.len() * 2);
     let mut practitioner_pieces: Vec<Piece> = Vec::new();
     let mut kept: Vec<(i64, i64)> = Vec::new();
@@ -222,7 +222,7 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
                 encounter_ok = false;
             }
         }
-        let who = identity(&mut ids, e, i, is_billing);
+        let who = people.who(e, is_billing);
         match e.when {
             When::Day { date, minutes } => {
                 find("TIME_ENTRY_NO_START_END", path(""), "the entry has a date and minutes but no start and end time".into());
@@ -286,8 +286,8 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
         }
     }
 
-    let overlaps = sweep(&mut pieces, &mut out.staff.by_day);
-    sweep(&mut practitioner_pieces, &mut out.practitioner.by_day);
+    let overlaps = sweep(&mut pieces, &mut out.staff.by_day, people.count());
+    sweep(&mut practitioner_pieces, &mut out.practitioner.by_day, people.count());
     for (entry, same, other) in overlaps {
         let path = format!("timeEntries[{entry}]");
         if same {
@@ -305,34 +305,48 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
     out
 }
 
-fn identity<'a>(ids: &mut HashMap<&'a str, u32>, e: &'a Entry, i: usize, is_billing: bool) -> u32 {
-    // Keys are prefixed so an id can never collide with a name; the billing practitioner is 0.
-    if is_billing {
-        return 0;
+/// Who performed each entry, as dense numbers (for the sweep's per-person table): the billing
+/// practitioner is 0; then one number per performer id, one per name of a performer without an
+/// id (ids and names never match each other), and one per entry naming neither.
+#[derive(Default)]
+struct People<'a> {
+    ids: HashMap<&'a str, u32>,
+    names: HashMap<&'a str, u32>,
+    others: u32,
+}
+
+impl<'a> People<'a> {
+    fn count(&self) -> usize {
+        1 + self.ids.len() + self.names.len() + self.others as usize
     }
-    let next = ids.len() as u32 + 1;
-    match (e.performer_id.as_deref(), e.performer_name.as_deref()) {
-        (Some(id), _) => *ids.entry(id).or_insert(next),
-        (None, Some(name)) => {
-            // Names live in a separate namespace: shift them far from ids.
-            *ids.entry(name).or_insert(next) | 0x8000_0000
+    fn who(&mut self, e: &'a Entry, is_billing: bool) -> u32 {
+        if is_billing {
+            return 0;
         }
-        (None, None) => 0x4000_0000 | i as u32,
+        let next = self.count() as u32;
+        match (e.performer_id.as_deref(), e.performer_name.as_deref()) {
+            (Some(id), _) => *self.ids.entry(id).or_insert(next),
+            (None, Some(name)) => *self.names.entry(name).or_insert(next),
+            (None, None) => {
+                self.others += 1;
+                next
+            }
+        }
     }
 }
 
 /// Adds the union of `pieces` to `by_day`, each instant once, and returns, per entry, whether it
 /// overlapped time already seen of the same person and of another person. O(n log n).
-fn sweep(pieces: &mut [Piece], by_day: &mut [i64]) -> Vec<(u32, bool, bool)> {
+fn sweep(pieces: &mut [Piece], by_day: &mut [i64], people: usize) -> Vec<(u32, bool, bool)> {
     pieces.sort_unstable_by_key(|p| (p.start, p.end, p.day, p.entry));
     let mut covered = i64::MIN;
-    let mut last_end: HashMap<u32, i64> = HashMap::new();
+    let mut last_end = vec![i64::MIN; people];
     // The latest ends of the two people whose time reaches furthest.
     let mut top: [(i64, u32); 2] = [(i64::MIN, u32::MAX), (i64::MIN, u32::MAX)];
     let mut flags: Vec<(u32, bool, bool)> = Vec::new();
     for p in pieces.iter() {
         if p.end > p.start {
-            let same = last_end.get(&p.who).is_some_and(|&e| e > p.start);
+            let same = last_end[p.who as usize] > p.start;
             let other_end = if top[0].1 != p.who { top[0].0 } else { top[1].0 };
             let other = other_end > p.start;
             if same || other {
@@ -350,7 +364,7 @@ fn sweep(pieces: &mut [Piece], by_day: &mut [i64]) -> Vec<(u32, bool, bool)> {
                 covered = p.end;
             }
         }
-        let e = last_end.entry(p.who).or_insert(i64::MIN);
+        let e = &mut last_end[p.who as usize];
         *e = (*e).max(p.end);
         let mine = *e;
         if top[0].1 == p.who {
@@ -380,7 +394,23 @@ fn sweep(pieces: &mut [Piece], by_day: &mut [i64]) -> Vec<(u32, bool, bool)> {
     flags
 }
 
+/// Keeps the first finding of each (code, path). Sorting indices: no copies, O(n log n).
 fn dedupe(findings: &mut Vec<Finding>) {
-    let mut seen = std::collections::HashSet::new();
-    findings.retain(|f| seen.insert((f.code.clone(), f.path.clone())));
+    if findings.len() < 2 {
+        return;
+    }
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_unstable_by(|&a, &b| (&findings[a].code, &findings[a].path, a).cmp(&(&findings[b].code, &findings[b].path, b)));
+    let mut keep = vec![true; findings.len()];
+    for w in order.windows(2) {
+        let (a, b) = (&findings[w[0]], &findings[w[1]]);
+        if a.code == b.code && a.path == b.path {
+            keep[w[1]] = false;
+        }
+    }
+    let mut i = 0;
+    findings.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
 }
