@@ -394,20 +394,11 @@ fn sweep(pieces: &mut [Piece], by_day: &mut [i64], people: usize) -> Vec<(u32, b
     flags
 }
 
-/// Keeps the first finding of each (code, path). Sorting indices: no copies, O(n log n).
+/// Keeps the first finding of each (code, path), without copying either.
 fn dedupe(findings: &mut Vec<Finding>) {
-    if findings.len() < 2 {
-        return;
-    }
-    let mut order: Vec<usize> = (0..findings.len()).collect();
-    order.sort_unstable_by(|&a, &b| (&findings[a].code, &findings[a].path, a).cmp(&(&findings[b].code, &findings[b].path, b)));
-    let mut keep = vec![true; findings.len()];
-    for w in order.windows(2) {
-        let (a, b) = (&findings[w[0]], &findings[w[1]]);
-        if a.code == b.code && a.path == b.path {
-            keep[w[1]] = false;
-        }
-    }
+    let mut seen = std::collections::HashSet::new();
+    let keep: Vec<bool> = findings.iter().map(|f| seen.insert((f.code.as_str(), f.path.as_deref()))).collect();
+    drop(seen);
     let mut i = 0;
     findings.retain(|_| {
         i += 1;
