@@ -31,18 +31,27 @@ fn typed_api_equals_json_api() {
     }
 }
 
-#[test]
-fn cli_gives_the_same_bytes_as_the_library() {
-    let cases = common::examples();
-    let lines: String = cases.iter().map(|c| c.input.to_string() + "\n").collect();
+/// `ccm evaluate --jsonl -` over `input` (written from a thread: the output pipe fills before a
+/// large input is all written).
+fn ccm_jsonl(input: String) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ccm"))
         .args(["evaluate", "--jsonl", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .expect("run ccm");
-    child.stdin.take().unwrap().write_all(lines.as_bytes()).unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    out
+}
+
+#[test]
+fn cli_gives_the_same_bytes_as_the_library() {
+    let cases = common::examples();
+    let lines: String = cases.iter().map(|c| c.input.to_string() + "\n").collect();
+    let out = ccm_jsonl(lines);
     // One example is an invalid input: exit code 1, every line still printed.
     assert_eq!(out.status.code(), Some(1));
     let got: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
@@ -75,16 +84,7 @@ fn cli_jsonl_reads_line_edges() {
     assert!(ccm_engine::evaluate_json(&month).starts_with(r#"{"ok":true"#));
     let huge = format!("{{\"x\":\"{}\"}}", "a".repeat(ccm_engine::input::MAX_JSON_BYTES + 10));
     let input = format!("{month}\r\n\n   \r\n{huge}\n{month}\n{month}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ccm"))
-        .args(["evaluate", "--jsonl", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("run ccm");
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
+    let out = ccm_jsonl(input);
     assert_eq!(out.status.code(), Some(1), "one input was too large");
     let want = ccm_engine::evaluate_json(&month);
     let got: Vec<serde_json::Value> = std::str::from_utf8(&out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
