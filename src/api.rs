@@ -69,6 +69,12 @@ pub fn evaluate_json(json: &str) -> String {
     result_json(&evaluate_str(json))
 }
 
+/// The `INPUT_TOO_LARGE` Result for a month of `bytes` bytes (a reader that stopped at the bound
+/// need not hold the text to say so).
+pub fn too_large_json(bytes: usize) -> String {
+    result_json(&Err(too_large(bytes)))
+}
+
 /// An `INVALID_JSON` result, for values that cannot be turned into JSON text at all.
 pub fn invalid_json_result(message: &str) -> String {
     let e = InputError::new("INVALID_JSON", message, vec![Issue { path: String::new(), message: message.to_string() }]);

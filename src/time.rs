@@ -398,10 +398,7 @@ fn sweep(pieces: &mut [Piece], by_day: &mut [i64], people: usize) -> Vec<(u32, b
 fn dedupe(findings: &mut Vec<Finding>) {
     let mut seen = std::collections::HashSet::new();
     let keep: Vec<bool> = findings.iter().map(|f| seen.insert((f.code.as_str(), f.path.as_deref()))).collect();
-    drop(seen);
-    let mut i = 0;
-    findings.retain(|_| {
-        i += 1;
-        keep[i - 1]
-    });
+    drop(seen); // it borrows the findings retained below
+    let mut keep = keep.into_iter();
+    findings.retain(|_| keep.next().unwrap_or(true));
 }

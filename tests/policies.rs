@@ -1144,22 +1144,24 @@ fn a_batch_equals_its_months_one_by_one() {
     assert_eq!(broken[0]["error"]["code"], "INVALID_JSON");
 }
 
+/// The month in tests/regressions/`file` is refused with INVALID_RULE_PACK, first at `path`.
+fn expect_invalid_pack(file: &str, path: &str) {
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/regressions").join(file)).unwrap();
+    let e = error(&text);
+    assert_eq!(e["code"], "INVALID_RULE_PACK");
+    assert_eq!(e["issues"][0]["path"], path);
+}
+
 #[test]
 fn a_pack_naming_a_track_twice_is_invalid() {
     // Found by the rule_pack fuzz target: the track was evaluated and offered twice.
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/regressions/pack-track-order-duplicate.json")).unwrap();
-    let e = error(&text);
-    assert_eq!(e["code"], "INVALID_RULE_PACK");
-    assert_eq!(e["issues"][0]["path"], "rulePack.policies.trackOrder[3]");
+    expect_invalid_pack("pack-track-order-duplicate.json", "rulePack.policies.trackOrder[3]");
 }
 
 #[test]
 fn a_base_code_capped_at_other_than_one_unit_is_invalid() {
     // Found by the rule_pack fuzz target: a base with maxUnits 0 still billed its one unit.
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/regressions/pack-base-max-units-zero.json")).unwrap();
-    let e = error(&text);
-    assert_eq!(e["code"], "INVALID_RULE_PACK");
-    assert_eq!(e["issues"][0]["path"], "rulePack.codes[0].maxUnits");
+    expect_invalid_pack("pack-base-max-units-zero.json", "rulePack.codes[0].maxUnits");
     let mut pack: Value = serde_json::from_str(&api::rule_pack_json("medicare-cy2026").unwrap()).unwrap();
     pack["codes"][0]["maxUnits"] = json!(null);
     let mut v = base();

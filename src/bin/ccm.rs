@@ -4,12 +4,12 @@
 //! unreadable file.
 
 use ccm_engine::api;
+use std::io::{self, BufRead, BufWriter, Read, Write};
+use std::process::ExitCode;
 
 // See Cargo.toml: glibc's malloc cost the batch door a third of its time.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use std::io::{self, BufRead, BufWriter, Read, Write};
-use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   ccm evaluate [FILE|-]            one MonthInput JSON object in, one Result out
@@ -59,7 +59,7 @@ fn evaluate_one(path: Option<&str>) -> ExitCode {
     let out = match read_bounded(&mut r, limit) {
         Ok(Some(bytes)) => text_result(&bytes, api::evaluate_json),
         // Oversized: the engine's own error, without holding the rest in memory.
-        Ok(None) => api::evaluate_json(&" ".repeat(limit + 1)),
+        Ok(None) => api::too_large_json(limit + 1),
         Err(e) => return usage(&format!("cannot read {}: {e}", path.unwrap_or("-"))),
     };
     println!("{out}");
@@ -113,7 +113,7 @@ fn evaluate_lines(path: Option<&str>) -> ExitCode {
             }
         }
         let out = if too_long {
-            api::evaluate_json(&" ".repeat(limit + 1))
+            api::too_large_json(limit + 1)
         } else {
             if line.last() == Some(&b'\r') {
                 line.pop();
