@@ -74,7 +74,8 @@ fn benches(c: &mut Criterion) {
     // The same curve without parsing and serializing: the rules alone.
     let mut g = c.benchmark_group("scaling_typed");
     for n in SCALING {
-        let m = ccm_engine::parse(&months::sized(n).to_string()).expect("parses");
+        let text = months::sized(n).to_string();
+        let m = ccm_engine::parse(&text).expect("parses");
         g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(BenchmarkId::from_parameter(n), &m, |b, m| b.iter(|| ccm_engine::evaluate(black_box(m))));
     }

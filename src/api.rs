@@ -4,19 +4,6 @@
 use crate::evaluate::{self, Evaluation};
 use crate::input::{parse_root, Root, MAX_JSON_BYTES};
 use crate::validate::{self, InputError, Issue};
-use serde::Serialize;
-
-#[derive(Serialize)]
-struct Ok<'a, T: Serialize> {
-    ok: bool,
-    evaluation: &'a T,
-}
-
-#[derive(Serialize)]
-struct Err<'a> {
-    ok: bool,
-    error: &'a InputError,
-}
 
 fn too_large(bytes: usize) -> InputError {
     InputError::new(
@@ -51,18 +38,9 @@ pub fn evaluate_checked(checked: &validate::Checked) -> Result<Evaluation, Input
     Ok(evaluate::run(checked, pack))
 }
 
-/// The contract `Result` as JSON text.
+/// The contract `Result` as JSON text (see [`crate::output`]).
 pub fn result_json(r: &Result<Evaluation, InputError>) -> String {
-    // A typical evaluation is 2-4 KB: one allocation instead of a chain of doublings.
-    let mut buf = Vec::with_capacity(4096);
-    let out = match r {
-        Ok(e) => serde_json::to_writer(&mut buf, &Ok { ok: true, evaluation: e }),
-        Err(e) => serde_json::to_writer(&mut buf, &Err { ok: false, error: e }),
-    };
-    match out.map(|()| String::from_utf8(buf)) {
-        Result::Ok(Result::Ok(s)) => s,
-        _ => invalid_json_result("the result could not be serialized"),
-    }
+    crate::output::result(r)
 }
 
 pub fn evaluate_json(json: &str) -> String {

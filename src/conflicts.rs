@@ -11,7 +11,7 @@ pub fn check(m: &Checked, pack: &Pack) -> Vec<Finding> {
         if s.date.is_some_and(|d| !m.month.contains(d)) {
             continue;
         }
-        let same_practitioner = s.practitioner_id.as_deref() == Some(m.billing_id.as_str());
+        let same_practitioner = s.practitioner_id == Some(m.billing_id);
         let same_group = !same_practitioner
             && matches!((&s.group_id, &m.group_id), (Some(a), Some(b)) if a == b);
         for c in pack.conflicts.iter().filter(|c| c.codes.contains(&s.code)) {

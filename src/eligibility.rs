@@ -90,15 +90,15 @@ fn consent(m: &Checked, pack: &Pack, out: &mut Eligibility) {
         out.findings.push(Finding::new(pack, "CONSENT_MISSING", "consent".into(), "no consent is on file".into()));
         return;
     };
-    let template = c.version.as_deref().and_then(crate::consent::built_in);
+    let template = c.version.and_then(crate::consent::built_in);
     let matches = claim_pins.then(|| {
-        let v_ok = m.claim_version.as_ref().map_or(true, |v| Some(v) == c.version.as_ref());
-        let h_ok = m.claim_sha.as_ref().map_or(true, |h| {
-            c.text_sha256.as_ref().or(template.map(|t| &t.text_sha256)).is_some_and(|x| x.eq_ignore_ascii_case(h))
+        let v_ok = m.claim_version.map_or(true, |v| Some(v) == c.version);
+        let h_ok = m.claim_sha.map_or(true, |h| {
+            c.text_sha256.or(template.map(|t| t.text_sha256.as_str())).is_some_and(|x| x.eq_ignore_ascii_case(h))
         });
         v_ok && h_ok
     });
-    out.consent = Some(ConsentSummary { version: c.version.clone(), built_in: template.is_some(), matches_claim: matches });
+    out.consent = Some(ConsentSummary { version: c.version.map(str::to_string), built_in: template.is_some(), matches_claim: matches });
     let mut in_effect = true;
     match c.status {
         None => {
@@ -132,7 +132,7 @@ fn consent(m: &Checked, pack: &Pack, out: &mut Eligibility) {
     }
     let implied = template.is_some() && pack.built_in_versions_imply_elements;
     if !implied {
-        let missing: Vec<&str> = pack.required_elements.iter().filter(|r| !c.elements.contains(r)).map(String::as_str).collect();
+        let missing: Vec<&str> = pack.required_elements.iter().map(String::as_str).filter(|r| !c.elements.contains(r)).collect();
         if !missing.is_empty() {
             out.findings.push(Finding::new(pack, "CONSENT_ELEMENTS_INCOMPLETE", "consent.elements".into(),
                 format!("the consent does not record these required elements: {}", missing.join(", "))));
@@ -193,9 +193,9 @@ fn care_plan(m: &Checked, pack: &Pack, out: &mut Eligibility) {
             out.findings.push(Finding::new(pack, code, path.into(), msg.into()));
         }
     }
-    let signed = cp.signed_by.as_deref() == Some(m.billing_id.as_str()) && cp.signed_on.is_some();
+    let signed = cp.signed_by == Some(m.billing_id) && cp.signed_on.is_some();
     if !signed {
-        let path = if cp.signed_by.as_deref() != Some(m.billing_id.as_str()) { "carePlan.signedBy" } else { "carePlan.signedOn" };
+        let path = if cp.signed_by != Some(m.billing_id) { "carePlan.signedBy" } else { "carePlan.signedOn" };
         out.findings.push(Finding::new(pack, "CARE_PLAN_NOT_SIGNED", path.into(), "the care plan is not signed and dated by the billing practitioner".into()));
     }
     out.care_plan_signed = signed;

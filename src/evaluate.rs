@@ -222,7 +222,7 @@ pub fn run(m: &Checked, pack: &Pack) -> Evaluation {
     let elig = crate::eligibility::check(m, pack);
     let conflicts = crate::conflicts::check(m, pack);
 
-    let mdm = m.mdm.as_deref();
+    let mdm = m.mdm;
     let options: Vec<TrackTime> = pack
         .tracks
         .iter()

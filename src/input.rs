@@ -1,19 +1,20 @@
 //! Stage 1a: the input as it arrives (CONTRACT §2), read leniently.
 //!
-//! The JSON text is parsed once by serde_json into [`Json`], a borrowed tree (strings without
-//! escapes point into the text; objects are vectors of pairs), then moved field by field into the
-//! typed structs below. Every leaf is a [`Val`]: absent, valid, of the wrong JSON type, or over its
-//! bound. Nothing fails on a wrong type or an oversized list: the problem is recorded in place and
-//! [`crate::validate`] reports all of them in one pass, with paths. Unknown fields are ignored; a key
-//! given twice keeps its last value, as `JSON.parse` does.
+//! The JSON text is read once, by serde_json, straight into the typed structs below: strings
+//! without escapes stay borrowed from the text (`Cow`), nothing else is built. Every leaf is a
+//! [`Val`]: absent, valid, of the wrong JSON type, or over its bound. Nothing fails on a wrong type
+//! or an oversized list: the problem is recorded in place (the value skipped) and
+//! [`crate::validate`] reports all of them in one pass, with paths. Unknown fields are ignored; a
+//! key given twice keeps its last value, as `JSON.parse` does.
 //!
 //! Why not `#[derive(Deserialize)]` on the structs: the derived visitors for this lenient shape were
-//! a quarter of the wasm module's code. Why not `serde_json::Value`: it allocates every key and
-//! builds a B-tree per object, which made parsing half the cost of an evaluation. One visitor
-//! ([`Json`]'s) is all the parsing code there is. The whole text is bounded (2 MiB) before parsing,
-//! which bounds the tree; serde_json bounds nesting at 128.
+//! a quarter of the wasm module's code. Here one generic visitor ([`Seed`]) reads every leaf, and a
+//! type says only which JSON kinds it takes ([`Leaf`]). Why not a tree first (`serde_json::Value`
+//! or [`Json`]): building it, then moving it into the structs, was over a third of an evaluation.
+//! The whole text is bounded (2 MiB) before parsing and serde_json bounds nesting at 128. [`Json`]
+//! remains for the texts read as trees: custom rule packs, what-if scenarios, consent templates.
 
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -34,18 +35,6 @@ impl<'a> Json<'a> {
     /// Parses JSON text; only syntax (or nesting deeper than 128) can fail.
     pub fn parse(text: &'a str) -> Result<Self, serde_json::Error> {
         serde_json::from_str(text)
-    }
-
-    /// Borrows a `serde_json::Value` as a tree.
-    pub fn from_value(v: &'a Value) -> Self {
-        match v {
-            Value::Null => Json::Null,
-            Value::Bool(b) => Json::Bool(*b),
-            Value::Number(n) => Json::Num(n.as_f64().unwrap_or(f64::NAN)),
-            Value::String(s) => Json::Str(Cow::Borrowed(s)),
-            Value::Array(a) => Json::Arr(a.iter().map(Json::from_value).collect()),
-            Value::Object(o) => Json::Obj(o.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Json::from_value(v))).collect()),
-        }
     }
 
     /// The owned `serde_json::Value` (for a custom rule pack, which the pack validator reads).
@@ -166,16 +155,6 @@ impl<T> From<T> for Val<T> {
     }
 }
 
-impl<T: Leaf> Val<T> {
-    /// Reads a value: `null` is absent.
-    pub fn read(v: Json) -> Self {
-        match v {
-            Json::Null => Val::Absent,
-            v => T::read(v),
-        }
-    }
-}
-
 /// The JSON kind of a value, as messages name it.
 pub fn kind_of(v: &Json) -> &'static str {
     match v {
@@ -188,54 +167,271 @@ pub fn kind_of(v: &Json) -> &'static str {
     }
 }
 
-/// What a [`Val`] can hold: read from any non-null JSON value.
-pub trait Leaf: Sized {
-    fn read(v: Json) -> Val<Self>;
+/// A place the parser fills: one [`Val`] of a typed struct. The parser has one visitor
+/// ([`Fill`]), which hands each JSON value to a `&mut dyn Slot`; what a slot takes, and how it
+/// reports the wrong kind, is the slot's own (through [`Leaf`]).
+pub trait Slot<'de> {
+    /// `null`, or nothing usable: the value is absent.
+    fn absent(&mut self);
+    fn wrong(&mut self, kind: &'static str);
+    fn text(&mut self, s: Cow<'de, str>);
+    fn boolean(&mut self, b: bool);
+    fn number(&mut self, n: f64);
+    /// An object begins; true when this slot takes one (it now holds an empty one to fill).
+    fn object(&mut self) -> bool;
+    /// The slot for `key` in the object begun (`None`: the key is ignored).
+    fn field(&mut self, key: &str) -> Option<&mut dyn Slot<'de>>;
+    /// True when this slot wants an object whole, as a tree (a custom rule pack).
+    fn wants_tree(&self) -> bool {
+        false
+    }
+    fn tree(&mut self, _: Json<'de>) {}
+    /// An array begins; true when this slot takes one.
+    fn array(&mut self) -> bool;
+    /// A fresh slot for the next element (`None`: past the bound, only counted).
+    fn element(&mut self) -> Option<&mut dyn Slot<'de>>;
+    /// The array ended after `n` elements.
+    fn end_array(&mut self, n: usize);
 }
 
-impl Leaf for String {
-    fn read(v: Json) -> Val<Self> {
-        match v {
-            Json::Str(s) if s.len() > MAX_STRING_CHARS && s.chars().count() > MAX_STRING_CHARS => Val::TooLarge(s.chars().count()),
-            Json::Str(s) => Val::Ok(s.into_owned()),
-            v => Val::Wrong(kind_of(&v)),
+/// What a [`Val`] can hold: which kinds of JSON value it takes, and how. Every kind not taken is
+/// recorded as `Wrong` (and skipped), so no input fails here.
+pub trait Leaf<'de>: Sized {
+    fn text(_: Cow<'de, str>) -> Val<Self> {
+        Val::Wrong("a string")
+    }
+    fn boolean(_: bool) -> Val<Self> {
+        Val::Wrong("a boolean")
+    }
+    fn number(_: f64) -> Val<Self> {
+        Val::Wrong("a number")
+    }
+    /// An empty value to fill from an object (`None`: objects are the wrong kind).
+    fn empty_object() -> Option<Self> {
+        None
+    }
+    fn field(&mut self, _key: &str) -> Option<&mut dyn Slot<'de>> {
+        None
+    }
+    fn wants_tree() -> bool {
+        false
+    }
+    fn tree(_: Json<'de>) -> Val<Self> {
+        Val::Wrong("an object")
+    }
+    /// An empty value to fill from an array (`None`: arrays are the wrong kind).
+    fn empty_array() -> Option<Self> {
+        None
+    }
+    fn element(&mut self) -> Option<&mut dyn Slot<'de>> {
+        None
+    }
+    /// The array read into `v` ended after `n` elements.
+    fn end_array(_v: &mut Val<Self>, _n: usize) {}
+}
+
+impl<'de, T: Leaf<'de>> Slot<'de> for Val<T> {
+    fn absent(&mut self) {
+        *self = Val::Absent;
+    }
+    fn wrong(&mut self, kind: &'static str) {
+        *self = Val::Wrong(kind);
+    }
+    fn text(&mut self, s: Cow<'de, str>) {
+        *self = T::text(s);
+    }
+    fn boolean(&mut self, b: bool) {
+        *self = T::boolean(b);
+    }
+    fn number(&mut self, n: f64) {
+        *self = T::number(n);
+    }
+    fn object(&mut self) -> bool {
+        T::empty_object().map(|t| *self = Val::Ok(t)).is_some()
+    }
+    fn field(&mut self, key: &str) -> Option<&mut dyn Slot<'de>> {
+        match self {
+            Val::Ok(t) => t.field(key),
+            _ => None,
         }
+    }
+    fn wants_tree(&self) -> bool {
+        T::wants_tree()
+    }
+    fn tree(&mut self, tree: Json<'de>) {
+        *self = T::tree(tree);
+    }
+    fn array(&mut self) -> bool {
+        T::empty_array().map(|t| *self = Val::Ok(t)).is_some()
+    }
+    fn element(&mut self) -> Option<&mut dyn Slot<'de>> {
+        match self {
+            Val::Ok(t) => t.element(),
+            _ => None,
+        }
+    }
+    fn end_array(&mut self, n: usize) {
+        T::end_array(self, n);
     }
 }
 
-impl Leaf for bool {
-    fn read(v: Json) -> Val<Self> {
-        match v {
-            Json::Bool(b) => Val::Ok(b),
-            v => Val::Wrong(kind_of(&v)),
-        }
+/// The one visitor of a month's input: reads a JSON value into a slot.
+pub struct Fill<'s, 'de>(pub &'s mut dyn Slot<'de>);
+
+impl<'de> DeserializeSeed<'de> for Fill<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
     }
 }
 
-impl Leaf for f64 {
-    fn read(v: Json) -> Val<Self> {
-        match v {
-            Json::Num(n) => Val::Ok(n),
-            v => Val::Wrong(kind_of(&v)),
+impl<'de> Visitor<'de> for Fill<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.0.absent();
+        Ok(())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.0.absent();
+        Ok(())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.0.boolean(v);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.0.number(v as f64);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.0.number(v as f64);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        self.0.number(v);
+        Ok(())
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<(), E> {
+        self.0.text(Cow::Borrowed(v));
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.0.text(Cow::Owned(v.to_owned()));
+        Ok(())
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<(), E> {
+        self.0.text(Cow::Owned(v));
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        if !self.0.array() {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            self.0.wrong("an array");
+            return Ok(());
         }
+        let mut n = 0;
+        loop {
+            let more = match self.0.element() {
+                Some(slot) => seq.next_element_seed(Fill(slot))?.is_some(),
+                None => seq.next_element::<IgnoredAny>()?.is_some(),
+            };
+            if !more {
+                break;
+            }
+            n += 1;
+        }
+        self.0.end_array(n);
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        if self.0.wants_tree() {
+            let tree = Json::deserialize(de::value::MapAccessDeserializer::new(map))?;
+            self.0.tree(tree);
+        } else if self.0.object() {
+            while let Some(key) = map.next_key_seed(Key)? {
+                match self.0.field(&key) {
+                    Some(slot) => map.next_value_seed(Fill(slot))?,
+                    None => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+        } else {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            self.0.wrong("an object");
+        }
+        Ok(())
     }
 }
 
-/// A struct read from a JSON object, each field leniently.
-pub trait FromMap: Sized {
-    fn from_map(map: Vec<(Cow<str>, Json)>) -> Self;
+/// An object key: borrowed from the text unless it has escapes.
+pub struct Key;
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Cow<'de, str>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+impl<'de> Leaf<'de> for Cow<'de, str> {
+    fn text(s: Cow<'de, str>) -> Val<Self> {
+        if s.len() > MAX_STRING_CHARS && s.chars().count() > MAX_STRING_CHARS {
+            return Val::TooLarge(s.chars().count());
+        }
+        Val::Ok(s)
+    }
+}
+
+impl Leaf<'_> for bool {
+    fn boolean(b: bool) -> Val<Self> {
+        Val::Ok(b)
+    }
+}
+
+impl Leaf<'_> for f64 {
+    fn number(n: f64) -> Val<Self> {
+        Val::Ok(n)
+    }
+}
+
+/// A struct read from a JSON object: the slot of each known key.
+pub trait Fields<'de>: Default {
+    fn field(&mut self, key: &str) -> Option<&mut dyn Slot<'de>>;
 }
 
 /// A JSON object read into `T`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Obj<T>(pub T);
 
-impl<T: FromMap> Leaf for Obj<T> {
-    fn read(v: Json) -> Val<Self> {
-        match v {
-            Json::Obj(m) => Val::Ok(Obj(T::from_map(m))),
-            v => Val::Wrong(kind_of(&v)),
-        }
+impl<'de, T: Fields<'de>> Leaf<'de> for Obj<T> {
+    fn empty_object() -> Option<Self> {
+        Some(Obj(T::default()))
+    }
+    fn field(&mut self, key: &str) -> Option<&mut dyn Slot<'de>> {
+        self.0.field(key)
     }
 }
 
@@ -243,87 +439,98 @@ impl<T: FromMap> Leaf for Obj<T> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct List<T, const N: usize>(pub Vec<T>);
 
-impl<T: Leaf, const N: usize> Leaf for List<Val<T>, N> {
-    fn read(v: Json) -> Val<Self> {
+impl<'de, T: Leaf<'de> + 'de, const N: usize> Leaf<'de> for List<Val<T>, N> {
+    fn empty_array() -> Option<Self> {
+        Some(List(Vec::new()))
+    }
+    fn element(&mut self) -> Option<&mut dyn Slot<'de>> {
+        if self.0.len() >= N {
+            return None;
+        }
+        self.0.push(Val::Absent);
+        self.0.last_mut().map(|v| v as &mut dyn Slot<'de>)
+    }
+    fn end_array(v: &mut Val<Self>, n: usize) {
+        // Past the bound only the count matters (the issue reports the length found). Within
+        // it, the slot pushed for the element that turned out not to exist goes.
         match v {
-            Json::Arr(a) if a.len() > N => Val::TooLarge(a.len()),
-            Json::Arr(a) => Val::Ok(List(a.into_iter().map(Val::read).collect())),
-            v => Val::Wrong(kind_of(&v)),
+            _ if n > N => *v = Val::TooLarge(n),
+            Val::Ok(list) => list.0.truncate(n),
+            _ => {}
         }
     }
 }
 
 /// `rulePack`: a built-in id or a full pack object.
 #[derive(Debug, Clone, PartialEq)]
-pub enum PackRef {
-    Id(String),
+pub enum PackRef<'a> {
+    Id(Cow<'a, str>),
     Custom(Box<Value>),
 }
 
-impl Leaf for PackRef {
-    fn read(v: Json) -> Val<Self> {
-        match v {
-            Json::Obj(_) => Val::Ok(PackRef::Custom(Box::new(v.into_value()))),
-            v => match String::read(v) {
-                Val::Ok(s) => Val::Ok(PackRef::Id(s)),
-                Val::TooLarge(n) => Val::TooLarge(n),
-                Val::Wrong(k) => Val::Wrong(k),
-                Val::Absent => Val::Absent,
-            },
+impl<'de> Leaf<'de> for PackRef<'de> {
+    fn text(s: Cow<'de, str>) -> Val<Self> {
+        match Cow::text(s) {
+            Val::Ok(s) => Val::Ok(PackRef::Id(s)),
+            Val::TooLarge(n) => Val::TooLarge(n),
+            Val::Wrong(k) => Val::Wrong(k),
+            Val::Absent => Val::Absent,
         }
+    }
+    // A custom pack is read as a tree: the pack validator reads a `Value`.
+    fn wants_tree() -> bool {
+        true
+    }
+    fn tree(tree: Json<'de>) -> Val<Self> {
+        Val::Ok(PackRef::Custom(Box::new(tree.into_value())))
     }
 }
 
 /// Declares input structs: each field with its JSON name, all lenient, unknown fields ignored.
 macro_rules! input_structs {
-    ($( $(#[doc = $doc:literal])* pub struct $name:ident { $( pub $field:ident : $ty:ty = $key:literal, )* } )*) => {$(
+    ($( $(#[doc = $doc:literal])* pub struct $name:ident $(<$lt:lifetime>)? { $( pub $field:ident : $ty:ty = $key:literal, )* } )*) => {$(
         $(#[doc = $doc])*
         #[derive(Debug, Clone, PartialEq, Default)]
-        pub struct $name { $( pub $field: $ty, )* }
+        pub struct $name $(<$lt>)? { $( pub $field: $ty, )* }
 
-        impl FromMap for $name {
-            // One pass over the entries, moving each value out (no lookups, no copies).
-            fn from_map(map: Vec<(Cow<str>, Json)>) -> Self {
-                let mut out = Self::default();
-                for (key, value) in map {
-                    match &*key {
-                        $( $key => out.$field = Val::read(value), )*
-                        _ => {}
-                    }
+        impl<'de> Fields<'de> for $name $(<$lt>)? {
+            fn field(&mut self, key: &str) -> Option<&mut dyn Slot<'de>> {
+                match key {
+                    $( $key => Some(&mut self.$field), )*
+                    _ => None,
                 }
-                out
             }
         }
     )*};
 }
 
-pub type Str = Val<String>;
+pub type Str<'a> = Val<Cow<'a, str>>;
 pub type Bool = Val<bool>;
 pub type Num = Val<f64>;
 
 input_structs! {
     /// One patient, one calendar month, one billing practitioner (CONTRACT §2).
-    pub struct MonthInput {
-        pub service_month: Str = "serviceMonth",
-        pub as_of: Str = "asOf",
-        pub rule_pack: Val<PackRef> = "rulePack",
-        pub track: Str = "track",
-        pub payment: Val<Obj<PaymentIn>> = "payment",
-        pub billing_practitioner: Val<Obj<BillingIn>> = "billingPractitioner",
-        pub patient: Val<Obj<PatientIn>> = "patient",
-        pub conditions: Val<List<Val<Obj<ConditionIn>>, MAX_CONDITIONS>> = "conditions",
-        pub consent: Val<Obj<ConsentIn>> = "consent",
-        pub initiating_visit: Val<Obj<VisitIn>> = "initiatingVisit",
-        pub care_plan: Val<Obj<CarePlanIn>> = "carePlan",
-        pub complexity: Val<Obj<ComplexityIn>> = "complexity",
+    pub struct MonthInput<'de> {
+        pub service_month: Str<'de> = "serviceMonth",
+        pub as_of: Str<'de> = "asOf",
+        pub rule_pack: Val<PackRef<'de>> = "rulePack",
+        pub track: Str<'de> = "track",
+        pub payment: Val<Obj<PaymentIn<'de>>> = "payment",
+        pub billing_practitioner: Val<Obj<BillingIn<'de>>> = "billingPractitioner",
+        pub patient: Val<Obj<PatientIn<'de>>> = "patient",
+        pub conditions: Val<List<Val<Obj<ConditionIn<'de>>>, MAX_CONDITIONS>> = "conditions",
+        pub consent: Val<Obj<ConsentIn<'de>>> = "consent",
+        pub initiating_visit: Val<Obj<VisitIn<'de>>> = "initiatingVisit",
+        pub care_plan: Val<Obj<CarePlanIn<'de>>> = "carePlan",
+        pub complexity: Val<Obj<ComplexityIn<'de>>> = "complexity",
         pub supervision_attested: Bool = "supervisionAttested",
-        pub time_entries: Val<List<Val<Obj<TimeEntryIn>>, MAX_TIME_ENTRIES>> = "timeEntries",
-        pub other_services: Val<List<Val<Obj<OtherServiceIn>>, MAX_OTHER_SERVICES>> = "otherServices",
-        pub claim: Val<Obj<ClaimIn>> = "claim",
+        pub time_entries: Val<List<Val<Obj<TimeEntryIn<'de>>>, MAX_TIME_ENTRIES>> = "timeEntries",
+        pub other_services: Val<List<Val<Obj<OtherServiceIn<'de>>>, MAX_OTHER_SERVICES>> = "otherServices",
+        pub claim: Val<Obj<ClaimIn<'de>>> = "claim",
     }
 
-    pub struct PaymentIn {
-        pub setting: Str = "setting",
+    pub struct PaymentIn<'de> {
+        pub setting: Str<'de> = "setting",
         pub qualifying_apm_participant: Bool = "qualifyingApmParticipant",
         pub gpci: Val<Obj<GpciIn>> = "gpci",
     }
@@ -334,97 +541,101 @@ input_structs! {
         pub mp: Num = "mp",
     }
 
-    pub struct BillingIn {
-        pub id: Str = "id",
-        pub credential: Str = "credential",
-        pub group_id: Str = "groupId",
+    pub struct BillingIn<'de> {
+        pub id: Str<'de> = "id",
+        pub credential: Str<'de> = "credential",
+        pub group_id: Str<'de> = "groupId",
     }
 
-    pub struct PatientIn {
-        pub reference: Str = "ref",
+    pub struct PatientIn<'de> {
+        pub reference: Str<'de> = "ref",
         pub new_patient: Bool = "newPatient",
-        pub last_visit_date: Str = "lastVisitDate",
+        pub last_visit_date: Str<'de> = "lastVisitDate",
     }
 
-    pub struct ConditionIn {
-        pub code: Str = "code",
+    pub struct ConditionIn<'de> {
+        pub code: Str<'de> = "code",
         pub chronic: Bool = "chronic",
         pub significant_risk: Bool = "significantRisk",
     }
 
-    pub struct ConsentIn {
-        pub status: Str = "status",
-        pub date: Str = "date",
-        pub method: Str = "method",
-        pub version: Str = "version",
-        pub text_sha256: Str = "textSha256",
-        pub practitioner_id: Str = "practitionerId",
-        pub elements: Val<List<Str, MAX_SMALL_LIST>> = "elements",
-        pub revoked_on: Str = "revokedOn",
-        pub captured_by: Val<Obj<CapturedByIn>> = "capturedBy",
+    pub struct ConsentIn<'de> {
+        pub status: Str<'de> = "status",
+        pub date: Str<'de> = "date",
+        pub method: Str<'de> = "method",
+        pub version: Str<'de> = "version",
+        pub text_sha256: Str<'de> = "textSha256",
+        pub practitioner_id: Str<'de> = "practitionerId",
+        pub elements: Val<List<Str<'de>, MAX_SMALL_LIST>> = "elements",
+        pub revoked_on: Str<'de> = "revokedOn",
+        pub captured_by: Val<Obj<CapturedByIn<'de>>> = "capturedBy",
     }
 
-    pub struct CapturedByIn {
-        pub name: Str = "name",
-        pub role: Str = "role",
+    pub struct CapturedByIn<'de> {
+        pub name: Str<'de> = "name",
+        pub role: Str<'de> = "role",
     }
 
-    pub struct VisitIn {
-        pub date: Str = "date",
-        pub kind: Str = "type",
-        pub practitioner_id: Str = "practitionerId",
+    pub struct VisitIn<'de> {
+        pub date: Str<'de> = "date",
+        pub kind: Str<'de> = "type",
+        pub practitioner_id: Str<'de> = "practitionerId",
     }
 
-    pub struct CarePlanIn {
-        pub established: Str = "established",
+    pub struct CarePlanIn<'de> {
+        pub established: Str<'de> = "established",
         pub electronic: Bool = "electronic",
         pub accessible_24x7: Bool = "accessible24x7",
         pub shared_with_patient: Bool = "sharedWithPatient",
-        pub signed_by: Str = "signedBy",
-        pub signed_on: Str = "signedOn",
-        pub last_reviewed: Str = "lastReviewed",
-        pub revised_on: Val<List<Str, MAX_SMALL_LIST>> = "revisedOn",
+        pub signed_by: Str<'de> = "signedBy",
+        pub signed_on: Str<'de> = "signedOn",
+        pub last_reviewed: Str<'de> = "lastReviewed",
+        pub revised_on: Val<List<Str<'de>, MAX_SMALL_LIST>> = "revisedOn",
     }
 
-    pub struct ComplexityIn {
-        pub mdm: Str = "mdm",
+    pub struct ComplexityIn<'de> {
+        pub mdm: Str<'de> = "mdm",
     }
 
-    pub struct TimeEntryIn {
-        pub id: Str = "id",
-        pub performer: Val<Obj<PerformerIn>> = "performer",
-        pub start: Str = "start",
-        pub end: Str = "end",
-        pub date: Str = "date",
+    pub struct TimeEntryIn<'de> {
+        pub id: Str<'de> = "id",
+        pub performer: Val<Obj<PerformerIn<'de>>> = "performer",
+        pub start: Str<'de> = "start",
+        pub end: Str<'de> = "end",
+        pub date: Str<'de> = "date",
         pub minutes: Num = "minutes",
-        pub narrative: Str = "narrative",
-        pub service: Str = "service",
-        pub patient_setting: Str = "patientSetting",
+        pub narrative: Str<'de> = "narrative",
+        pub service: Str<'de> = "service",
+        pub patient_setting: Str<'de> = "patientSetting",
     }
 
-    pub struct PerformerIn {
-        pub name: Str = "name",
-        pub role: Str = "role",
-        pub id: Str = "id",
+    pub struct PerformerIn<'de> {
+        pub name: Str<'de> = "name",
+        pub role: Str<'de> = "role",
+        pub id: Str<'de> = "id",
     }
 
-    pub struct OtherServiceIn {
-        pub code: Str = "code",
-        pub date: Str = "date",
-        pub practitioner_id: Str = "practitionerId",
-        pub group_id: Str = "groupId",
+    pub struct OtherServiceIn<'de> {
+        pub code: Str<'de> = "code",
+        pub date: Str<'de> = "date",
+        pub practitioner_id: Str<'de> = "practitionerId",
+        pub group_id: Str<'de> = "groupId",
     }
 
-    pub struct ClaimIn {
-        pub consent_version: Str = "consentVersion",
-        pub consent_text_sha256: Str = "consentTextSha256",
+    pub struct ClaimIn<'de> {
+        pub consent_version: Str<'de> = "consentVersion",
+        pub consent_text_sha256: Str<'de> = "consentTextSha256",
     }
 }
 
 /// The top level: an object, or the wrong kind of JSON value.
-pub type Root = Val<Obj<MonthInput>>;
+pub type Root<'a> = Val<Obj<MonthInput<'a>>>;
 
-/// Parses JSON text into the lenient input tree; only JSON syntax can fail.
-pub fn parse_root(json: &str) -> Result<Root, serde_json::Error> {
-    Json::parse(json).map(Root::read)
+/// Parses JSON text into the lenient input; only JSON syntax (or nesting deeper than 128) can fail.
+pub fn parse_root(json: &str) -> Result<Root<'_>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let mut root = Root::Absent;
+    Fill(&mut root).deserialize(&mut de)?;
+    de.end()?;
+    Ok(root)
 }

@@ -4,8 +4,9 @@
 //! The pipeline runs one way, one stage per module:
 //! parse ([`input`]) → validate ([`validate`]) → count time ([`time`]) → eligibility
 //! ([`eligibility`]) → conflicts ([`conflicts`]) → tracks ([`tracks`]) → price ([`price`]) →
-//! assemble ([`evaluate`]). Thresholds, caps, conflicts, rates and citations live in the rule
-//! pack ([`pack`]), not in code. [`api`] holds the JSON-text entry points every door shares.
+//! assemble ([`evaluate`]) → write ([`output`]). Thresholds, caps, conflicts, rates and citations
+//! live in the rule pack ([`pack`]), not in code. [`api`] holds the JSON-text entry points every
+//! door shares.
 //!
 //! ```
 //! let json = std::fs::read_to_string("tests/data/typical.json").unwrap();
@@ -20,6 +21,7 @@ pub mod eligibility;
 pub mod evaluate;
 pub mod icd;
 pub mod input;
+pub mod output;
 pub mod pack;
 pub mod price;
 pub mod time;
@@ -45,7 +47,7 @@ pub fn evaluate(input: &MonthInput) -> Result<Evaluation, InputError> {
 }
 
 /// Parses a `MonthInput` from JSON text (leniently: type problems are reported by [`evaluate`]).
-pub fn parse(json: &str) -> Result<MonthInput, InputError> {
+pub fn parse(json: &str) -> Result<MonthInput<'_>, InputError> {
     if json.len() > input::MAX_JSON_BYTES {
         return Err(InputError::new("INPUT_TOO_LARGE", "the input exceeds 2 MiB", Vec::new()));
     }

@@ -127,8 +127,9 @@ pub struct Pack {
     pub built_in_versions_imply_elements: bool,
     pub policies: Policies,
     pub comparison: Option<(String, Rvu)>,
-    /// finding code → rule id.
+    /// finding code → rule id, sorted by code.
     pub finding_rules: Vec<(String, String)>,
+    /// Sorted by id (stably).
     pub rules: Vec<RuleRef>,
 }
 
@@ -143,10 +144,15 @@ impl Pack {
 
     /// The rule and citation behind a finding code (a code's own rule wins when given).
     pub fn cite<'a>(&'a self, finding: &str, code_rule: Option<&'a str>) -> (Option<&'a str>, Option<&'a str>) {
+        // Both tables are sorted at load (stably: the first of equal rule ids wins, as listed).
         let rule = code_rule.or_else(|| {
-            self.finding_rules.iter().find(|(f, _)| f == finding).map(|(_, r)| r.as_str())
+            let i = self.finding_rules.partition_point(|(f, _)| f.as_str() < finding);
+            self.finding_rules.get(i).filter(|(f, _)| f == finding).map(|(_, r)| r.as_str())
         });
-        let source = rule.and_then(|r| self.rules.iter().find(|x| x.id == r)).map(|x| x.source.as_str());
+        let source = rule.and_then(|r| {
+            let i = self.rules.partition_point(|x| x.id.as_str() < r);
+            self.rules.get(i).filter(|x| x.id == r).map(|x| x.source.as_str())
+        });
         (rule, source)
     }
 
@@ -422,6 +428,7 @@ fn parse_pack(c: &mut Checker, v: &Value) -> Option<Pack> {
                     _ => c.bad(&format!("findingRules.{k}"), "must be a rule id"),
                 }
             }
+            out.sort();
             Some(out)
         }
         Some(_) => {
@@ -443,6 +450,7 @@ fn parse_pack(c: &mut Checker, v: &Value) -> Option<Pack> {
                     }
                 }
             }
+            out.sort_by(|a: &RuleRef, b| a.id.cmp(&b.id));
             Some(out)
         }
         Some(_) => {

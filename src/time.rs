@@ -10,7 +10,7 @@ use crate::evaluate::Finding;
 use crate::pack::Pack;
 use crate::validate::{Checked, Entry, When};
 use chrono::NaiveDate;
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 pub const MINUTE_MS: i64 = 60_000;
 pub const DAY_MS: i64 = 86_400_000;
@@ -107,16 +107,9 @@ fn subtract(a: i64, b: i64, cuts: &[(i64, i64)], out: &mut Vec<(i64, i64)>) {
 }
 
 pub fn is_restatement(narrative: &str) -> bool {
-    const FILLER: &[&str] = &[
-        "ccm", "chronic", "care", "management", "mgmt", "call", "called", "calls", "phone", "telephone", "min",
-        "mins", "minute", "minutes", "hr", "hrs", "hour", "hours", "time", "spent", "total", "of", "with", "the",
-        "a", "an", "and", "for", "on", "in", "to", "pt", "patient", "approx", "approximately", "about", "sec",
-        "seconds", "x", "services", "service", "provided", "performed", "per", "month", "monthly",
-    ];
     let mut substantive = 0;
     for word in narrative.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
-        let w = word.to_lowercase();
-        if !FILLER.contains(&w.as_str()) {
+        if !is_filler(word) {
             substantive += 1;
             if substantive >= 2 {
                 return false;
@@ -124,6 +117,30 @@ pub fn is_restatement(narrative: &str) -> bool {
         }
     }
     true
+}
+
+/// `s` has at least `n` characters (without counting past the `n`th).
+fn has_chars(s: &str, n: usize) -> bool {
+    n == 0 || s.chars().nth(n - 1).is_some()
+}
+
+/// A word that only restates time or the service, in any case.
+fn is_filler(word: &str) -> bool {
+    // The filler words are ASCII without a `k`, and the one non-ASCII letter whose lowercase is
+    // ASCII is the Kelvin sign (→ `k`): a word with any non-ASCII letter is never filler, so an
+    // ASCII lowercase on the stack decides exactly what `to_lowercase` would.
+    let mut buf = [0u8; 16];
+    let Some(w) = buf.get_mut(..word.len()) else { return false };
+    w.copy_from_slice(word.as_bytes());
+    w.make_ascii_lowercase();
+    matches!(
+        &*w,
+        b"ccm" | b"chronic" | b"care" | b"management" | b"mgmt" | b"call" | b"called" | b"calls" | b"phone"
+            | b"telephone" | b"min" | b"mins" | b"minute" | b"minutes" | b"hr" | b"hrs" | b"hour" | b"hours"
+            | b"time" | b"spent" | b"total" | b"of" | b"with" | b"the" | b"a" | b"an" | b"and" | b"for" | b"on"
+            | b"in" | b"to" | b"pt" | b"patient" | b"approx" | b"approximately" | b"about" | b"sec" | b"seconds"
+            | b"x" | b"services" | b"service" | b"provided" | b"performed" | b"per" | b"month" | b"monthly"
+    )
 }
 
 pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
@@ -175,7 +192,7 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
         };
         let role = e.role;
         let is_billing = role.is_some_and(|r| pol.practitioner_roles.iter().any(|p| p == r))
-            || e.performer_id.as_deref() == Some(m.billing_id.as_str());
+            || e.performer_id == Some(m.billing_id);
         let whole = if e.service != "ccm" {
             Some(("TIME_ENTRY_OTHER_SERVICE", path("service"), "time claimed by another service does not count toward CCM"))
         } else if role.is_none() {
@@ -211,8 +228,8 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
             find("TIME_ENTRY_PERFORMER_MISSING", path("performer.name"), "the performer's name is missing".into());
             encounter_ok = false;
         }
-        match e.narrative.as_deref().map(str::trim) {
-            Some(n) if n.chars().count() >= pol.narrative_min_chars && !is_restatement(n) => {}
+        match e.narrative.map(str::trim) {
+            Some(n) if has_chars(n, pol.narrative_min_chars) && !is_restatement(n) => {}
             _ => {
                 find(
                     "TIME_ENTRY_NARRATIVE_INSUFFICIENT",
@@ -310,8 +327,8 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
 /// id (ids and names never match each other), and one per entry naming neither.
 #[derive(Default)]
 struct People<'a> {
-    ids: HashMap<&'a str, u32>,
-    names: HashMap<&'a str, u32>,
+    ids: FxHashMap<&'a str, u32>,
+    names: FxHashMap<&'a str, u32>,
     others: u32,
 }
 
@@ -324,7 +341,7 @@ impl<'a> People<'a> {
             return 0;
         }
         let next = self.count() as u32;
-        match (e.performer_id.as_deref(), e.performer_name.as_deref()) {
+        match (e.performer_id, e.performer_name) {
             (Some(id), _) => *self.ids.entry(id).or_insert(next),
             (None, Some(name)) => *self.names.entry(name).or_insert(next),
             (None, None) => {
@@ -396,9 +413,33 @@ fn sweep(pieces: &mut [Piece], by_day: &mut [i64], people: usize) -> Vec<(u32, b
 
 /// Keeps the first finding of each (code, path), without copying either.
 fn dedupe(findings: &mut Vec<Finding>) {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = FxHashSet::default();
     let keep: Vec<bool> = findings.iter().map(|f| seen.insert((f.code.as_str(), f.path.as_deref()))).collect();
     drop(seen); // it borrows the findings retained below
     let mut keep = keep.into_iter();
     findings.retain(|_| keep.next().unwrap_or(true));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{has_chars, is_filler, is_restatement};
+
+    /// The stack lowercase decides exactly what the former `to_lowercase()` + list lookup did.
+    #[test]
+    fn filler_words_match_unicode_lowercase() {
+        const FILLER: &[&str] = &[
+            "ccm", "chronic", "care", "management", "mgmt", "call", "called", "calls", "phone", "telephone", "min",
+            "mins", "minute", "minutes", "hr", "hrs", "hour", "hours", "time", "spent", "total", "of", "with", "the",
+            "a", "an", "and", "for", "on", "in", "to", "pt", "patient", "approx", "approximately", "about", "sec",
+            "seconds", "x", "services", "service", "provided", "performed", "per", "month", "monthly",
+        ];
+        let mut words: Vec<String> = FILLER.iter().flat_map(|w| [w.to_string(), w.to_uppercase(), format!("{w}s"), w[1..].to_string()]).collect();
+        words.extend(["\u{212A}", "CC\u{212A}", "İn", "ſpent", "Minuteß", "ＣＣＭ", "tіme", "approximatelyyyyy", "é", ""].map(String::from));
+        for w in &words {
+            assert_eq!(is_filler(w), FILLER.contains(&w.to_lowercase().as_str()), "{w:?}");
+        }
+        assert!(is_restatement("CCM call, 20 MINUTES with pt"));
+        assert!(!is_restatement("Reviewed glucose log"));
+        assert!(has_chars("abc", 0) && has_chars("abc", 3) && !has_chars("abc", 4) && has_chars("ééé", 3) && !has_chars("éé", 3));
+    }
 }

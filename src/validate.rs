@@ -101,30 +101,30 @@ pub enum ConsentStatus {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Consent {
+pub struct Consent<'a> {
     pub status: Option<ConsentStatus>,
     pub date: Option<NaiveDate>,
-    pub method: Option<String>,
-    pub version: Option<String>,
-    pub text_sha256: Option<String>,
-    pub practitioner_id: Option<String>,
-    pub elements: Vec<String>,
+    pub method: Option<&'static str>,
+    pub version: Option<&'a str>,
+    pub text_sha256: Option<&'a str>,
+    pub practitioner_id: Option<&'a str>,
+    pub elements: Vec<&'a str>,
     pub revoked_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Visit {
+pub struct Visit<'a> {
     pub date: Option<NaiveDate>,
-    pub kind: Option<String>,
+    pub kind: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct CarePlan {
+pub struct CarePlan<'a> {
     pub established: Option<NaiveDate>,
     pub electronic: Option<bool>,
     pub accessible_24x7: Option<bool>,
     pub shared_with_patient: Option<bool>,
-    pub signed_by: Option<String>,
+    pub signed_by: Option<&'a str>,
     pub signed_on: Option<NaiveDate>,
     pub last_reviewed: Option<NaiveDate>,
     pub revised_on: Vec<NaiveDate>,
@@ -139,24 +139,24 @@ pub enum When {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
+pub struct Entry<'a> {
     pub when: When,
     /// Vocabulary values are the contract's own spellings (no copy of the input).
     pub role: Option<&'static str>,
-    pub performer_id: Option<String>,
-    pub performer_name: Option<String>,
+    pub performer_id: Option<&'a str>,
+    pub performer_name: Option<&'a str>,
     pub has_performer: bool,
-    pub narrative: Option<String>,
+    pub narrative: Option<&'a str>,
     pub service: &'static str,
     pub setting: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct OtherService {
+pub struct OtherService<'a> {
     pub code: String,
     pub date: Option<NaiveDate>,
-    pub practitioner_id: Option<String>,
-    pub group_id: Option<String>,
+    pub practitioner_id: Option<&'a str>,
+    pub group_id: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -166,29 +166,29 @@ pub enum PackChoice {
     Custom(Box<serde_json::Value>),
 }
 
-/// A month that passed validation.
+/// A month that passed validation; its strings borrow from the input.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Checked {
+pub struct Checked<'a> {
     pub month: Month,
     pub as_of: NaiveDate,
     pub pack: PackChoice,
     pub track: TrackRequest,
     pub payment: PaymentOptions,
-    pub billing_id: String,
-    pub credential: Option<String>,
-    pub group_id: Option<String>,
+    pub billing_id: &'a str,
+    pub credential: Option<&'a str>,
+    pub group_id: Option<&'a str>,
     pub new_patient: bool,
     pub last_visit: Option<NaiveDate>,
     pub conditions: Vec<Condition>,
-    pub consent: Option<Consent>,
-    pub visit: Option<Visit>,
-    pub care_plan: Option<CarePlan>,
-    pub mdm: Option<String>,
+    pub consent: Option<Consent<'a>>,
+    pub visit: Option<Visit<'a>>,
+    pub care_plan: Option<CarePlan<'a>>,
+    pub mdm: Option<&'static str>,
     pub supervision: Option<bool>,
-    pub entries: Vec<Entry>,
-    pub other_services: Vec<OtherService>,
-    pub claim_version: Option<String>,
-    pub claim_sha: Option<String>,
+    pub entries: Vec<Entry<'a>>,
+    pub other_services: Vec<OtherService<'a>>,
+    pub claim_version: Option<&'a str>,
+    pub claim_sha: Option<&'a str>,
 }
 
 pub const ROLES: [&str; 7] = ["rn", "lpn", "ma", "clinical_staff", "other_practitioner", "billing_practitioner", "non_clinical"];
@@ -336,8 +336,8 @@ impl V {
             }
         }
     }
-    fn string(&mut self, v: &Str, path: impl FnOnce() -> String) -> Option<String> {
-        self.take(v, path, "a string").cloned()
+    fn string<'a>(&mut self, v: &'a Str, path: impl FnOnce() -> String) -> Option<&'a str> {
+        self.take(v, path, "a string").map(|s| &**s)
     }
     fn boolean(&mut self, v: &Bool, path: impl FnOnce() -> String) -> Option<bool> {
         self.take(v, path, "true or false").copied()
@@ -352,7 +352,7 @@ impl V {
     }
     fn one_of(&mut self, v: &Str, path: impl Fn() -> String, allowed: &[&'static str]) -> Option<&'static str> {
         let s = self.take(v, &path, "a string")?;
-        let found = allowed.iter().find(|a| **a == s.as_str()).copied();
+        let found = allowed.iter().find(|a| **a == s).copied();
         if found.is_none() {
             self.push(path(), format!("expected one of: {}", allowed.join(", ")));
         }
@@ -361,7 +361,7 @@ impl V {
 }
 
 /// The top level must be an object.
-pub fn check_root(root: &Root) -> Result<Checked, InputError> {
+pub fn check_root<'a>(root: &'a Root) -> Result<Checked<'a>, InputError> {
     let mut v = V { issues: Vec::new(), too_large: false };
     match v.take(root, String::new, "an object") {
         Some(Obj(input)) => check(input),
@@ -375,7 +375,7 @@ pub fn check_root(root: &Root) -> Result<Checked, InputError> {
 }
 
 /// Checks the input; on failure returns every issue found.
-pub fn check(input: &MonthInput) -> Result<Checked, InputError> {
+pub fn check<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
     let mut v = V { issues: Vec::new(), too_large: false };
     let month = match v.take(&input.service_month, || "serviceMonth".into(), "a month YYYY-MM") {
         Some(s) => {
@@ -395,7 +395,7 @@ pub fn check(input: &MonthInput) -> Result<Checked, InputError> {
     let as_of = v.date(&input.as_of, || "asOf".into());
     let pack = match v.take(&input.rule_pack, || "rulePack".into(), "a rule pack id or object") {
         None => PackChoice::Default,
-        Some(PackRef::Id(id)) => PackChoice::Id(id.clone()),
+        Some(PackRef::Id(id)) => PackChoice::Id(id.to_string()),
         Some(PackRef::Custom(obj)) => PackChoice::Custom(obj.clone()),
     };
     let track = match v.one_of(&input.track, || "track".into(), &["auto", "staff", "complex", "practitioner"]) {
@@ -410,7 +410,7 @@ pub fn check(input: &MonthInput) -> Result<Checked, InputError> {
     match v.take(&input.billing_practitioner, || "billingPractitioner".into(), "an object") {
         Some(Obj(b)) => {
             billing_id = v.string(&b.id, || "billingPractitioner.id".into());
-            if billing_id.as_deref().map_or(true, |s| s.trim().is_empty()) {
+            if billing_id.map_or(true, |s| s.trim().is_empty()) {
                 if b.id.ok().is_some() || b.id.is_absent() {
                     v.push("billingPractitioner.id".into(), "is required (a non-empty string)");
                 }
@@ -450,7 +450,7 @@ pub fn check(input: &MonthInput) -> Result<Checked, InputError> {
             let chronic = v.boolean(&c.chronic, || format!("conditions[{i}].chronic"));
             let significant_risk = v.boolean(&c.significant_risk, || format!("conditions[{i}].significantRisk"));
             if let Some(code) = code {
-                let (code, well_formed) = normalize_icd(&code);
+                let (code, well_formed) = normalize_icd(code);
                 conditions.push(Condition { code, well_formed, chronic, significant_risk });
             }
         }
@@ -471,7 +471,7 @@ pub fn check(input: &MonthInput) -> Result<Checked, InputError> {
     let care_plan = v.take(&input.care_plan, || "carePlan".into(), "an object").map(|Obj(cp)| care_plan(&mut v, cp));
 
     let mdm = match v.take(&input.complexity, || "complexity".into(), "an object") {
-        Some(Obj(c)) => v.one_of(&c.mdm, || "complexity.mdm".into(), &MDM).map(str::to_string),
+        Some(Obj(c)) => v.one_of(&c.mdm, || "complexity.mdm".into(), &MDM),
         None => None,
     };
     let supervision = v.boolean(&input.supervision_attested, || "supervisionAttested".into());
@@ -592,7 +592,7 @@ fn payment(v: &mut V, p: &Val<Obj<PaymentIn>>) -> PaymentOptions {
     out
 }
 
-fn consent(v: &mut V, c: &ConsentIn) -> Consent {
+fn consent<'a>(v: &mut V, c: &'a ConsentIn) -> Consent<'a> {
     let status = match v.one_of(&c.status, || "consent.status".into(), &["accepted", "declined", "revoked"]) {
         Some("accepted") => Some(ConsentStatus::Accepted),
         Some("declined") => Some(ConsentStatus::Declined),
@@ -600,7 +600,7 @@ fn consent(v: &mut V, c: &ConsentIn) -> Consent {
         None => None,
     };
     let date = v.date(&c.date, || "consent.date".into());
-    let method = v.one_of(&c.method, || "consent.method".into(), &METHODS).map(str::to_string);
+    let method = v.one_of(&c.method, || "consent.method".into(), &METHODS);
     let version = v.string(&c.version, || "consent.version".into()).filter(|s| !s.trim().is_empty());
     let text_sha256 = v.string(&c.text_sha256, || "consent.textSha256".into()).filter(|s| !s.trim().is_empty());
     let practitioner_id = v.string(&c.practitioner_id, || "consent.practitionerId".into());
@@ -620,7 +620,7 @@ fn consent(v: &mut V, c: &ConsentIn) -> Consent {
     Consent { status, date, method, version, text_sha256, practitioner_id, elements, revoked_on }
 }
 
-fn care_plan(v: &mut V, cp: &CarePlanIn) -> CarePlan {
+fn care_plan<'a>(v: &mut V, cp: &'a CarePlanIn) -> CarePlan<'a> {
     let mut revised_on = Vec::new();
     if let Some(List(list)) = v.take(&cp.revised_on, || "carePlan.revisedOn".into(), "an array") {
         for (i, d) in list.iter().enumerate() {
@@ -641,7 +641,7 @@ fn care_plan(v: &mut V, cp: &CarePlanIn) -> CarePlan {
     }
 }
 
-fn entry(v: &mut V, e: &TimeEntryIn, i: usize) -> Option<Entry> {
+fn entry<'a>(v: &mut V, e: &'a TimeEntryIn, i: usize) -> Option<Entry<'a>> {
     let p = |f: &str| format!("timeEntries[{i}].{f}");
     let _ = v.string(&e.id, || p("id"));
     let (mut role, mut performer_id, mut performer_name, mut has_performer) = (None, None, None, false);

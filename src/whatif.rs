@@ -10,7 +10,7 @@
 //! patient-month for comparison.
 
 use crate::evaluate::RulePackInfo;
-use crate::input::{MAX_JSON_BYTES, Obj, PaymentIn, Val};
+use crate::input::MAX_JSON_BYTES;
 use crate::pack::{self, Pack};
 use crate::price;
 use crate::time::{Pool, MINUTE_MS};
@@ -105,18 +105,20 @@ pub fn project_json(json: &str) -> String {
     if month.is_none() {
         issues.push(issue("serviceMonth", "expected a month YYYY-MM"));
     }
-    // Payment options: the same lenient parser and checks as a month's.
-    let pay_val: Val<Obj<PaymentIn>> = o.get("payment").map_or(Val::Absent, |p| Val::read(crate::input::Json::from_value(p)));
-    let probe = crate::input::MonthInput {
-        service_month: Val::Ok("2026-01".into()),
-        billing_practitioner: Val::Ok(Obj(crate::input::BillingIn { id: Val::Ok("what-if".into()), ..Default::default() })),
-        payment: pay_val,
-        ..Default::default()
+    // Payment options: the same lenient reader and checks as a month's (the scenario's `payment`
+    // placed in a minimal month, so issue paths read `payment.…` as they do for a month).
+    let probe = format!(
+        r#"{{"serviceMonth":"2026-01","billingPractitioner":{{"id":"what-if"}},"payment":{}}}"#,
+        o.get("payment").map_or_else(|| "null".to_string(), Value::to_string)
+    );
+    let checked = match crate::input::parse_root(&probe) {
+        Ok(root) => validate::check_root(&root).map(|c| c.payment).map_err(|e| e.issues),
+        Err(_) => Err(vec![issue("payment", "expected an object")]),
     };
-    let payment: PaymentOptions = match validate::check(&probe) {
-        Ok(c) => c.payment,
+    let payment: PaymentOptions = match checked {
+        Ok(p) => p,
         Err(e) => {
-            issues.extend(e.issues);
+            issues.extend(e);
             PaymentOptions { setting: Setting::NonFacility, qualifying_apm: false, gpci: [1_000_000; 3] }
         }
     };

@@ -6,6 +6,8 @@
 //! (fuzz/src/gen.rs) with a fixed seed. Doors compared, per month:
 //! - Rust `evaluate_json(text)`: the reference bytes;
 //! - Rust typed: `parse(text)` then `evaluate(&MonthInput)` (when the text parses);
+//! - Rust serde: the same Result through the types' `Serialize` derives (the doors' text is
+//!   written by hand in src/output.rs, for speed; it must not drift from the derives);
 //! - CLI: one `ccm evaluate --jsonl FILE` run over all months, line by line;
 //! - wasm: `evaluateJson(text)` (bytes), `evaluate(JSON.parse(text))` and `evaluateBatch` in
 //!   chunks of 64 (as values: JS objects have no bytes of their own; compared after
@@ -63,6 +65,26 @@ fn months() -> Vec<String> {
         out.push(m.to_string());
     }
     out
+}
+
+/// The Result through the types' `Serialize` derives: the hand-written writer (src/output.rs) must
+/// give the same bytes, so the derives a Rust caller uses and the doors never disagree.
+fn derived_json(r: &Result<ccm_engine::Evaluation, ccm_engine::InputError>) -> String {
+    #[derive(serde::Serialize)]
+    struct Yes<'a> {
+        ok: bool,
+        evaluation: &'a ccm_engine::Evaluation,
+    }
+    #[derive(serde::Serialize)]
+    struct No<'a> {
+        ok: bool,
+        error: &'a ccm_engine::InputError,
+    }
+    match r {
+        Ok(e) => serde_json::to_string(&Yes { ok: true, evaluation: e }),
+        Err(e) => serde_json::to_string(&No { ok: false, error: e }),
+    }
+    .expect("serializes")
 }
 
 /// A JSON value with every number as an f64: JS prints the float 0.0 as `0`, so values from
@@ -128,6 +150,7 @@ fn three_doors_give_identical_json() {
         if let Ok(t) = ccm_engine::parse(m) {
             assert_eq!(&ccm_engine::api::result_json(&ccm_engine::evaluate(&t)), r, "typed door differs for {m}");
         }
+        assert_eq!(&derived_json(&ccm_engine::evaluate_str(m)), r, "the output writer differs from the serde derives for {m}");
         let v: Value = serde_json::from_str(r).expect("result is JSON");
         let k = v["evaluation"]["status"].as_str().map_or_else(|| format!("error {}", v["error"]["code"].as_str().unwrap_or("?")), str::to_string);
         *statuses.entry(k).or_default() += 1;
