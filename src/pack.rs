@@ -6,6 +6,7 @@
 
 use crate::validate::Issue;
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
@@ -103,12 +104,6 @@ pub struct Policies {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct RuleRef {
-    pub id: String,
-    pub source: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
 pub struct Pack {
     pub id: String,
     pub version: String,
@@ -127,10 +122,10 @@ pub struct Pack {
     pub built_in_versions_imply_elements: bool,
     pub policies: Policies,
     pub comparison: Option<(String, Rvu)>,
-    /// finding code → rule id, sorted by code.
-    pub finding_rules: Vec<(String, String)>,
-    /// Sorted by id (stably).
-    pub rules: Vec<RuleRef>,
+    /// finding code → rule id. (Hashed: every finding of every month is cited through these.)
+    pub finding_rules: FxHashMap<String, String>,
+    /// rule id → its source (the first listed, should an id repeat).
+    pub rules: FxHashMap<String, String>,
 }
 
 impl Pack {
@@ -144,15 +139,8 @@ impl Pack {
 
     /// The rule and citation behind a finding code (a code's own rule wins when given).
     pub fn cite<'a>(&'a self, finding: &str, code_rule: Option<&'a str>) -> (Option<&'a str>, Option<&'a str>) {
-        // Both tables are sorted at load (stably: the first of equal rule ids wins, as listed).
-        let rule = code_rule.or_else(|| {
-            let i = self.finding_rules.partition_point(|(f, _)| f.as_str() < finding);
-            self.finding_rules.get(i).filter(|(f, _)| f == finding).map(|(_, r)| r.as_str())
-        });
-        let source = rule.and_then(|r| {
-            let i = self.rules.partition_point(|x| x.id.as_str() < r);
-            self.rules.get(i).filter(|x| x.id == r).map(|x| x.source.as_str())
-        });
+        let rule = code_rule.or_else(|| self.finding_rules.get(finding).map(String::as_str));
+        let source = rule.and_then(|r| self.rules.get(r)).map(String::as_str);
         (rule, source)
     }
 
@@ -419,16 +407,17 @@ fn parse_pack(c: &mut Checker, v: &Value) -> Option<Pack> {
         }),
     };
     let finding_rules = match m.get("findingRules") {
-        None | Some(Value::Null) => Some(Vec::new()),
+        None | Some(Value::Null) => Some(FxHashMap::default()),
         Some(Value::Object(fr)) => {
-            let mut out = Vec::new();
+            let mut out = FxHashMap::default();
             for (k, v) in fr {
                 match v {
-                    Value::String(r) => out.push((k.clone(), r.clone())),
+                    Value::String(r) => {
+                        out.insert(k.clone(), r.clone());
+                    }
                     _ => c.bad(&format!("findingRules.{k}"), "must be a rule id"),
                 }
             }
-            out.sort();
             Some(out)
         }
         Some(_) => {
@@ -437,20 +426,19 @@ fn parse_pack(c: &mut Checker, v: &Value) -> Option<Pack> {
         }
     };
     let rules = match m.get("rules") {
-        None | Some(Value::Null) => Some(Vec::new()),
+        None | Some(Value::Null) => Some(FxHashMap::default()),
         Some(Value::Array(a)) => {
-            let mut out = Vec::new();
+            let mut out = FxHashMap::default();
             for (i, r) in a.iter().enumerate() {
                 let p = format!("rules[{i}]");
                 if let Some(rm) = c.obj(Some(r), &p) {
                     let id = c.string(rm, "id", &format!("{p}.id"));
                     let source = c.string(rm, "source", &format!("{p}.source"));
                     if let (Some(id), Some(source)) = (id, source) {
-                        out.push(RuleRef { id, source });
+                        out.entry(id).or_insert(source);
                     }
                 }
             }
-            out.sort_by(|a: &RuleRef, b| a.id.cmp(&b.id));
             Some(out)
         }
         Some(_) => {
