@@ -13,12 +13,12 @@ fn too_large(bytes: usize) -> InputError {
     )
 }
 
-// The input is parsed into a `Value`, so only syntax (or nesting deeper than 128) can fail here.
-fn json_error(e: &serde_json::Error) -> InputError {
+// Only syntax can fail when reading: types and bounds are the validator's.
+fn json_error(line: usize, column: usize) -> InputError {
     InputError::new(
         "INVALID_JSON",
         "the input is not valid JSON",
-        vec![Issue { path: String::new(), message: format!("invalid JSON at line {}, column {}", e.line(), e.column()) }],
+        vec![Issue { path: String::new(), message: format!("invalid JSON at line {line}, column {column}") }],
     )
 }
 
@@ -27,7 +27,7 @@ pub fn evaluate_str(json: &str) -> Result<Evaluation, InputError> {
     if json.len() > MAX_JSON_BYTES {
         return Err(too_large(json.len()));
     }
-    let root: Root = parse_root(json).map_err(|e| json_error(&e))?;
+    let root: Root = parse_root(json).map_err(|e| json_error(e.line, e.column))?;
     let checked = validate::check_root(&root)?;
     evaluate_checked(&checked)
 }
@@ -67,7 +67,7 @@ pub fn evaluate_batch_json(json: &str) -> String {
     // serializer into `Value` able to parse JSON, which linked serde's type-error formatting and
     // float printing: 14 KB of the gzipped wasm.)
     if let Result::Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(json) {
-        return format!("[{}]", result_json(&Result::Err(json_error(&e))));
+        return format!("[{}]", result_json(&Result::Err(json_error(e.line(), e.column()))));
     }
     let Some(items) = array_items(json) else {
         let err = InputError::new("INVALID_INPUT", "a batch must be a JSON array of months",

@@ -1,18 +1,20 @@
 //! Stage 1a: the input as it arrives (CONTRACT §2), read leniently.
 //!
-//! The JSON text is read once, by serde_json, straight into the typed structs below: strings
-//! without escapes stay borrowed from the text (`Cow`), nothing else is built. Every leaf is a
-//! [`Val`]: absent, valid, of the wrong JSON type, or over its bound. Nothing fails on a wrong type
-//! or an oversized list: the problem is recorded in place (the value skipped) and
+//! The JSON text is read once, by [`crate::reader`], straight into the typed structs below:
+//! strings without escapes stay borrowed from the text (`Cow`), nothing else is built. Every leaf
+//! is a [`Val`]: absent, valid, of the wrong JSON type, or over its bound. Nothing fails on a wrong
+//! type or an oversized list: the problem is recorded in place (the value skipped) and
 //! [`crate::validate`] reports all of them in one pass, with paths. Unknown fields are ignored; a
 //! key given twice keeps its last value, as `JSON.parse` does.
 //!
-//! Why not `#[derive(Deserialize)]` on the structs: the derived visitors for this lenient shape were
-//! a quarter of the wasm module's code. Here one generic visitor ([`Seed`]) reads every leaf, and a
-//! type says only which JSON kinds it takes ([`Leaf`]). Why not a tree first (`serde_json::Value`
-//! or [`Json`]): building it, then moving it into the structs, was over a third of an evaluation.
-//! The whole text is bounded (2 MiB) before parsing and serde_json bounds nesting at 128. [`Json`]
-//! remains for the texts read as trees: custom rule packs, what-if scenarios, consent templates.
+//! The reader hands each value to a `&mut dyn` [`Slot`]; a type says only which JSON kinds it
+//! takes ([`Leaf`]), and a struct which keys it has ([`Fields`], from one macro). Why not
+//! `#[derive(Deserialize)]`: the derived visitors for this lenient shape were a quarter of the
+//! wasm module's code. Why not a tree first (`serde_json::Value` or [`Json`]): building it, then
+//! moving it into the structs, was over a third of an evaluation. The whole text is bounded
+//! (2 MiB) before reading. [`Json`] remains for the texts read as trees: custom rule packs,
+//! what-if scenarios, consent templates. [`Fill`] fills the same slots through serde_json: the
+//! reference the reader is tested against.
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -155,21 +157,9 @@ impl<T> From<T> for Val<T> {
     }
 }
 
-/// The JSON kind of a value, as messages name it.
-pub fn kind_of(v: &Json) -> &'static str {
-    match v {
-        Json::Null => "null",
-        Json::Bool(_) => "a boolean",
-        Json::Num(_) => "a number",
-        Json::Str(_) => "a string",
-        Json::Arr(_) => "an array",
-        Json::Obj(_) => "an object",
-    }
-}
-
-/// A place the parser fills: one [`Val`] of a typed struct. The parser has one visitor
-/// ([`Fill`]), which hands each JSON value to a `&mut dyn Slot`; what a slot takes, and how it
-/// reports the wrong kind, is the slot's own (through [`Leaf`]).
+/// A place the reader fills: one [`Val`] of a typed struct. The reader hands each JSON value to a
+/// `&mut dyn Slot`; what a slot takes, and how it reports the wrong kind, is the slot's own
+/// (through [`Leaf`]).
 pub trait Slot<'de> {
     /// `null`, or nothing usable: the value is absent.
     fn absent(&mut self);
@@ -275,7 +265,9 @@ impl<'de, T: Leaf<'de>> Slot<'de> for Val<T> {
     }
 }
 
-/// The one visitor of a month's input: reads a JSON value into a slot.
+/// A serde visitor that reads a JSON value into a slot: the serde_json path to the same input as
+/// [`crate::reader`], kept as the reference of its differential tests (tests/reader.rs, the
+/// `json_text` fuzz target).
 pub struct Fill<'s, 'de>(pub &'s mut dyn Slot<'de>);
 
 impl<'de> DeserializeSeed<'de> for Fill<'_, 'de> {
@@ -631,8 +623,17 @@ input_structs! {
 /// The top level: an object, or the wrong kind of JSON value.
 pub type Root<'a> = Val<Obj<MonthInput<'a>>>;
 
-/// Parses JSON text into the lenient input; only JSON syntax (or nesting deeper than 128) can fail.
-pub fn parse_root(json: &str) -> Result<Root<'_>, serde_json::Error> {
+/// Parses JSON text into the lenient input; only JSON syntax can fail (see [`crate::reader`]).
+pub fn parse_root(json: &str) -> Result<Root<'_>, crate::reader::SyntaxError> {
+    let mut root = Root::Absent;
+    crate::reader::read(json, &mut root)?;
+    Ok(root)
+}
+
+/// The same through serde_json and [`Fill`]: the reference the reader is tested against
+/// (tests/reader.rs). Not used by the engine.
+#[doc(hidden)]
+pub fn parse_root_serde(json: &str) -> Result<Root<'_>, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(json);
     let mut root = Root::Absent;
     Fill(&mut root).deserialize(&mut de)?;

@@ -24,6 +24,7 @@ pub mod input;
 pub mod output;
 pub mod pack;
 pub mod price;
+pub mod reader;
 pub mod time;
 pub mod tracks;
 pub mod validate;

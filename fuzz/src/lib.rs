@@ -83,6 +83,13 @@ fn is_json_ws(c: char) -> bool {
 
 /// (1) JSON text: every door that takes text, on any text.
 pub fn run_text(text: &str) {
+    // The month's reader against serde_json filling the same slots (`float_roundtrip` is on in
+    // this build, so both round decimals correctly): the same texts accepted, the same input read.
+    match (ccm_engine::input::parse_root(text), ccm_engine::input::parse_root_serde(text)) {
+        (Ok(a), Ok(b)) if a == b => {}
+        (Err(_), Err(_)) => {}
+        (a, b) => fail(&format!("the reader ({:?}) and serde_json ({:?}) disagree", a.err(), b.err().map(|e| e.to_string())), text, ""),
+    }
     let parsed: Option<Value> = serde_json::from_str(text).ok();
     let month = parsed.as_ref().filter(|v| v.is_object());
     let out = run(text, month, &[]);

@@ -1,0 +1,131 @@
+//! The month's JSON reader (src/reader.rs) against serde_json (`input::parse_root_serde`, the same
+//! slots filled through serde): on every text, both accept or both reject, and what they read is
+//! equal. (serde_json's `float_roundtrip` is on in this build, a dev-dependency feature, so both
+//! round decimals correctly.) Texts: the example scenarios, generated months, hand-picked edge
+//! cases of RFC 8259, and thousands of byte-level mutations of valid months.
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "../fuzz/src/gen.rs"]
+mod gen;
+
+use ccm_engine::input::{parse_root, parse_root_serde};
+use std::path::PathBuf;
+
+fn agree(text: &str) -> bool {
+    let ours = parse_root(text);
+    let theirs = parse_root_serde(text);
+    match (&ours, &theirs) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "the reader and serde_json read different inputs from {text:?}"),
+        (Err(_), Err(_)) => {}
+        _ => panic!("the reader says {:?}, serde_json says {:?}, for {text:?}", ours.as_ref().err(), theirs.as_ref().err().map(ToString::to_string)),
+    }
+    ours.is_ok()
+}
+
+/// splitmix64: a fixed, dependency-free random stream.
+struct Mix(u64);
+
+impl Mix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn months() -> Vec<String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let jsonl = std::fs::read_to_string(root.join("../shared/scenarios/examples.jsonl")).expect("examples.jsonl");
+    let examples = gen::example_inputs(&jsonl);
+    let mut out: Vec<String> = examples.iter().map(ToString::to_string).collect();
+    let mut mix = Mix(0x5EED);
+    for _ in 0..500 {
+        let b: Vec<u8> = (0..2048).map(|_| mix.next() as u8).collect();
+        let mut u = arbitrary::Unstructured::new(&b);
+        out.push(gen::seeded_month(&mut u, &examples).expect("generated month").to_string());
+    }
+    out
+}
+
+#[test]
+fn months_read_alike() {
+    let months = months();
+    for m in &months {
+        assert!(agree(m), "a generated month is valid JSON: {m}");
+        // Pretty-printed (other whitespace), the same input.
+        let v: serde_json::Value = serde_json::from_str(m).unwrap();
+        let pretty = serde_json::to_string_pretty(&v).unwrap();
+        assert_eq!(parse_root(&pretty).unwrap(), parse_root(m).unwrap());
+    }
+}
+
+#[test]
+fn edge_cases_read_alike() {
+    let valid = [
+        r#"{}"#, r#" {"serviceMonth":"2026-03"} "#, "\t\r\n{\"serviceMonth\" :\n\"2026-03\"}\r\n", r#"[]"#, "null", "0", "-0", "-0.0",
+        r#""text""#, r#"{"serviceMonth":"2026-03","serviceMonth":"2026-04"}"#,
+        r#"{"serviceMonth":"2026-03","serviceMonth":null}"#, r#"{"patient":{"ref":"a"},"patient":{"newPatient":true}}"#,
+        r#"{"a":"\u00e9\ud83d\ude00\"\\\/\b\f\n\r\t"}"#, r#"{"asOf":"\u0032026-03-31"}"#, r#"{"ser\u0076iceMonth":"2026-03"}"#,
+        r#"{"serviceMonth":"\ud83d\ude00 🙂 é"}"#, r#"{"payment":{"gpci":{"work":1.034,"pe":0.9999999999999999999,"mp":1E-3}}}"#,
+        r#"{"payment":{"gpci":{"work":123456789012345678901234567890,"pe":-1.5e+2,"mp":18446744073709551616}}}"#,
+        r#"{"timeEntries":[{"minutes":20},{"minutes":-0},{"minutes":2e1},{"minutes":1.5},null,7,"x",[1,[2]],{}]}"#,
+        r#"{"conditions":[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]}"#, r#"{"unknown":{"a":[{"b":[1,2,{"c":null}]},true,false]}}"#,
+        r#"{"rulePack":{"id":"p","nested":{"a":[1,{"b":"\n"}]}}}"#, r#"{"rulePack":"medicare-cy2026"}"#, r#"{"rulePack":["x"]}"#,
+        r#"{"timeEntries":{"a":1},"conditions":"E11.9","consent":[],"track":7,"supervisionAttested":"yes"}"#,
+        "{\"narrative\":\"tab\\tand é\"}", r#"{"a":"12345678901234567890123456789012345678\"x"}"#,
+    ];
+    for t in valid {
+        assert!(agree(t), "valid JSON: {t}");
+    }
+    let deep_unknown = format!("{{\"x\":{}{}}}", "[".repeat(5000), "]".repeat(5000));
+    assert!(agree(&deep_unknown), "an ignored value may nest deeply (as serde_json allows)");
+    let deep_wrong = format!("{{\"timeEntries\":[{}{}]}}", "[".repeat(3000), "]".repeat(3000));
+    assert!(agree(&deep_wrong));
+
+    let invalid = [
+        "", " ", "{", "}", "[", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "[1,]", "{,}", "{\"a\" 1}", "{'a':1}", "{a:1}", "01", "-",
+        "1.", ".5", "1e", "1e+", "+1", "NaN", "Infinity", "-Infinity", "1e400", "-1e400", "tru", "nul", "truex", "\"abc",
+        "\"a\\x\"", "\"\\u12\"", "\"\\u12G4\"", "\"\\ud83d\"", "\"\\ud83dx\"", "\"\\ud83d\\n\"", "\"\\ude00\"", "\"\\ud83d\\ud83d\"",
+        "\"tab\there\"", "\"nl\nhere\"", "\"\u{1f}\"", "{\"a\":1}x", "{\"a\":1} {}", "{\"a\":1}]", "[1 2]", "{\"a\":1 \"b\":2}",
+        "\u{feff}{}", "\u{a0}{}", "{\"a\":1}\u{0}", "// c\n{}", "{\"timeEntries\":[{\"minutes\":1,}]}",
+        "{\"x\":[[[[]]]", "{\"x\":{\"y\":{\"z\":1}}", "{\"rulePack\":{\"id\":\"p\",}}", "{\"rulePack\":{\"id\":\"p\"",
+    ];
+    for t in invalid {
+        assert!(!agree(t), "invalid JSON: {t:?}");
+    }
+}
+
+/// Byte-level mutations of valid months (delete, insert or replace a byte from JSON's
+/// alphabet), each checked for agreement: most are invalid somewhere in the middle of a string,
+/// a number, a key or a nesting. `CCM_READER_MUTATIONS` sets how many (default 20,000).
+#[test]
+fn mutations_read_alike() {
+    const ALPHABET: &[u8] = b"{}[]\":,\\/ \n\t-+.0123456789eEtrufalsn\x01\x7fu\xc3\xa9";
+    let months = months();
+    let mut mix = Mix(0xBAD_5EED);
+    let (mut ok, mut bad) = (0, 0);
+    let rounds: usize = std::env::var("CCM_READER_MUTATIONS").ok().and_then(|s| s.parse().ok()).unwrap_or(20_000);
+    for round in 0..rounds {
+        let mut b = months[round % months.len()].clone().into_bytes();
+        for _ in 0..1 + mix.below(3) {
+            let at = mix.below(b.len() + 1);
+            match mix.below(3) {
+                0 if at < b.len() => {
+                    b.remove(at);
+                }
+                1 => b.insert(at, ALPHABET[mix.below(ALPHABET.len())]),
+                _ if at < b.len() => b[at] = ALPHABET[mix.below(ALPHABET.len())],
+                _ => {}
+            }
+        }
+        let Ok(text) = String::from_utf8(b) else { continue };
+        if agree(&text) { ok += 1 } else { bad += 1 }
+    }
+    println!("{ok} mutated months valid, {bad} invalid");
+    assert!(ok > 1000 && bad > 1000, "the mutations exercise both outcomes ({ok} valid, {bad} invalid)");
+}
