@@ -10,7 +10,8 @@
 //!
 //! Recursion follows the month's shape only (an object or array a slot takes); everything else,
 //! whatever its depth, is skipped by the iterative [`Reader::skip`], so no text can exhaust the
-//! stack.
+//! stack. Skipped values are checked as serde_json checks what it skips: syntax only (a number
+//! out of range or a `\u` escape of a lone surrogate is an error only where the month reads it).
 
 use crate::input::{Json, Slot};
 use std::borrow::Cow;
@@ -31,11 +32,16 @@ pub struct Reader<'de> {
     text: &'de str,
     b: &'de [u8],
     i: usize,
+    /// Objects and arrays being read (not skipped) around the current value.
+    depth: usize,
 }
+
+/// serde_json's nesting limit: its 128th object or array, counted from the outermost, fails.
+const MAX_DEPTH: usize = 128;
 
 /// Reads `text` (one JSON value, whitespace around it) into `slot`.
 pub fn read<'de>(text: &'de str, slot: &mut dyn Slot<'de>) -> Result<(), SyntaxError> {
-    let mut r = Reader { text, b: text.as_bytes(), i: 0 };
+    let mut r = Reader { text, b: text.as_bytes(), i: 0, depth: 0 };
     let done = r.value(slot).and_then(|()| {
         r.ws();
         if r.i < r.b.len() { Err("trailing characters") } else { Ok(()) }
@@ -47,17 +53,17 @@ pub fn read<'de>(text: &'de str, slot: &mut dyn Slot<'de>) -> Result<(), SyntaxE
     })
 }
 
-/// A slot that takes anything and keeps nothing.
-struct Ignore;
+/// An object whose keys are read and whose values are skipped.
+struct Keys;
 
-impl<'de> Slot<'de> for Ignore {
+impl<'de> Slot<'de> for Keys {
     fn absent(&mut self) {}
     fn wrong(&mut self, _: &'static str) {}
     fn text(&mut self, _: Cow<'de, str>) {}
     fn boolean(&mut self, _: bool) {}
     fn number(&mut self, _: f64) {}
     fn object(&mut self) -> bool {
-        false
+        true
     }
     fn field(&mut self, _: &str) -> Option<&mut dyn Slot<'de>> {
         None
@@ -109,16 +115,22 @@ impl<'de> Reader<'de> {
         match self.peek() {
             Some(b'{') if slot.wants_tree() => {
                 let start = self.i;
-                self.skip()?;
-                // Valid by now; serde_json builds the tree (its nesting limit applies).
-                let tree = Json::parse(&self.text[start..self.i]).map_err(|_| "recursion limit exceeded")?;
+                let nested = self.skip()?;
+                // The tree's own nesting counts from where it sits, as in serde_json.
+                if self.depth + nested >= MAX_DEPTH {
+                    return Err("recursion limit exceeded");
+                }
+                // Valid by now; serde_json builds the tree (checking escapes and number ranges).
+                let tree = Json::parse(&self.text[start..self.i]).map_err(|_| "invalid value")?;
                 slot.tree(tree);
                 Ok(())
             }
-            Some(b'{') if slot.object() => self.object(slot),
-            Some(b'[') if slot.array() => self.array(slot),
+            Some(b'{') if slot.object() => self.nested(|r| r.object(slot)),
+            Some(b'[') if slot.array() => self.nested(|r| r.array(slot)),
             Some(b'{') => {
-                self.skip()?;
+                // serde_json reads the keys of an object of the wrong kind (and so rejects a
+                // lone surrogate in one) and skips only their values: the same here.
+                self.nested(|r| r.object(&mut Keys))?;
                 slot.wrong("an object");
                 Ok(())
             }
@@ -141,6 +153,17 @@ impl<'de> Reader<'de> {
         }
     }
 
+    /// Reads an object or array one level deeper (the month's shape never nears the limit).
+    fn nested(&mut self, read: impl FnOnce(&mut Self) -> Res<()>) -> Res<()> {
+        self.depth += 1;
+        if self.depth >= MAX_DEPTH {
+            return Err("recursion limit exceeded");
+        }
+        read(self)?;
+        self.depth -= 1;
+        Ok(())
+    }
+
     fn object(&mut self, slot: &mut dyn Slot<'de>) -> Res<()> {
         self.i += 1; // {
         self.ws();
@@ -157,7 +180,9 @@ impl<'de> Reader<'de> {
             self.expect(b':', "expected `:`")?;
             match slot.field(&key) {
                 Some(field) => self.value(field)?,
-                None => self.skip()?,
+                None => {
+                    self.skip()?;
+                }
             }
             self.ws();
             match self.peek() {
@@ -184,7 +209,9 @@ impl<'de> Reader<'de> {
         loop {
             match slot.element() {
                 Some(element) => self.value(element)?,
-                None => self.skip()?,
+                None => {
+                    self.skip()?;
+                }
             }
             n += 1;
             self.ws();
@@ -201,16 +228,19 @@ impl<'de> Reader<'de> {
         }
     }
 
-    /// Skips one value, checking its syntax, with an explicit stack instead of recursion.
-    fn skip(&mut self) -> Res<()> {
+    /// Skips one value, checking its syntax, with an explicit stack instead of recursion; returns
+    /// how deeply its objects and arrays nest (0 for a scalar).
+    fn skip(&mut self) -> Res<usize> {
         // The closing byte of each open container.
         let mut open: Vec<u8> = Vec::new();
+        let mut deepest = 0;
         loop {
             // A value.
             self.ws();
             match self.peek() {
                 Some(b'{') => {
                     self.i += 1;
+                    deepest = deepest.max(open.len() + 1);
                     self.ws();
                     if self.peek() == Some(b'}') {
                         self.i += 1;
@@ -222,6 +252,7 @@ impl<'de> Reader<'de> {
                 }
                 Some(b'[') => {
                     self.i += 1;
+                    deepest = deepest.max(open.len() + 1);
                     self.ws();
                     if self.peek() == Some(b']') {
                         self.i += 1;
@@ -230,11 +261,11 @@ impl<'de> Reader<'de> {
                         continue;
                     }
                 }
-                _ => self.value(&mut Ignore)?,
+                _ => self.skip_scalar()?,
             }
             // Then closers and commas, until another value is due or the outermost is done.
             loop {
-                let Some(&close) = open.last() else { return Ok(()) };
+                let Some(&close) = open.last() else { return Ok(deepest) };
                 self.ws();
                 match self.peek() {
                     Some(b',') => {
@@ -261,8 +292,49 @@ impl<'de> Reader<'de> {
         if self.peek() != Some(b'"') {
             return Err(if self.i >= self.b.len() { "EOF while parsing an object" } else { "key must be a string" });
         }
-        self.string()?;
+        self.skip_string()?;
         self.expect(b':', "expected `:`")
+    }
+
+    /// A string, number or literal being skipped. As serde_json's own skipping: syntax only (a
+    /// number out of range, or a `\u` escape of a lone surrogate, is no error here).
+    fn skip_scalar(&mut self) -> Res<()> {
+        match self.peek() {
+            Some(b'"') => self.skip_string(),
+            Some(b'-' | b'0'..=b'9') => self.number_syntax().map(drop),
+            Some(b't') => self.literal("true"),
+            Some(b'f') => self.literal("false"),
+            Some(b'n') => self.literal("null"),
+            Some(_) => Err("expected value"),
+            None => Err("EOF while parsing a value"),
+        }
+    }
+
+    fn skip_string(&mut self) -> Res<()> {
+        self.i += 1; // "
+        loop {
+            self.plain_run();
+            match self.peek() {
+                Some(b'"') => {
+                    self.i += 1;
+                    return Ok(());
+                }
+                Some(b'\\') => match self.b.get(self.i + 1) {
+                    Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.i += 2,
+                    Some(b'u') => {
+                        self.i += 2;
+                        self.hex4()?;
+                    }
+                    Some(_) => return Err("invalid escape"),
+                    None => {
+                        self.i = self.b.len();
+                        return Err("EOF while parsing a string");
+                    }
+                },
+                Some(_) => return Err("control character (\\u0000-\\u001F) found while parsing a string"),
+                None => return Err("EOF while parsing a string"),
+            }
+        }
     }
 
     fn literal(&mut self, word: &'static str) -> Res<()> {
@@ -274,8 +346,21 @@ impl<'de> Reader<'de> {
         }
     }
 
-    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, as an f64.
+    /// A number, as an f64.
     fn number(&mut self) -> Res<f64> {
+        let start = self.number_syntax()?;
+        // The digits are checked; serde_json converts them (through the tree reader it already
+        // has), so numbers round exactly as in the rest of the engine. Rust's own float parser
+        // would add 10 KB of tables to the wasm, serde_json's `f64` visitor 14 KB of float
+        // printing for its type errors.
+        match Json::parse(&self.text[start..self.i]) {
+            Ok(Json::Num(x)) => Ok(x),
+            _ => Err("number out of range"),
+        }
+    }
+
+    /// Moves past `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`; returns where it began.
+    fn number_syntax(&mut self) -> Res<usize> {
         let start = self.i;
         let digits = |r: &mut Self| {
             let from = r.i;
@@ -309,14 +394,7 @@ impl<'de> Reader<'de> {
                 return Err("invalid number");
             }
         }
-        // The digits are checked; serde_json converts them (through the tree reader it already
-        // has), so numbers round exactly as in the rest of the engine. Rust's own float parser
-        // would add 10 KB of tables to the wasm, serde_json's `f64` visitor 14 KB of float
-        // printing for its type errors.
-        match Json::parse(&self.text[start..self.i]) {
-            Ok(Json::Num(x)) => Ok(x),
-            _ => Err("number out of range"),
-        }
+        Ok(start)
     }
 
     /// A string (at its opening quote): borrowed unless it has escapes.

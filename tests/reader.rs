@@ -77,7 +77,10 @@ fn edge_cases_read_alike() {
         r#"{"conditions":[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]}"#, r#"{"unknown":{"a":[{"b":[1,2,{"c":null}]},true,false]}}"#,
         r#"{"rulePack":{"id":"p","nested":{"a":[1,{"b":"\n"}]}}}"#, r#"{"rulePack":"medicare-cy2026"}"#, r#"{"rulePack":["x"]}"#,
         r#"{"timeEntries":{"a":1},"conditions":"E11.9","consent":[],"track":7,"supervisionAttested":"yes"}"#,
-        "{\"narrative\":\"tab\\tand é\"}", r#"{"a":"12345678901234567890123456789012345678\"x"}"#,
+        "{\"narrative\":\"tab\\tand é\"}", "[44444444444407373380644244444603406e776]", r#"{"x":[1e400,-1e999]}"#,
+        r#"{"x":"\ud800","y":{"\udfff":"\ud83d\u0041"}}"#, r#"{"rulePack":7e0,"timeEntries":[{"minutes":1e2}]}"#,
+        r#"{"a":"12345678901234567890123456789012345678\"x"}"#, r#"{"track":{"a":{"\ud800":1e999}}}"#,
+        r#"{"track":["\ud800",1e999]}"#, r#"{"x":{"\ud800":1}}"#,
     ];
     for t in valid {
         assert!(agree(t), "valid JSON: {t}");
@@ -86,6 +89,16 @@ fn edge_cases_read_alike() {
     assert!(agree(&deep_unknown), "an ignored value may nest deeply (as serde_json allows)");
     let deep_wrong = format!("{{\"timeEntries\":[{}{}]}}", "[".repeat(3000), "]".repeat(3000));
     assert!(agree(&deep_wrong));
+    // A custom pack is read as a tree, and serde_json's nesting limit (128 levels, counted from
+    // the month's own braces) applies to it: exactly at the limit, and one below it.
+    for n in 120..=130 {
+        for (open, close) in [("[", "]"), ("{\"a\":", "}")] {
+            let pack = format!("{{\"rulePack\":{{\"x\":{}1{}}}}}", open.repeat(n), close.repeat(n));
+            agree(&pack);
+            let empty = format!("{{\"rulePack\":{{\"x\":{}[]{}}}}}", "[".repeat(n), "]".repeat(n));
+            agree(&empty);
+        }
+    }
 
     let invalid = [
         "", " ", "{", "}", "[", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "[1,]", "{,}", "{\"a\" 1}", "{'a':1}", "{a:1}", "01", "-",
@@ -93,7 +106,9 @@ fn edge_cases_read_alike() {
         "\"a\\x\"", "\"\\u12\"", "\"\\u12G4\"", "\"\\ud83d\"", "\"\\ud83dx\"", "\"\\ud83d\\n\"", "\"\\ude00\"", "\"\\ud83d\\ud83d\"",
         "\"tab\there\"", "\"nl\nhere\"", "\"\u{1f}\"", "{\"a\":1}x", "{\"a\":1} {}", "{\"a\":1}]", "[1 2]", "{\"a\":1 \"b\":2}",
         "\u{feff}{}", "\u{a0}{}", "{\"a\":1}\u{0}", "// c\n{}", "{\"timeEntries\":[{\"minutes\":1,}]}",
-        "{\"x\":[[[[]]]", "{\"x\":{\"y\":{\"z\":1}}", "{\"rulePack\":{\"id\":\"p\",}}", "{\"rulePack\":{\"id\":\"p\"",
+        "{\"x\":[[[[]]]", "{\"x\":{\"y\":{\"z\":1}}", r#"{"asOf":"\ud800"}"#, r#"{"asOf":1e400}"#,
+        r#"{"timeEntries":[{"minutes":1e400}]}"#, r#"{"\ud800":1}"#, r#"{"rulePack":{"a":1e400}}"#, r#"{"rulePack":{"a":"\udc00"}}"#,
+        r#"{"track":{"\ud800":1}}"#, r#"{"conditions":{"a":1,"\udc00":2}}"#, r#"{"x":"\u12"}"#, r#"{"x":"\q"}"#, "{\"x\":\"a\u{1}\"}", "{\"rulePack\":{\"id\":\"p\",}}", "{\"rulePack\":{\"id\":\"p\"",
     ];
     for t in invalid {
         assert!(!agree(t), "invalid JSON: {t:?}");
