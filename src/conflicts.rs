@@ -23,8 +23,8 @@ pub fn check(m: &Checked, pack: &Pack) -> Vec<Finding> {
                 (c.other, "another practitioner")
             };
             if let Some(sev) = severity {
-                out.push(Finding::with_severity(pack, &c.finding, sev, format!("otherServices[{i}]"),
-                    format!("{} billed by {who} in the service month conflicts with CCM", s.code)));
+                out.push(Finding::with_severity(pack, c.finding.clone(), sev, format!("otherServices[{i}]"),
+                    format!("{} billed by {who} in the service month conflicts with CCM", s.code).into()));
             }
         }
     }

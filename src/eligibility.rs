@@ -31,7 +31,7 @@ pub fn check(m: &Checked, pack: &Pack) -> Eligibility {
     if let Some(c) = &m.credential {
         if !pol.eligible_credentials.iter().any(|x| x == c.trim()) {
             out.findings.push(Finding::new(pack, "PRACTITIONER_NOT_ELIGIBLE", "billingPractitioner.credential".into(),
-                format!("the credential is not one that may bill CCM ({})", pol.eligible_credentials.join(", "))));
+                format!("the credential is not one that may bill CCM ({})", pol.eligible_credentials.join(", ")).into()));
         }
     }
     out
@@ -52,7 +52,7 @@ fn conditions(m: &Checked, pack: &Pack, out: &mut Eligibility) {
             }
             CodeStatus::Unknown => {
                 let why = if c.well_formed { "is not an ICD-10-CM FY2026 code" } else { "is not in ICD-10-CM format" };
-                out.findings.push(Finding::new(pack, "CONDITION_CODE_INVALID", path, format!("the code {why}; it does not count")));
+                out.findings.push(Finding::new(pack, "CONDITION_CODE_INVALID", path, format!("the code {why}; it does not count").into()));
                 continue;
             }
         };
@@ -61,7 +61,7 @@ fn conditions(m: &Checked, pack: &Pack, out: &mut Eligibility) {
         if c.chronic == Some(false) || c.significant_risk == Some(false) {
             let flag = if c.chronic == Some(false) { "chronic: false" } else { "significantRisk: false" };
             out.findings.push(Finding::new(pack, "CONDITION_NOT_CHRONIC", path,
-                format!("the input marks this condition {flag}; it does not count")));
+                format!("the input marks this condition {flag}; it does not count").into()));
             continue;
         }
         if chronic == Chronic::No && c.chronic != Some(true) {
@@ -72,7 +72,7 @@ fn conditions(m: &Checked, pack: &Pack, out: &mut Eligibility) {
         let cat = &c.code[..pol.condition_category_length.min(c.code.len())];
         if categories.contains(&cat) {
             out.findings.push(Finding::new(pack, "CONDITIONS_SAME_CATEGORY", path,
-                format!("another counted code shares the category {cat}; the category counts once")));
+                format!("another counted code shares the category {cat}; the category counts once").into()));
             continue;
         }
         categories.push(cat);
@@ -80,7 +80,7 @@ fn conditions(m: &Checked, pack: &Pack, out: &mut Eligibility) {
     out.counted_conditions = categories.len();
     if categories.len() < pol.min_chronic_conditions {
         out.findings.push(Finding::new(pack, "CONDITIONS_FEWER_THAN_TWO", "conditions".into(),
-            format!("{} qualifying chronic condition(s) counted; at least {} are required", categories.len(), pol.min_chronic_conditions)));
+            format!("{} qualifying chronic condition(s) counted; at least {} are required", categories.len(), pol.min_chronic_conditions).into()));
     }
 }
 
@@ -127,7 +127,7 @@ fn consent(m: &Checked, pack: &Pack, out: &mut Eligibility) {
     }
     for (field, missing) in [("date", c.date.is_none()), ("method", c.method.is_none()), ("version", c.version.is_none())] {
         if missing {
-            out.findings.push(Finding::new(pack, "CONSENT_DETAILS_MISSING", format!("consent.{field}"), format!("the consent {field} is missing")));
+            out.findings.push(Finding::new(pack, "CONSENT_DETAILS_MISSING", format!("consent.{field}"), format!("the consent {field} is missing").into()));
         }
     }
     let implied = template.is_some() && pack.built_in_versions_imply_elements;
@@ -135,7 +135,7 @@ fn consent(m: &Checked, pack: &Pack, out: &mut Eligibility) {
         let missing: Vec<&str> = pack.required_elements.iter().map(String::as_str).filter(|r| !c.elements.contains(r)).collect();
         if !missing.is_empty() {
             out.findings.push(Finding::new(pack, "CONSENT_ELEMENTS_INCOMPLETE", "consent.elements".into(),
-                format!("the consent does not record these required elements: {}", missing.join(", "))));
+                format!("the consent does not record these required elements: {}", missing.join(", ")).into()));
         }
     }
     if let Some(p) = &c.practitioner_id {
@@ -169,12 +169,12 @@ fn initiating_visit(m: &Checked, pack: &Pack, out: &mut Eligibility) {
     match v.date {
         None => out.findings.push(Finding::new(pack, "INITIATING_VISIT_REQUIRED", "initiatingVisit.date".into(), "the initiating visit has no date".into())),
         Some(d) if d < limit => out.findings.push(Finding::new(pack, "INITIATING_VISIT_TOO_OLD", "initiatingVisit.date".into(),
-            format!("the initiating visit is more than {} months before CCM began", pol.initiating_visit_max_months))),
+            format!("the initiating visit is more than {} months before CCM began", pol.initiating_visit_max_months).into())),
         Some(_) => {}
     }
     if !v.kind.as_ref().is_some_and(|k| pol.initiating_visit_types.iter().any(|t| t == k.trim())) {
         out.findings.push(Finding::new(pack, "INITIATING_VISIT_TYPE_INVALID", "initiatingVisit.type".into(),
-            format!("the initiating visit must be one of: {}", pol.initiating_visit_types.join(", "))));
+            format!("the initiating visit must be one of: {}", pol.initiating_visit_types.join(", ")).into()));
     }
 }
 
@@ -203,7 +203,7 @@ fn care_plan(m: &Checked, pack: &Pack, out: &mut Eligibility) {
     let limit = months_before(m.month.last, pack.policies.care_plan_stale_months);
     if last.map_or(true, |d| d < limit) {
         out.findings.push(Finding::new(pack, "CARE_PLAN_STALE", "carePlan.lastReviewed".into(),
-            format!("the care plan was last reviewed more than {} months before the end of the service month", pack.policies.care_plan_stale_months)));
+            format!("the care plan was last reviewed more than {} months before the end of the service month", pack.policies.care_plan_stale_months).into()));
     }
     out.revised_in_month = cp.revised_on.iter().copied().chain(cp.established).any(|d| m.month.contains(d));
 }

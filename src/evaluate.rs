@@ -7,16 +7,22 @@ use crate::tracks::{self, TrackTime};
 use crate::validate::{self, Checked, InputError, PackChoice, TrackRequest};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+/// Text of a finding: the engine's own (codes, severities, most messages) and a built-in pack's
+/// (rule ids, citations) is borrowed for the life of the program; the rest is owned. (A worst-case
+/// month has thousands of findings: copying each one's citation was most of their memory.)
+pub type Text = Cow<'static, str>;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Finding {
-    pub code: String,
-    pub severity: String,
+    pub code: Text,
+    pub severity: Text,
     pub path: Option<String>,
-    pub message: String,
-    pub rule: Option<String>,
-    pub source: Option<String>,
+    pub message: Text,
+    pub rule: Option<Text>,
+    pub source: Option<Text>,
 }
 
 /// The contract's severity of each finding code, where it has one (CONTRACT §5).
@@ -34,25 +40,29 @@ pub fn default_severity(code: &str) -> Severity {
 }
 
 impl Finding {
-    pub fn new(pack: &Pack, code: &str, path: String, message: String) -> Self {
-        Self::with_severity(pack, code, default_severity(code), path, message)
-    }
-    pub fn with_severity(pack: &Pack, code: &str, severity: Severity, path: String, message: String) -> Self {
+    pub fn new(pack: &Pack, code: impl Into<Text>, path: String, message: Text) -> Self {
+        let code = code.into();
+        let severity = default_severity(&code);
         Self::cited(pack, code, severity, path, message, None)
     }
-    pub fn cited(pack: &Pack, code: &str, severity: Severity, path: String, message: String, rule: Option<&str>) -> Self {
-        let (rule, source) = pack.cite(code, rule);
-        Finding {
-            code: code.to_string(),
-            severity: severity.as_str().to_string(),
-            path: Some(path),
-            message,
-            rule: rule.map(str::to_string),
-            source: source.map(str::to_string),
-        }
+    pub fn with_severity(pack: &Pack, code: impl Into<Text>, severity: Severity, path: String, message: Text) -> Self {
+        Self::cited(pack, code, severity, path, message, None)
+    }
+    pub fn cited(pack: &Pack, code: impl Into<Text>, severity: Severity, path: String, message: Text, rule: Option<&str>) -> Self {
+        let code = code.into();
+        let (r, s) = pack.cite(&code, rule);
+        let (rule, source) = match (pack::as_static(pack), r) {
+            // The same rule, found again in the program-long pack, lent instead of copied.
+            (Some(p), Some(id)) => match p.rules.get_key_value(id) {
+                Some((k, v)) => (Some(Cow::Borrowed(k.as_str())), Some(Cow::Borrowed(v.as_str()))),
+                None => (Some(Cow::Owned(id.to_string())), None),
+            },
+            _ => (r.map(|x| Cow::Owned(x.to_string())), s.map(|x| Cow::Owned(x.to_string()))),
+        };
+        Finding { code, severity: Cow::Borrowed(severity.as_str()), path: Some(path), message, rule, source }
     }
     fn rank(&self) -> u8 {
-        match self.severity.as_str() {
+        match &*self.severity {
             "error" => 0,
             "warning" => 1,
             _ => 2,
@@ -254,18 +264,18 @@ pub fn run(m: &Checked, pack: &Pack) -> Evaluation {
     // Track findings.
     match (m.track, chosen) {
         (TrackRequest::Forced(name), None) => findings.push(Finding::new(pack, "TRACK_NOT_AVAILABLE", "track".into(),
-            format!("the rule pack has no {name} track"))),
+            format!("the rule pack has no {name} track").into())),
         (TrackRequest::Forced(_), Some(i)) => {
             let t = &options[i];
             if !t.requirement_met {
                 findings.push(Finding::new(pack, "COMPLEX_MDM_REQUIRED", "complexity.mdm".into(),
-                    format!("the {} track requires medical decision making of {}", t.track.name, t.track.mdm.join(" or "))));
+                    format!("the {} track requires medical decision making of {}", t.track.name, t.track.mdm.join(" or ")).into()));
                 findings.push(Finding::new(pack, "TRACK_NOT_AVAILABLE", "track".into(),
-                    format!("the {} track cannot be billed: the required medical decision making is not documented", t.track.name)));
+                    format!("the {} track cannot be billed: the required medical decision making is not documented", t.track.name).into()));
             }
             if t.lines.is_empty() {
                 findings.push(Finding::new(pack, "TRACK_NOT_AVAILABLE", "track".into(),
-                    format!("the {} track cannot be billed: {} counted minutes, {} needs {}", t.track.name, t.minutes, t.track.base.code, t.track.base.threshold_minutes)));
+                    format!("the {} track cannot be billed: {} counted minutes, {} needs {}", t.track.name, t.minutes, t.track.base.code, t.track.base.threshold_minutes).into()));
             }
         }
         _ => {}
@@ -289,14 +299,14 @@ pub fn run(m: &Checked, pack: &Pack) -> Evaluation {
             }
         };
         findings.push(Finding::new(pack, "TIME_BELOW_THRESHOLD", "timeEntries".into(),
-            format!("{mins} minutes counted; {code} needs {thr}")));
+            format!("{mins} minutes counted; {code} needs {thr}").into()));
     }
     if let Some(i) = chosen {
         let t = &options[i];
         if t.capped {
             if let Some(addon) = &t.track.addon {
                 findings.push(Finding::cited(pack, "ADDON_CAP_REACHED", Severity::Info, "timeEntries".into(),
-                    format!("the counted time supports more {} units than the cap of {} allows", addon.code, addon.max_units.unwrap_or(0)),
+                    format!("the counted time supports more {} units than the cap of {} allows", addon.code, addon.max_units.unwrap_or(0)).into(),
                     addon.rule.as_deref()));
             }
         }

@@ -166,6 +166,11 @@ pub fn built_in() -> &'static [Pack] {
     })
 }
 
+/// `pack` itself, as `'static`, when it is one of the built-in packs.
+pub fn as_static(pack: &Pack) -> Option<&'static Pack> {
+    built_in().iter().find(|p| std::ptr::eq(*p, pack))
+}
+
 pub fn built_in_by_id(id: &str) -> Option<&'static Pack> {
     built_in().iter().find(|p| p.id == id)
 }

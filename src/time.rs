@@ -6,7 +6,7 @@
 //! interval. What is left is split at local midnights and merged by [`sweep`], the one function
 //! that removes overlap. Everything is in milliseconds; minutes are floored only at the end.
 
-use crate::evaluate::Finding;
+use crate::evaluate::{Finding, Text};
 use crate::pack::Pack;
 use crate::validate::{Checked, Entry, When};
 use chrono::NaiveDate;
@@ -155,7 +155,7 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
     let hi = month_hi.min(as_of_hi);
 
     let mut out = TimeCount { staff: Pool::new(days), practitioner: Pool::new(days), encounter_details_ok: true, ..Default::default() };
-    let mut find = |code: &'static str, path: String, message: String| {
+    let mut find = |code: &'static str, path: String, message: Text| {
         out.findings.push(Finding::new(pack, code, path, message));
     };
 
@@ -207,7 +207,7 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
         };
         if let Some((code, p, msg)) = whole {
             excluded += in_month_ms;
-            find(code, p, msg.to_string());
+            find(code, p, msg.into());
             continue;
         }
         let inside = match e.when {
@@ -222,7 +222,7 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
             When::Day { date, .. } => m.month.contains(date),
         };
         if !inside {
-            find("TIME_ENTRY_OUTSIDE_MONTH", path(""), format!("the entry is outside the service month {}", m.month.label()));
+            find("TIME_ENTRY_OUTSIDE_MONTH", path(""), format!("the entry is outside the service month {}", m.month.label()).into());
             continue;
         }
         if e.performer_name.is_none() {
@@ -235,7 +235,7 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
                 find(
                     "TIME_ENTRY_NARRATIVE_INSUFFICIENT",
                     path("narrative"),
-                    format!("the narrative is missing, shorter than {} characters, or only restates the time", pol.narrative_min_chars),
+                    format!("the narrative is missing, shorter than {} characters, or only restates the time", pol.narrative_min_chars).into(),
                 );
                 encounter_ok = false;
             }
@@ -415,7 +415,7 @@ fn sweep(pieces: &mut [Piece], by_day: &mut [i64], people: usize) -> Vec<(u32, b
 /// Keeps the first finding of each (code, path), without copying either.
 fn dedupe(findings: &mut Vec<Finding>) {
     let mut seen = FxHashSet::default();
-    let keep: Vec<bool> = findings.iter().map(|f| seen.insert((f.code.as_str(), f.path.as_deref()))).collect();
+    let keep: Vec<bool> = findings.iter().map(|f| seen.insert((&*f.code, f.path.as_deref()))).collect();
     drop(seen); // it borrows the findings retained below
     let mut keep = keep.into_iter();
     findings.retain(|_| keep.next().unwrap_or(true));
