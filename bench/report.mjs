@@ -161,7 +161,7 @@ const cli = readFileSync(join(outDir, "cli.txt"), "utf8").trim().split("\n").fil
 const secs = (w) => w.split(":").reduce((a, b) => a * 60 + Number(b), 0);
 p("### Batch: `ccm evaluate --jsonl` (release build, generated months, `/usr/bin/time -v`)");
 p();
-p("Months from the fuzz generator (`fuzz/src/gen.rs`, fixed seed): a mix of billable, blocked, below-threshold and invalid months (about a third each of billable and blocked, a fifth invalid), median 6 and mean 11 time entries, about 3.3 KB each. Output to `/dev/null`; the 10k and 100k files are the first lines of the same file.");
+p("Months from the fuzz generator (`fuzz/src/gen.rs`, fixed seed): a mix of billable, blocked, below-threshold and invalid months (about a third each of billable and blocked, a fifth invalid), median 6 and mean 11 time entries, about 3.3 KB each. Output into a pipe (`wc` counts the results); the 10k and 100k files are the first lines of the same file.");
 p();
 p(row(["months", "input", "output", "wall", "months/s", "input MB/s", "peak RSS", "user + sys CPU"]));
 p(row(["---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]));
