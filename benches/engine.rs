@@ -19,7 +19,7 @@ mod months;
 
 // The allocator of the `ccm` binary (src/bin/ccm.rs), so the native numbers are the CLI's. The
 // library leaves the allocator to its embedder; with glibc's malloc a typical month takes about
-// 5 µs more (docs/performance.md).
+// 4 µs more (docs/performance.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
