@@ -238,26 +238,18 @@ impl<'de> Reader<'de> {
             // A value.
             self.ws();
             match self.peek() {
-                Some(b'{') => {
+                Some(c @ (b'{' | b'[')) => {
+                    let close = if c == b'{' { b'}' } else { b']' };
                     self.i += 1;
                     deepest = deepest.max(open.len() + 1);
                     self.ws();
-                    if self.peek() == Some(b'}') {
+                    if self.peek() == Some(close) {
                         self.i += 1;
                     } else {
-                        open.push(b'}');
-                        self.key()?;
-                        continue;
-                    }
-                }
-                Some(b'[') => {
-                    self.i += 1;
-                    deepest = deepest.max(open.len() + 1);
-                    self.ws();
-                    if self.peek() == Some(b']') {
-                        self.i += 1;
-                    } else {
-                        open.push(b']');
+                        open.push(close);
+                        if close == b'}' {
+                            self.key()?;
+                        }
                         continue;
                     }
                 }
