@@ -28,7 +28,7 @@ pub struct SyntaxError {
 
 type Res<T> = Result<T, &'static str>;
 
-pub struct Reader<'de> {
+struct Reader<'de> {
     text: &'de str,
     b: &'de [u8],
     i: usize,
