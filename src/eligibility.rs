@@ -41,18 +41,19 @@ fn conditions(m: &Checked, pack: &Pack, out: &mut Eligibility) {
     let pol = &pack.policies;
     let mut categories: Vec<&str> = Vec::new();
     for (i, c) in m.conditions.iter().enumerate() {
-        let path = format!("conditions[{i}].code");
+        // Built only for a finding: most conditions have none.
+        let path = || format!("conditions[{i}].code");
         let status = if c.well_formed { icd::lookup(&c.code) } else { CodeStatus::Unknown };
         let chronic = match status {
             CodeStatus::Billable(ch) => ch,
             CodeStatus::Header => {
-                out.findings.push(Finding::new(pack, "CONDITION_CODE_INVALID", path,
+                out.findings.push(Finding::new(pack, "CONDITION_CODE_INVALID", path(),
                     "the code is a category header, not a billable ICD-10-CM FY2026 code; it does not count".into()));
                 continue;
             }
             CodeStatus::Unknown => {
                 let why = if c.well_formed { "is not an ICD-10-CM FY2026 code" } else { "is not in ICD-10-CM format" };
-                out.findings.push(Finding::new(pack, "CONDITION_CODE_INVALID", path, format!("the code {why}; it does not count").into()));
+                out.findings.push(Finding::new(pack, "CONDITION_CODE_INVALID", path(), format!("the code {why}; it does not count").into()));
                 continue;
             }
         };
@@ -60,18 +61,18 @@ fn conditions(m: &Checked, pack: &Pack, out: &mut Eligibility) {
         // significant risk (CCM requires both), does not count, and says so.
         if c.chronic == Some(false) || c.significant_risk == Some(false) {
             let flag = if c.chronic == Some(false) { "chronic: false" } else { "significantRisk: false" };
-            out.findings.push(Finding::new(pack, "CONDITION_NOT_CHRONIC", path,
+            out.findings.push(Finding::new(pack, "CONDITION_NOT_CHRONIC", path(),
                 format!("the input marks this condition {flag}; it does not count").into()));
             continue;
         }
         if chronic == Chronic::No && c.chronic != Some(true) {
-            out.findings.push(Finding::new(pack, "CONDITION_NOT_CHRONIC", path,
+            out.findings.push(Finding::new(pack, "CONDITION_NOT_CHRONIC", path(),
                 "AHRQ's chronic condition indicator marks this code not chronic; it counts only when the input says chronic: true".into()));
             continue;
         }
         let cat = &c.code[..pol.condition_category_length.min(c.code.len())];
         if categories.contains(&cat) {
-            out.findings.push(Finding::new(pack, "CONDITIONS_SAME_CATEGORY", path,
+            out.findings.push(Finding::new(pack, "CONDITIONS_SAME_CATEGORY", path(),
                 format!("another counted code shares the category {cat}; the category counts once").into()));
             continue;
         }

@@ -5,7 +5,7 @@ use crate::price;
 use crate::time::{self, MINUTE_MS};
 use crate::tracks::{self, TrackTime};
 use crate::validate::{self, Checked, InputError, PackChoice, TrackRequest};
-use chrono::{Days, NaiveDate};
+use chrono::Days;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -86,8 +86,8 @@ impl RulePackInfo {
             id: p.id.clone(),
             version: p.version.clone(),
             payer: p.payer.clone(),
-            effective_from: p.effective_from.to_string(),
-            effective_to: p.effective_to.map(|d| d.to_string()),
+            effective_from: validate::date_text(p.effective_from),
+            effective_to: p.effective_to.map(validate::date_text),
         }
     }
 }
@@ -108,7 +108,7 @@ pub struct Payment {
     pub allowed: f64,
     pub coinsurance: f64,
     pub conversion_factor: f64,
-    pub setting: String,
+    pub setting: Text,
     pub estimate: bool,
 }
 
@@ -136,13 +136,13 @@ pub struct Alternative {
     pub track: String,
     pub lines: Vec<Line>,
     pub allowed: f64,
-    pub blocked_by: Vec<String>,
+    pub blocked_by: Vec<Text>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChecklistItem {
-    pub item: String,
+    pub item: Text,
     pub ok: bool,
 }
 
@@ -158,10 +158,10 @@ pub struct ConsentSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Evaluation {
-    pub engine_version: String,
+    pub engine_version: Text,
     pub rule_pack: RulePackInfo,
     pub service_month: String,
-    pub status: String,
+    pub status: Text,
     pub track: Option<String>,
     pub lines: Vec<Line>,
     pub supported_lines: Vec<Line>,
@@ -175,11 +175,11 @@ pub struct Evaluation {
 
 /// Picks the pack: the caller's own (validated), a built-in id, or the built-in in effect.
 pub fn resolve_pack<'a>(m: &Checked, custom: &'a mut Option<Pack>) -> Result<&'a Pack, InputError> {
-    let month = m.month.label();
+    let month = || m.month.label();
     let pack: &Pack = match &m.pack {
         PackChoice::Default => {
             return pack::built_in_for(m.month.first, m.month.last).ok_or_else(|| {
-                InputError::new("NO_RULE_PACK_FOR_MONTH", &format!("no built-in rule pack covers {month}"),
+                InputError::new("NO_RULE_PACK_FOR_MONTH", &format!("no built-in rule pack covers {}", month()),
                     vec![validate::Issue { path: "serviceMonth".into(), message: "no built-in rule pack covers this month".into() }])
             })
         }
@@ -194,14 +194,14 @@ pub fn resolve_pack<'a>(m: &Checked, custom: &'a mut Option<Pack>) -> Result<&'a
         }
     };
     if !pack.covers(m.month.first, m.month.last) {
-        return Err(InputError::new("NO_RULE_PACK_FOR_MONTH", &format!("the rule pack does not cover {month}"),
+        return Err(InputError::new("NO_RULE_PACK_FOR_MONTH", &format!("the rule pack does not cover {}", month()),
             vec![validate::Issue { path: "serviceMonth".into(), message: "outside the rule pack's effective dates".into() }]));
     }
     Ok(pack)
 }
 
 fn date_of(m: &Checked, day: Option<usize>) -> Option<String> {
-    day.and_then(|d| m.month.first.checked_add_days(Days::new(d as u64))).map(|d: NaiveDate| d.to_string())
+    day.and_then(|d| m.month.first.checked_add_days(Days::new(d as u64))).map(validate::date_text)
 }
 
 fn price_lines(m: &Checked, pack: &Pack, t: &TrackTime) -> (Vec<Line>, i64, i64) {
@@ -238,7 +238,7 @@ pub fn run(m: &Checked, pack: &Pack) -> Evaluation {
         .iter()
         .map(|t| tracks::support(t, if t.practitioner_pool { &time.practitioner } else { &time.staff }, mdm))
         .collect();
-    let priced: Vec<(Vec<Line>, i64, i64)> = options.iter().map(|t| price_lines(m, pack, t)).collect();
+    let mut priced: Vec<(Vec<Line>, i64, i64)> = options.iter().map(|t| price_lines(m, pack, t)).collect();
 
     let mut findings: Vec<Finding> = elig.findings;
     findings.extend(conflicts);
@@ -289,7 +289,9 @@ pub fn run(m: &Checked, pack: &Pack) -> Evaluation {
             .filter_map(|t| t.next.map(|(c, n)| (c.code.clone(), n)))
             .min_by_key(|(_, n)| *n),
     };
-    let supported: Vec<Line> = chosen.map(|i| priced[i].0.clone()).unwrap_or_default();
+    // Each track's lines are moved where they end up: the chosen one's to `supportedLines`, the
+    // others' to `alternatives`.
+    let supported: Vec<Line> = chosen.map(|i| std::mem::take(&mut priced[i].0)).unwrap_or_default();
     if supported.is_empty() {
         let (code, thr, mins) = match chosen {
             Some(i) => (options[i].track.base.code.clone(), options[i].track.base.threshold_minutes, options[i].minutes),
@@ -346,12 +348,12 @@ pub fn run(m: &Checked, pack: &Pack) -> Evaluation {
         .map(|(i, t)| {
             let mut blocked_by = Vec::new();
             if !t.requirement_met {
-                blocked_by.push("COMPLEX_MDM_REQUIRED".to_string());
+                blocked_by.push("COMPLEX_MDM_REQUIRED".into());
             }
             if t.lines.is_empty() {
-                blocked_by.push("TIME_BELOW_THRESHOLD".to_string());
+                blocked_by.push("TIME_BELOW_THRESHOLD".into());
             }
-            Alternative { track: t.track.name.clone(), lines: priced[i].0.clone(), allowed: price::dollars(priced[i].1), blocked_by }
+            Alternative { track: t.track.name.clone(), lines: std::mem::take(&mut priced[i].0), allowed: price::dollars(priced[i].1), blocked_by }
         })
         .collect();
 
@@ -364,14 +366,14 @@ pub fn run(m: &Checked, pack: &Pack) -> Evaluation {
         ("consentOnFile", elig.consent_on_file),
     ]
     .into_iter()
-    .map(|(item, ok)| ChecklistItem { item: item.to_string(), ok })
+    .map(|(item, ok)| ChecklistItem { item: item.into(), ok })
     .collect();
 
     Evaluation {
-        engine_version: crate::VERSION.to_string(),
+        engine_version: crate::VERSION.into(),
         rule_pack: RulePackInfo::of(pack),
         service_month: m.month.label(),
-        status: status.to_string(),
+        status: status.into(),
         track: track_name,
         lines,
         supported_lines: supported,
@@ -379,7 +381,7 @@ pub fn run(m: &Checked, pack: &Pack) -> Evaluation {
             allowed: price::dollars(allowed),
             coinsurance: price::dollars(coins),
             conversion_factor: pack.conversion_factor(m.payment.qualifying_apm) as f64 / 10_000.0,
-            setting: m.payment.setting.as_str().to_string(),
+            setting: m.payment.setting.as_str().into(),
             estimate: true,
         },
         time: TimeSummary {

@@ -390,21 +390,30 @@ impl<'de> Reader<'de> {
     }
 
     /// A string (at its opening quote): borrowed unless it has escapes.
+    #[inline(always)]
     fn string(&mut self) -> Res<Cow<'de, str>> {
         self.i += 1; // "
         let start = self.i;
         let run = self.plain_run();
+        if self.peek() == Some(b'"') {
+            self.i += 1;
+            // The run stops only at ASCII bytes, so it ends on a character boundary.
+            return Ok(Cow::Borrowed(&self.text[start..run]));
+        }
+        self.string_rest(start)
+    }
+
+    /// The rest of a string whose plain run from `start` stopped at something other than its
+    /// closing quote: an escape, a control character or the end of the text.
+    #[cold]
+    #[inline(never)]
+    fn string_rest(&mut self, start: usize) -> Res<Cow<'de, str>> {
         match self.peek() {
-            Some(b'"') => {
-                self.i += 1;
-                // The run stops only at ASCII bytes, so it ends on a character boundary.
-                return Ok(Cow::Borrowed(&self.text[start..run]));
-            }
             Some(b'\\') => {}
             Some(_) => return Err("control character (\\u0000-\\u001F) found while parsing a string"),
             None => return Err("EOF while parsing a string"),
         }
-        let mut out = String::from(&self.text[start..run]);
+        let mut out = String::from(&self.text[start..self.i]);
         loop {
             // At a backslash.
             let Some(&e) = self.b.get(self.i + 1) else {

@@ -106,6 +106,40 @@ fn subtract(a: i64, b: i64, cuts: &[(i64, i64)], out: &mut Vec<(i64, i64)>) {
     }
 }
 
+/// A narrative that documents the work (CONTRACT §6.11): at least `min_chars` characters once
+/// trimmed, and more than a restatement of the time or the service.
+fn narrative_ok(narrative: &str, min_chars: usize) -> bool {
+    if !narrative.is_ascii() {
+        let n = narrative.trim();
+        return has_chars(n, min_chars) && !is_restatement(n);
+    }
+    // Nearly every narrative is ASCII: then a byte is a character, and trimming and splitting
+    // into words need no decoding. The same decision as above (tests compare the two).
+    let n = trim_ascii_whitespace(narrative.as_bytes());
+    if n.len() < min_chars {
+        return false;
+    }
+    let mut substantive = 0;
+    for word in n.split(|c| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()) {
+        if !is_filler_bytes(word) {
+            substantive += 1;
+            if substantive >= 2 {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// `str::trim` on ASCII: Unicode's White_Space in ASCII also has the vertical tab, which
+/// `u8::is_ascii_whitespace` leaves out.
+fn trim_ascii_whitespace(b: &[u8]) -> &[u8] {
+    let space = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+    let start = b.iter().position(|c| !space(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !space(c)).map_or(start, |i| i + 1);
+    &b[start..end]
+}
+
 pub fn is_restatement(narrative: &str) -> bool {
     let mut substantive = 0;
     for word in narrative.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
@@ -130,9 +164,13 @@ fn is_filler(word: &str) -> bool {
     // The filler words are ASCII without a `k`, and the one non-ASCII letter whose lowercase is
     // ASCII is the Kelvin sign (→ `k`): a word with any non-ASCII letter is never filler, so an
     // ASCII lowercase on the stack decides exactly what `to_lowercase` would.
+    is_filler_bytes(word.as_bytes())
+}
+
+fn is_filler_bytes(word: &[u8]) -> bool {
     let mut buf = [0u8; 16];
     let Some(w) = buf.get_mut(..word.len()) else { return false };
-    w.copy_from_slice(word.as_bytes());
+    w.copy_from_slice(word);
     w.make_ascii_lowercase();
     matches!(
         &*w,
@@ -229,8 +267,8 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
             find("TIME_ENTRY_PERFORMER_MISSING", path("performer.name"), "the performer's name is missing".into());
             encounter_ok = false;
         }
-        match e.narrative.map(str::trim) {
-            Some(n) if has_chars(n, pol.narrative_min_chars) && !is_restatement(n) => {}
+        match e.narrative {
+            Some(n) if narrative_ok(n, pol.narrative_min_chars) => {}
             _ => {
                 find(
                     "TIME_ENTRY_NARRATIVE_INSUFFICIENT",
@@ -423,7 +461,38 @@ fn dedupe(findings: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{has_chars, is_filler, is_restatement};
+    use super::{has_chars, is_filler, is_restatement, narrative_ok};
+
+    /// The ASCII path decides as trimming, counting characters and splitting words in Unicode do.
+    #[test]
+    fn ascii_narratives_decide_as_unicode_ones() {
+        let general = |n: &str, min: usize| {
+            let t = n.trim();
+            has_chars(t, min) && !is_restatement(t)
+        };
+        let parts = ["", " ", "\t", "\x0b", "\x0c", "\r\n", "\u{85}", "\u{a0}", "a", "CCM", "call", "Reviewed", "glucose", "log",
+            "20", "min", "with", "pt", "-", ",", "x", "é", "Minutes", "the", "K", "\u{212A}"];
+        let mut seed = 7u64;
+        let mut accepted = 0;
+        for _ in 0..20_000 {
+            let mut n = String::new();
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            for k in 0..(seed >> 60) {
+                n.push_str(parts[((seed >> (k * 4 % 56)) % parts.len() as u64) as usize]);
+                if (seed >> (k + 3)) & 1 == 1 {
+                    n.push(' ');
+                }
+            }
+            for min in [0, 3, 10, 25] {
+                assert_eq!(narrative_ok(&n, min), general(&n, min), "{n:?} {min}");
+                accepted += usize::from(general(&n, min));
+            }
+        }
+        // Both answers are well represented.
+        assert!((10_000..70_000).contains(&accepted), "{accepted}");
+        assert!(narrative_ok("\x0b Reviewed glucose log \x0b", 20) && !narrative_ok("\x0bReviewed glucose\x0b", 17));
+        assert!(!narrative_ok("CCM call, 20 MINUTES with pt", 10) && !narrative_ok("Reviewed glucose", 20));
+    }
 
     /// The stack lowercase decides exactly what the former `to_lowercase()` + list lookup did.
     #[test]

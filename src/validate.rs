@@ -80,7 +80,9 @@ impl Month {
         self.first <= d && d <= self.last
     }
     pub fn label(&self) -> String {
-        format!("{:04}-{:02}", self.year, self.month)
+        let mut s = date_text(self.first);
+        s.truncate(7);
+        s
     }
 }
 
@@ -220,6 +222,24 @@ fn date_at(b: &[u8]) -> Option<NaiveDate> {
         return None;
     }
     NaiveDate::from_ymd_opt(digits(b, 0, 4)? as i32, digits(b, 5, 2)?, digits(b, 8, 2)?)
+}
+
+/// `d` as `YYYY-MM-DD`, as chrono writes it (written directly: through `Display` a date was
+/// a fifth of a microsecond, and a month's result writes several).
+pub fn date_text(d: NaiveDate) -> String {
+    let y = d.year();
+    if !(0..=9999).contains(&y) {
+        return d.to_string();
+    }
+    let (y, m, day) = (y as u32, d.month(), d.day());
+    let digits = [y / 1000, y / 100 % 10, y / 10 % 10, y % 10, m / 10, m % 10, day / 10, day % 10].map(|n| char::from(b'0' + n as u8));
+    let mut s = String::with_capacity(10);
+    s.extend(&digits[..4]);
+    s.push('-');
+    s.extend(&digits[4..6]);
+    s.push('-');
+    s.extend(&digits[6..]);
+    s
 }
 
 pub fn parse_month(s: &str) -> Option<Month> {
@@ -737,6 +757,19 @@ pub fn day_index(month: &Month, d: NaiveDate) -> usize {
 mod tests {
     use super::*;
     use chrono::{DateTime, NaiveDateTime};
+
+    /// Dates and month labels are written as chrono writes them, in and out of the four-digit years.
+    #[test]
+    fn date_text_matches_chrono() {
+        let mut d = NaiveDate::from_ymd_opt(-3, 1, 1).unwrap();
+        while d < NaiveDate::from_ymd_opt(10_002, 1, 1).unwrap() {
+            assert_eq!(date_text(d), d.to_string());
+            d = d.checked_add_days(chrono::Days::new(17)).unwrap();
+        }
+        for m in ["0000-01", "0999-12", "2026-03", "9999-12"] {
+            assert_eq!(parse_month(m).unwrap().label(), m);
+        }
+    }
 
     /// The hand parser agrees with chrono's RFC 3339 parser wherever chrono accepts, and rejects
     /// what neither accepts.
