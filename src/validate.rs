@@ -232,14 +232,9 @@ pub fn date_text(d: NaiveDate) -> String {
         return d.to_string();
     }
     let (y, m, day) = (y as u32, d.month(), d.day());
-    let digits = [y / 1000, y / 100 % 10, y / 10 % 10, y % 10, m / 10, m % 10, day / 10, day % 10].map(|n| char::from(b'0' + n as u8));
-    let mut s = String::with_capacity(10);
-    s.extend(&digits[..4]);
-    s.push('-');
-    s.extend(&digits[4..6]);
-    s.push('-');
-    s.extend(&digits[6..]);
-    s
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    let text = [digit(y / 1000), digit(y / 100), digit(y / 10), digit(y), b'-', digit(m / 10), digit(m), b'-', digit(day / 10), digit(day)];
+    String::from_utf8(text.to_vec()).unwrap_or_default()
 }
 
 pub fn parse_month(s: &str) -> Option<Month> {
