@@ -5,37 +5,38 @@
 //! rule ids, citations), so that scan was a fifth of an evaluation in the CLI. Here a string is
 //! checked for anything needing an escape in one fast pass and copied whole; only a string that
 //! does need escaping (never one of the engine's own) goes through serde_json. Numbers are written
-//! by serde_json too, so the text is byte-for-byte what the derives give: tests/output.rs checks
-//! that over every example scenario and thousands of generated months. Keys appear in the order of
-//! the struct fields, as the derives (and the contract's examples) have them.
+//! by the crates serde_json writes them with (itoa, zmij), so the text is byte-for-byte what the
+//! derives give: tests/output.rs checks that over every example scenario and thousands of
+//! generated months. Keys appear in the order of the struct fields, as the derives (and the
+//! contract's examples) have them.
 
 use crate::evaluate::{Alternative, ChecklistItem, ConsentSummary, Evaluation, Finding, Line, NextUnit, Payment, RulePackInfo, TimeSummary};
 use crate::validate::{InputError, Issue};
 
 /// A JSON text under construction.
-pub struct Out(Vec<u8>);
+pub struct Out(String);
 
 impl Out {
     pub fn with_capacity(n: usize) -> Self {
-        Out(Vec::with_capacity(n))
+        Out(String::with_capacity(n))
     }
 
     pub fn into_string(self) -> String {
-        // Every byte written is from a `&str` or from serde_json: valid UTF-8, so this never fails.
-        String::from_utf8(self.0).unwrap_or_default()
+        self.0
     }
 
     fn raw(&mut self, s: &str) {
-        self.0.extend_from_slice(s.as_bytes());
+        self.0.push_str(s);
     }
 
     fn str(&mut self, s: &str) {
         if needs_escape(s.as_bytes()) {
-            let _ = serde_json::to_writer(&mut self.0, s);
+            // A string always serializes.
+            self.raw(&serde_json::to_string(s).unwrap_or_default());
         } else {
-            self.0.push(b'"');
+            self.0.push('"');
             self.raw(s);
-            self.0.push(b'"');
+            self.0.push('"');
         }
     }
 
@@ -46,12 +47,18 @@ impl Out {
         }
     }
 
+    // Numbers through the crates serde_json itself writes them with (itoa, zmij), so the digits
+    // are serde_json's.
     fn int(&mut self, n: i64) {
-        let _ = serde_json::to_writer(&mut self.0, &n);
+        self.raw(itoa::Buffer::new().format(n));
     }
 
     fn num(&mut self, x: f64) {
-        let _ = serde_json::to_writer(&mut self.0, &x);
+        if x.is_finite() {
+            self.raw(zmij::Buffer::new().format_finite(x));
+        } else {
+            self.raw("null");
+        }
     }
 
     fn bool(&mut self, b: bool) {
@@ -59,14 +66,14 @@ impl Out {
     }
 
     fn list<T>(&mut self, items: &[T], mut write: impl FnMut(&mut Self, &T)) {
-        self.0.push(b'[');
+        self.0.push('[');
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
-                self.0.push(b',');
+                self.0.push(',');
             }
             write(self, item);
         }
-        self.0.push(b']');
+        self.0.push(']');
     }
 
     pub fn evaluation(&mut self, e: &Evaluation) {
@@ -112,7 +119,7 @@ impl Out {
         self.str(&p.effective_from);
         self.raw(",\"effectiveTo\":");
         self.opt_str(p.effective_to.as_deref());
-        self.0.push(b'}');
+        self.0.push('}');
     }
 
     fn line(&mut self, l: &Line) {
@@ -126,7 +133,7 @@ impl Out {
         self.num(l.allowed);
         self.raw(",\"coinsurance\":");
         self.num(l.coinsurance);
-        self.0.push(b'}');
+        self.0.push('}');
     }
 
     fn payment(&mut self, p: &Payment) {
@@ -140,7 +147,7 @@ impl Out {
         self.str(&p.setting);
         self.raw(",\"estimate\":");
         self.bool(p.estimate);
-        self.0.push(b'}');
+        self.0.push('}');
     }
 
     fn time(&mut self, t: &TimeSummary) {
@@ -157,7 +164,7 @@ impl Out {
         }
         self.raw(",\"monthComplete\":");
         self.bool(t.month_complete);
-        self.0.push(b'}');
+        self.0.push('}');
     }
 
     fn next_unit(&mut self, n: &NextUnit) {
@@ -167,7 +174,7 @@ impl Out {
         self.int(n.minutes_needed);
         self.raw(",\"daysLeft\":");
         self.int(n.days_left);
-        self.0.push(b'}');
+        self.0.push('}');
     }
 
     fn alternative(&mut self, a: &Alternative) {
@@ -179,7 +186,7 @@ impl Out {
         self.num(a.allowed);
         self.raw(",\"blockedBy\":");
         self.list(&a.blocked_by, |o, s| o.str(s));
-        self.0.push(b'}');
+        self.0.push('}');
     }
 
     fn finding(&mut self, f: &Finding) {
@@ -195,7 +202,7 @@ impl Out {
         self.opt_str(f.rule.as_deref());
         self.raw(",\"source\":");
         self.opt_str(f.source.as_deref());
-        self.0.push(b'}');
+        self.0.push('}');
     }
 
     fn checklist_item(&mut self, c: &ChecklistItem) {
@@ -203,7 +210,7 @@ impl Out {
         self.str(&c.item);
         self.raw(",\"ok\":");
         self.bool(c.ok);
-        self.0.push(b'}');
+        self.0.push('}');
     }
 
     fn consent(&mut self, c: &ConsentSummary) {
@@ -216,7 +223,7 @@ impl Out {
             Some(b) => self.bool(b),
             None => self.raw("null"),
         }
-        self.0.push(b'}');
+        self.0.push('}');
     }
 
     pub fn error(&mut self, e: &InputError) {
@@ -233,7 +240,7 @@ impl Out {
         self.str(&i.path);
         self.raw(",\"message\":");
         self.str(&i.message);
-        self.0.push(b'}');
+        self.0.push('}');
     }
 }
 
