@@ -6,7 +6,7 @@
 //! checked for anything needing an escape in one fast pass and copied whole; only a string that
 //! does need escaping (never one of the engine's own) goes through serde_json. Numbers are written
 //! by the crates serde_json writes them with (itoa, zmij), so the text is byte-for-byte what the
-//! derives give: tests/output.rs checks that over every example scenario and thousands of
+//! derives give: tests/doors.rs checks that over every example scenario and thousands of
 //! generated months. Keys appear in the order of the struct fields, as the derives (and the
 //! contract's examples) have them.
 
