@@ -73,6 +73,35 @@ test("evaluateJson: bad text is an error result, never a throw", () => {
   }
 });
 
+test("text that is not ASCII reaches the engine unchanged through every entry point (the patched string copy)", async () => {
+  // scripts/build-wasm.sh replaces wasm-bindgen's per-character copy of a string's ASCII prefix
+  // with TextEncoder.encodeInto; a consent version is echoed back, so its bytes show what arrived.
+  const web = await import(pathToFileURL(join(PKG, "web", "ccm_engine.js")).href);
+  web.initSync({ module: readFileSync(join(PKG, "web", "ccm_engine_bg.wasm")) });
+  const base = inputs.find((i) => typeof i.consent?.version === "string");
+  assert.ok(base, "an example with a consent version");
+  const month = (version) => ({ ...base, consent: { ...base.consent, version } });
+  const echoed = (result) => result.evaluation?.consent?.version;
+  const escapeNonAscii = (text) => text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const versions = ["consentement-é", "é".repeat(40), "😀".repeat(30), "a".repeat(1000) + "é", "é" + "a".repeat(1000), "x😀", "同意书 v1", "Ω≈ç√∫ 2026", "a".repeat(5000)];
+  for (const version of versions) {
+    const text = JSON.stringify(month(version));
+    for (const [door, mod] of [["nodejs", engine], ["web", web]]) {
+      const viaText = JSON.parse(mod.evaluateJson(text));
+      assert.equal(viaText.ok, true, `${door} ${version.slice(0, 20)}`);
+      assert.equal(echoed(viaText), version, `${door} evaluateJson`);
+      assert.equal(echoed(mod.evaluate(month(version))), version, `${door} evaluate`);
+      // The same text with every non-ASCII character escaped reads the same.
+      assert.deepEqual(JSON.parse(mod.evaluateJson(escapeNonAscii(text))), viaText, `${door} escaped`);
+    }
+  }
+  // A lone surrogate is not Unicode text: TextEncoder writes U+FFFD for it, as before the patch.
+  const raw = JSON.stringify(month("@@")).replace("@@", "a\ud800b");
+  assert.equal(echoed(JSON.parse(engine.evaluateJson(raw))), "a\ufffdb");
+  assert.equal(engine.rulePack("medicare-cy2026-é"), null);
+  assert.equal(engine.rulePack("é".repeat(100)), null);
+});
+
 test("evaluateBatch equals evaluate mapped over the inputs, in order", () => {
   const batch = [...inputs, null, { serviceMonth: "2026-13" }, ...[...inputs].reverse()];
   const got = engine.evaluateBatch(batch);
