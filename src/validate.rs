@@ -79,10 +79,15 @@ impl Month {
     pub fn contains(&self, d: NaiveDate) -> bool {
         self.first <= d && d <= self.last
     }
+    /// `YYYY-MM`, written directly for the four-digit years a month can be read with.
     pub fn label(&self) -> String {
-        let mut s = date_text(self.first);
-        s.truncate(7);
-        s
+        match (u32::try_from(self.year), self.month) {
+            (Ok(y @ 0..=9999), m @ 1..=12) => {
+                let digit = |n: u32| b'0' + (n % 10) as u8;
+                String::from_utf8(vec![digit(y / 1000), digit(y / 100), digit(y / 10), digit(y), b'-', digit(m / 10), digit(m)]).unwrap_or_default()
+            }
+            _ => format!("{:04}-{:02}", self.year, self.month),
+        }
     }
 }
 
@@ -764,6 +769,8 @@ mod tests {
         for m in ["0000-01", "0999-12", "2026-03", "9999-12"] {
             assert_eq!(parse_month(m).unwrap().label(), m);
         }
+        let odd = Month { year: -5, month: 1, ..parse_month("2026-01").unwrap() };
+        assert_eq!(odd.label(), format!("{:04}-{:02}", -5, 1));
     }
 
     /// The hand parser agrees with chrono's RFC 3339 parser wherever chrono accepts, and rejects
