@@ -82,10 +82,7 @@ impl Month {
     /// `YYYY-MM`, written directly for the four-digit years a month can be read with.
     pub fn label(&self) -> String {
         match (u32::try_from(self.year), self.month) {
-            (Ok(y @ 0..=9999), m @ 1..=12) => {
-                let digit = |n: u32| b'0' + (n % 10) as u8;
-                String::from_utf8(vec![digit(y / 1000), digit(y / 100), digit(y / 10), digit(y), b'-', digit(m / 10), digit(m)]).unwrap_or_default()
-            }
+            (Ok(y @ 0..=9999), m @ 1..=12) => String::from_utf8(year_month(y, m).to_vec()).unwrap_or_default(),
             _ => format!("{:04}-{:02}", self.year, self.month),
         }
     }
@@ -232,14 +229,21 @@ fn date_at(b: &[u8]) -> Option<NaiveDate> {
 /// `d` as `YYYY-MM-DD`, as chrono writes it (written directly: through `Display` a date was
 /// a fifth of a microsecond, and a month's result writes several).
 pub fn date_text(d: NaiveDate) -> String {
-    let y = d.year();
-    if !(0..=9999).contains(&y) {
-        return d.to_string();
-    }
-    let (y, m, day) = (y as u32, d.month(), d.day());
-    let digit = |n: u32| b'0' + (n % 10) as u8;
-    let text = [digit(y / 1000), digit(y / 100), digit(y / 10), digit(y), b'-', digit(m / 10), digit(m), b'-', digit(day / 10), digit(day)];
-    String::from_utf8(text.to_vec()).unwrap_or_default()
+    let Ok(y @ 0..=9999) = u32::try_from(d.year()) else { return d.to_string() };
+    let mut text = Vec::with_capacity(10);
+    text.extend(year_month(y, d.month()));
+    text.extend([b'-', digit(d.day() / 10), digit(d.day())]);
+    String::from_utf8(text).unwrap_or_default()
+}
+
+/// `YYYY-MM` of a year below 10,000 and a month, as bytes.
+fn year_month(y: u32, m: u32) -> [u8; 7] {
+    [digit(y / 1000), digit(y / 100), digit(y / 10), digit(y), b'-', digit(m / 10), digit(m)]
+}
+
+/// The last decimal digit of `n`, as ASCII.
+fn digit(n: u32) -> u8 {
+    b'0' + (n % 10) as u8
 }
 
 pub fn parse_month(s: &str) -> Option<Month> {
