@@ -119,16 +119,7 @@ fn narrative_ok(narrative: &str, min_chars: usize) -> bool {
     if n.len() < min_chars {
         return false;
     }
-    let mut substantive = 0;
-    for word in n.split(|c| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()) {
-        if !is_filler_bytes(word) {
-            substantive += 1;
-            if substantive >= 2 {
-                return true;
-            }
-        }
-    }
-    false
+    !only_restates(n.split(|c| !c.is_ascii_alphabetic()))
 }
 
 /// `str::trim` on ASCII: Unicode's White_Space in ASCII also has the vertical tab, which
@@ -141,16 +132,12 @@ fn trim_ascii_whitespace(b: &[u8]) -> &[u8] {
 }
 
 pub fn is_restatement(narrative: &str) -> bool {
-    let mut substantive = 0;
-    for word in narrative.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
-        if !is_filler(word) {
-            substantive += 1;
-            if substantive >= 2 {
-                return false;
-            }
-        }
-    }
-    true
+    only_restates(narrative.split(|c: char| !c.is_alphabetic()).map(str::as_bytes))
+}
+
+/// Fewer than two of the words (empty ones skipped) are substantive, not filler.
+fn only_restates<'a>(words: impl Iterator<Item = &'a [u8]>) -> bool {
+    words.filter(|w| !w.is_empty() && !is_filler_bytes(w)).nth(1).is_none()
 }
 
 /// `s` has at least `n` characters. (A character is one to four bytes, so the length in bytes
@@ -160,14 +147,10 @@ fn has_chars(s: &str, n: usize) -> bool {
 }
 
 /// A word that only restates time or the service, in any case.
-fn is_filler(word: &str) -> bool {
+fn is_filler_bytes(word: &[u8]) -> bool {
     // The filler words are ASCII without a `k`, and the one non-ASCII letter whose lowercase is
     // ASCII is the Kelvin sign (→ `k`): a word with any non-ASCII letter is never filler, so an
-    // ASCII lowercase on the stack decides exactly what `to_lowercase` would.
-    is_filler_bytes(word.as_bytes())
-}
-
-fn is_filler_bytes(word: &[u8]) -> bool {
+    // ASCII lowercase on the stack (of the UTF-8 bytes) decides exactly what `to_lowercase` would.
     let mut buf = [0u8; 16];
     let Some(w) = buf.get_mut(..word.len()) else { return false };
     w.copy_from_slice(word);
@@ -461,7 +444,7 @@ fn dedupe(findings: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{has_chars, is_filler, is_restatement, narrative_ok};
+    use super::{has_chars, is_filler_bytes, is_restatement, narrative_ok};
 
     /// The ASCII path decides as trimming, counting characters and splitting words in Unicode do.
     #[test]
@@ -506,7 +489,7 @@ mod tests {
         let mut words: Vec<String> = FILLER.iter().flat_map(|w| [w.to_string(), w.to_uppercase(), format!("{w}s"), w[1..].to_string()]).collect();
         words.extend(["\u{212A}", "CC\u{212A}", "İn", "ſpent", "Minuteß", "ＣＣＭ", "tіme", "approximatelyyyyy", "é", ""].map(String::from));
         for w in &words {
-            assert_eq!(is_filler(w), FILLER.contains(&w.to_lowercase().as_str()), "{w:?}");
+            assert_eq!(is_filler_bytes(w.as_bytes()), FILLER.contains(&w.to_lowercase().as_str()), "{w:?}");
         }
         assert!(is_restatement("CCM call, 20 MINUTES with pt"));
         assert!(!is_restatement("Reviewed glucose log"));
