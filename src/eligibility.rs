@@ -28,13 +28,35 @@ pub fn check(m: &Checked, pack: &Pack) -> Eligibility {
         out.findings.push(Finding::new(pack, "SUPERVISION_NOT_ATTESTED", "supervisionAttested".into(),
             "supervision of clinical staff by the billing practitioner is not attested".into()));
     }
-    if let Some(c) = &m.credential {
-        if !pol.eligible_credentials.iter().any(|x| x == c.trim()) {
-            out.findings.push(Finding::new(pack, "PRACTITIONER_NOT_ELIGIBLE", "billingPractitioner.credential".into(),
-                format!("the credential is not one that may bill CCM ({})", pol.eligible_credentials.join(", ")).into()));
-        }
+    if let Some(raw) = m.credential {
+        credential(raw, pack, &mut out);
     }
     out
+}
+
+/// The billing practitioner's credential, read as claim forms write it: any case, dots and spaces
+/// left out, a trailing "-C" (certified) dropped, so "m.d.", "D.O." and "P.A.-C" are MD, DO and
+/// PA. A credential read other than as written says what it was read as.
+fn credential(raw: &str, pack: &Pack, out: &mut Eligibility) {
+    let read = normalize_credential(raw);
+    let eligible = &pack.policies.eligible_credentials;
+    match eligible.iter().find(|x| x.eq_ignore_ascii_case(&read)) {
+        None => out.findings.push(Finding::new(pack, "PRACTITIONER_NOT_ELIGIBLE", "billingPractitioner.credential".into(),
+            format!("the credential is not one that may bill CCM ({})", eligible.join(", ")).into())),
+        // Only a pack's own credential is named, never the input's text.
+        Some(x) if x != raw.trim() => out.findings.push(Finding::new(pack, "PRACTITIONER_CREDENTIAL_READ_AS", "billingPractitioner.credential".into(),
+            format!("the credential was read as {x}").into())),
+        Some(_) => {}
+    }
+}
+
+/// Upper case, without dots or whitespace, without a trailing "-C".
+pub fn normalize_credential(raw: &str) -> String {
+    let s: String = raw.chars().filter(|c| *c != '.' && !c.is_whitespace()).flat_map(char::to_uppercase).collect();
+    match s.strip_suffix("-C") {
+        Some(x) if !x.is_empty() => x.to_string(),
+        _ => s,
+    }
 }
 
 fn conditions(m: &Checked, pack: &Pack, out: &mut Eligibility) {
@@ -100,32 +122,24 @@ fn consent(m: &Checked, pack: &Pack, out: &mut Eligibility) {
         v_ok && h_ok
     });
     out.consent = Some(ConsentSummary { version: c.version.map(str::to_string), built_in: template.is_some(), matches_claim: matches });
-    let mut in_effect = true;
-    match c.status {
+    // Every check runs whatever the status, so one pass reports each problem (CONTRACT §6.7).
+    let mut in_effect = match c.status {
         None => {
             out.findings.push(Finding::new(pack, "CONSENT_MISSING", "consent.status".into(), "the consent has no status".into()));
-            return;
+            false
         }
         Some(ConsentStatus::Declined) => {
             out.findings.push(Finding::new(pack, "CONSENT_DECLINED", "consent.status".into(), "the patient declined CCM".into()));
-            return;
+            false
         }
-        Some(ConsentStatus::Revoked) => match c.revoked_on {
-            Some(d) if d >= m.month.first => {
-                out.findings.push(Finding::with_severity(pack, "CONSENT_REVOKED", Severity::Info, "consent.revokedOn".into(),
-                    "consent was revoked in or after the service month; revocation takes effect at the end of the month it happened in".into()));
-            }
-            Some(_) => {
-                out.findings.push(Finding::new(pack, "CONSENT_REVOKED", "consent.revokedOn".into(), "consent was revoked before the service month".into()));
-                in_effect = false;
-            }
-            None => {
-                out.findings.push(Finding::new(pack, "CONSENT_REVOKED", "consent.revokedOn".into(), "consent is revoked and the revocation date is missing".into()));
-                in_effect = false;
-            }
-        },
-        Some(ConsentStatus::Accepted) => {}
-    }
+        Some(ConsentStatus::Revoked) if c.revoked_on.is_none() => {
+            out.findings.push(Finding::new(pack, "CONSENT_REVOKED", "consent.revokedOn".into(), "consent is revoked and the revocation date is missing".into()));
+            false
+        }
+        // A revocation date counts whether or not the status was changed with it: EHRs often
+        // record the date and leave the status `accepted`.
+        Some(ConsentStatus::Revoked | ConsentStatus::Accepted) => revocation(m, pack, c.revoked_on, out),
+    };
     for (field, missing) in [("date", c.date.is_none()), ("method", c.method.is_none()), ("version", c.version.is_none())] {
         if missing {
             out.findings.push(Finding::new(pack, "CONSENT_DETAILS_MISSING", format!("consent.{field}"), format!("the consent {field} is missing").into()));
@@ -154,6 +168,24 @@ fn consent(m: &Checked, pack: &Pack, out: &mut Eligibility) {
     out.consent_on_file = in_effect && c.date.is_some() && c.method.is_some() && c.version.is_some();
 }
 
+/// A revocation date's effect: none when absent; before the service month, no consent (error);
+/// in or after it, consent holds to the end of the month it happened in (info, so the month
+/// carries the warning for the next one). Returns whether consent is in effect this month.
+fn revocation(m: &Checked, pack: &Pack, revoked_on: Option<chrono::NaiveDate>, out: &mut Eligibility) -> bool {
+    match revoked_on {
+        None => true,
+        Some(d) if d >= m.month.first => {
+            out.findings.push(Finding::with_severity(pack, "CONSENT_REVOKED", Severity::Info, "consent.revokedOn".into(),
+                "consent was revoked in or after the service month; revocation takes effect at the end of the month it happened in".into()));
+            true
+        }
+        Some(_) => {
+            out.findings.push(Finding::new(pack, "CONSENT_REVOKED", "consent.revokedOn".into(), "consent was revoked before the service month".into()));
+            false
+        }
+    }
+}
+
 fn initiating_visit(m: &Checked, pack: &Pack, out: &mut Eligibility) {
     let pol = &pack.policies;
     let began = m.consent.as_ref().and_then(|c| c.date).unwrap_or(m.month.first);
@@ -173,9 +205,18 @@ fn initiating_visit(m: &Checked, pack: &Pack, out: &mut Eligibility) {
             format!("the initiating visit is more than {} months before CCM began", pol.initiating_visit_max_months).into())),
         Some(_) => {}
     }
-    if !v.kind.as_ref().is_some_and(|k| pol.initiating_visit_types.iter().any(|t| t == k.trim())) {
+    // Free text (CONTRACT §2): trimmed, in any case.
+    if !v.kind.is_some_and(|k| pol.initiating_visit_types.iter().any(|t| t.eq_ignore_ascii_case(k.trim()))) {
         out.findings.push(Finding::new(pack, "INITIATING_VISIT_TYPE_INVALID", "initiatingVisit.type".into(),
             format!("the initiating visit must be one of: {}", pol.initiating_visit_types.join(", ")).into()));
+    }
+    // INIT-001: the billing practitioner furnishes the initiating visit. A visit with no
+    // practitioner recorded is not judged.
+    if let (Some(sev), Some(p)) = (pol.initiating_visit_by_billing, v.practitioner_id) {
+        if p != m.billing_id {
+            out.findings.push(Finding::with_severity(pack, "INITIATING_VISIT_PRACTITIONER_MISMATCH", sev, "initiatingVisit.practitionerId".into(),
+                "the initiating visit was furnished by a practitioner other than the billing practitioner".into()));
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::pack::{self, Pack, Severity};
 use crate::price;
-use crate::time::{self, MINUTE_MS};
+use crate::time::{self, MINUTE_US};
 use crate::tracks::{self, TrackTime};
 use crate::validate::{self, Checked, InputError, PackChoice, TrackRequest};
 use chrono::Days;
@@ -35,7 +35,7 @@ pub fn default_severity(code: &str) -> Severity {
         | "TIME_ENTRY_NO_START_END" | "TIME_ENTRY_PERFORMER_MISSING" | "TIME_ENTRY_NARRATIVE_INSUFFICIENT"
         | "COMPLEX_CARE_PLAN_REVISION_NOT_DOCUMENTED" => Severity::Warning,
         "TIME_ENTRY_OUTSIDE_MONTH" | "TIME_ENTRY_SPLIT_AT_MONTH_END" | "TIME_ENTRY_OTHER_SERVICE"
-        | "TIME_BELOW_THRESHOLD" | "ADDON_CAP_REACHED" | "TRACK_NOT_AVAILABLE" => Severity::Info,
+        | "TIME_BELOW_THRESHOLD" | "ADDON_CAP_REACHED" | "TRACK_NOT_AVAILABLE" | "PRACTITIONER_CREDENTIAL_READ_AS" => Severity::Info,
         _ => Severity::Error,
     }
 }
@@ -282,9 +282,11 @@ pub fn run(m: &Checked, pack: &Pack) -> Evaluation {
         _ => {}
     }
     let next_of = |t: &TrackTime| t.next.map(|(c, n)| (c.code.clone(), n));
-    let next: Option<(String, i64)> = match chosen {
-        Some(i) => next_of(&options[i]),
-        None => options
+    // `nextUnit` is what the chosen track can reach: a forced track the pack lacks reaches nothing.
+    let next: Option<(String, i64)> = match (chosen, m.track) {
+        (Some(i), _) => next_of(&options[i]),
+        (None, TrackRequest::Forced(_)) => None,
+        (None, TrackRequest::Auto) => options
             .iter()
             .filter(|t| t.requirement_met)
             .filter_map(|t| t.next.map(|(c, n)| (c.code.clone(), n)))
@@ -347,12 +349,10 @@ pub fn run(m: &Checked, pack: &Pack) -> Evaluation {
         .enumerate()
         .filter(|(i, _)| Some(*i) != chosen)
         .map(|(i, t)| {
+            // Only errors block (§5): too little time is not one, it shows as empty lines.
             let mut blocked_by = Vec::new();
             if !t.requirement_met {
                 blocked_by.push("COMPLEX_MDM_REQUIRED".into());
-            }
-            if t.lines.is_empty() {
-                blocked_by.push("TIME_BELOW_THRESHOLD".into());
             }
             Alternative { track: t.track.name.clone(), lines: std::mem::take(&mut priced[i].0), allowed: price::dollars(priced[i].1), blocked_by }
         })
@@ -388,7 +388,7 @@ pub fn run(m: &Checked, pack: &Pack) -> Evaluation {
         time: TimeSummary {
             staff_minutes: time.staff.minutes(),
             practitioner_minutes: time.practitioner.minutes(),
-            excluded_minutes: time.excluded_ms / MINUTE_MS,
+            excluded_minutes: time.excluded_us / MINUTE_US,
             next_unit: next.map(|(code, minutes_needed)| NextUnit { code, minutes_needed, days_left }),
             month_complete: m.as_of >= m.month.last,
         },

@@ -94,6 +94,9 @@ pub struct Policies {
     pub complex_revision_required: bool,
     pub initiating_visit_types: Vec<String>,
     pub initiating_visit_max_months: u32,
+    /// Severity of a required initiating visit furnished by someone other than the billing
+    /// practitioner (`policies.initiatingVisitByBillingPractitioner`; absent or null: not checked).
+    pub initiating_visit_by_billing: Option<Severity>,
     pub care_plan_stale_months: u32,
     pub supervision_required: bool,
     pub narrative_min_chars: usize,
@@ -485,6 +488,7 @@ fn parse_policies(c: &mut Checker, v: Option<&Value>) -> Option<PolicyParts> {
     let mdm = c.strings(m.get("complexMdm"), "policies.complexMdm");
     let revision = c.boolean(m.get("complexRevisionRequired"), "policies.complexRevisionRequired");
     let visits = c.strings(m.get("initiatingVisitTypes"), "policies.initiatingVisitTypes");
+    let visit_by = c.severity(m.get("initiatingVisitByBillingPractitioner"), "policies.initiatingVisitByBillingPractitioner");
     let supervision = c.boolean(m.get("supervisionRequired"), "policies.supervisionRequired");
     let order = c.strings(m.get("trackOrder"), "policies.trackOrder");
     let staff = c.strings(m.get("staffRoles"), "policies.staffRoles");
@@ -509,6 +513,7 @@ fn parse_policies(c: &mut Checker, v: Option<&Value>) -> Option<PolicyParts> {
             complex_revision_required: revision?,
             initiating_visit_types: visits?,
             initiating_visit_max_months: iv_months? as u32,
+            initiating_visit_by_billing: visit_by?,
             care_plan_stale_months: stale? as u32,
             supervision_required: supervision?,
             narrative_min_chars: narrative? as usize,

@@ -4,7 +4,7 @@
 //! the month: the first reason only), then cut to the part that may count: inside the month, on
 //! or after the consent date, up to the end of the `asOf` day, and outside every other service's
 //! interval. What is left is split at local midnights and merged by [`sweep`], the one function
-//! that removes overlap. Everything is in milliseconds; minutes are floored only at the end.
+//! that removes overlap. Everything is in microseconds; minutes are floored only at the end.
 
 use crate::evaluate::{Finding, Text};
 use crate::pack::Pack;
@@ -12,14 +12,14 @@ use crate::validate::{Checked, Entry, When};
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-pub const MINUTE_MS: i64 = 60_000;
-pub const DAY_MS: i64 = 86_400_000;
+pub const MINUTE_US: i64 = 60_000_000;
+pub const DAY_US: i64 = 86_400_000_000;
 
 /// Counted time of one pool, by local day of the service month.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Pool {
     pub by_day: Vec<i64>,
-    /// Total counted ms, capped at the month's wall-clock span.
+    /// Total counted µs, capped at the month's wall-clock span.
     pub total: i64,
 }
 
@@ -28,15 +28,15 @@ impl Pool {
         Pool { by_day: vec![0; days], total: 0 }
     }
     fn finish(&mut self) {
-        let cap = self.by_day.len() as i64 * DAY_MS;
+        let cap = self.by_day.len() as i64 * DAY_US;
         self.total = self.by_day.iter().sum::<i64>().min(cap);
     }
     pub fn minutes(&self) -> i64 {
-        self.total / MINUTE_MS
+        self.total / MINUTE_US
     }
     /// The first day (index) on which the cumulative time reached `minutes`.
     pub fn reached_on(&self, minutes: i64) -> Option<usize> {
-        let target = minutes.saturating_mul(MINUTE_MS);
+        let target = minutes.saturating_mul(MINUTE_US);
         let mut sum = 0i64;
         for (i, ms) in self.by_day.iter().enumerate() {
             sum += ms;
@@ -52,7 +52,7 @@ impl Pool {
 pub struct TimeCount {
     pub staff: Pool,
     pub practitioner: Pool,
-    pub excluded_ms: i64,
+    pub excluded_us: i64,
     /// Every counted entry shows who (name and role), start/end and a sufficient narrative.
     pub encounter_details_ok: bool,
     pub findings: Vec<Finding>,
@@ -68,8 +68,8 @@ struct Piece {
     entry: u32,
 }
 
-fn midnight_ms(d: NaiveDate) -> i64 {
-    d.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp_millis())
+fn midnight_us(d: NaiveDate) -> i64 {
+    d.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp_micros())
 }
 
 /// Merges sorted, possibly overlapping intervals.
@@ -131,13 +131,45 @@ fn trim_ascii_whitespace(b: &[u8]) -> &[u8] {
     &b[start..end]
 }
 
+/// The narrative is no more than a restatement of the time. Words are runs of letters; in
+/// scripts written without spaces between words (Chinese, Japanese, Thai, ...) each character is
+/// a unit of its own, so a narrative in them is judged by its characters, not by spaces.
 pub fn is_restatement(narrative: &str) -> bool {
-    only_restates(narrative.split(|c: char| !c.is_alphabetic()).map(str::as_bytes))
+    only_restates(narrative.split(|c: char| !c.is_alphabetic()).flat_map(units).map(str::as_bytes))
+}
+
+/// A word cut into units: each character of an unspaced script alone, other runs whole.
+fn units(word: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut run = 0;
+    for (i, c) in word.char_indices() {
+        if unspaced(c) {
+            out.push(&word[run..i]);
+            out.push(&word[i..i + c.len_utf8()]);
+            run = i + c.len_utf8();
+        }
+    }
+    out.push(&word[run..]);
+    out
+}
+
+/// Scripts written without spaces between words: Thai, Lao, Tibetan, Myanmar, Khmer, kana, Han
+/// (the CJK ideograph blocks, compatibility ideographs and half-width katakana).
+fn unspaced(c: char) -> bool {
+    matches!(c as u32, 0x0E00..=0x0FFF | 0x1000..=0x109F | 0x1780..=0x17FF | 0x3040..=0x30FF | 0x31F0..=0x31FF
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF66..=0xFF9F | 0x20000..=0x3134F)
 }
 
 /// Fewer than two of the words (empty ones skipped) are substantive, not filler.
 fn only_restates<'a>(words: impl Iterator<Item = &'a [u8]>) -> bool {
-    words.filter(|w| !w.is_empty() && !is_filler_bytes(w)).nth(1).is_none()
+    words.filter(|w| !w.is_empty() && !is_filler_bytes(w) && !is_unspaced_filler(w)).nth(1).is_none()
+}
+
+/// One character of an unspaced script that only restates time, a call or the patient, or is a
+/// particle (Chinese and Japanese: minute, hour, time, phone, call, about, total, patient, ...).
+fn is_unspaced_filler(unit: &[u8]) -> bool {
+    const FILLER: &str = "分钟鐘鍾小时時间間秒电電话話通打约約共计計次和与與的了患者病人のにでをとはがた";
+    (3..=4).contains(&unit.len()) && std::str::from_utf8(unit).is_ok_and(|u| FILLER.contains(u))
 }
 
 /// `s` has at least `n` characters. (A character is one to four bytes, so the length in bytes
@@ -168,16 +200,16 @@ fn is_filler_bytes(word: &[u8]) -> bool {
 pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
     let pol = &pack.policies;
     let days = m.month.days() as usize;
-    let month_lo = midnight_ms(m.month.first);
-    let month_hi = month_lo + m.month.days() * DAY_MS;
-    let consent_lo = m.consent.as_ref().and_then(|c| c.date).map(midnight_ms);
-    let as_of_hi = m.as_of.succ_opt().map_or(i64::MAX, midnight_ms);
+    let month_lo = midnight_us(m.month.first);
+    let month_hi = month_lo + m.month.days() * DAY_US;
+    let consent_lo = m.consent.as_ref().and_then(|c| c.date).map(midnight_us);
+    let as_of_hi = m.as_of.succ_opt().map_or(i64::MAX, midnight_us);
     let lo = consent_lo.map_or(month_lo, |c| c.max(month_lo));
     let hi = month_hi.min(as_of_hi);
 
     let mut out = TimeCount { staff: Pool::new(days), practitioner: Pool::new(days), encounter_details_ok: true, ..Default::default() };
-    let mut find = |code: &'static str, path: String, message: Text| {
-        out.findings.push(Finding::new(pack, code, path, message));
+    let find = |findings: &mut Vec<Finding>, code: &'static str, path: String, message: Text| {
+        findings.push(Finding::new(pack, code, path, message));
     };
 
     // Other services' intervals cut CCM time, whoever performed either.
@@ -201,16 +233,11 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
 
     for (i, e) in m.entries.iter().enumerate() {
         let path = |f: &str| if f.is_empty() { format!("timeEntries[{i}]") } else { format!("timeEntries[{i}].{f}") };
-        // The entry's length inside the month (for excluded minutes).
-        let in_month_ms = match e.when {
-            When::Interval { start, end, offset } => ((end + offset).min(month_hi) - (start + offset).max(month_lo)).max(0),
-            When::Day { date, minutes } => {
-                if m.month.contains(date) {
-                    minutes * MINUTE_MS
-                } else {
-                    0
-                }
-            }
+        // The entry's whole length: what it does not count is excluded time (CONTRACT §6.4,
+        // "outside the month" included).
+        let whole_us = match e.when {
+            When::Interval { start, end, .. } => end - start,
+            When::Day { minutes, .. } => minutes * MINUTE_US,
         };
         let role = e.role;
         let is_billing = role.is_some_and(|r| pol.practitioner_roles.iter().any(|p| p == r))
@@ -227,8 +254,8 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
             None
         };
         if let Some((code, p, msg)) = whole {
-            excluded += in_month_ms;
-            find(code, p, msg.into());
+            excluded += whole_us;
+            find(&mut out.findings, code, p, msg.into());
             continue;
         }
         let inside = match e.when {
@@ -243,85 +270,62 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
             When::Day { date, .. } => m.month.contains(date),
         };
         if !inside {
-            find("TIME_ENTRY_OUTSIDE_MONTH", path(""), format!("the entry is outside the service month {}", m.month.label()).into());
+            excluded += whole_us;
+            find(&mut out.findings, "TIME_ENTRY_OUTSIDE_MONTH", path(""), format!("the entry is outside the service month {}", m.month.label()).into());
             continue;
         }
-        if e.performer_name.is_none() {
-            find("TIME_ENTRY_PERFORMER_MISSING", path("performer.name"), "the performer's name is missing".into());
-            encounter_ok = false;
-        }
-        match e.narrative {
-            Some(n) if narrative_ok(n, pol.narrative_min_chars) => {}
-            _ => {
-                find(
-                    "TIME_ENTRY_NARRATIVE_INSUFFICIENT",
-                    path("narrative"),
-                    format!("the narrative is missing, shorter than {} characters, or only restates the time", pol.narrative_min_chars).into(),
-                );
-                encounter_ok = false;
-            }
-        }
+        // The documentation findings of a counted entry (§6.11) come before its time findings;
+        // an entry that counts nothing reports only why (found below), so they are inserted here
+        // once that is known.
+        let docs_at = out.findings.len();
         let who = people.who(e, is_billing);
-        match e.when {
+        let counts = match e.when {
             When::Day { date, minutes } => {
-                find("TIME_ENTRY_NO_START_END", path(""), "the entry has a date and minutes but no start and end time".into());
-                encounter_ok = false;
-                if consent_lo.is_some_and(|c| midnight_ms(date) < c) {
-                    find("TIME_ENTRY_BEFORE_CONSENT", path("date"), "time before the consent date does not count".into());
-                    excluded += minutes * MINUTE_MS;
+                if consent_lo.is_some_and(|c| midnight_us(date) < c) {
+                    find(&mut out.findings, "TIME_ENTRY_BEFORE_CONSENT", path("date"), "time before the consent date does not count".into());
+                    excluded += whole_us;
+                    false
                 } else if date > m.as_of {
-                    find("TIME_ENTRY_AFTER_AS_OF", path("date"), "time after the asOf date does not count yet".into());
-                    excluded += minutes * MINUTE_MS;
+                    find(&mut out.findings, "TIME_ENTRY_AFTER_AS_OF", path("date"), "time after the asOf date does not count yet".into());
+                    excluded += whole_us;
+                    false
                 } else {
                     let d = crate::validate::day_index(&m.month, date);
-                    out.staff.by_day[d] += minutes * MINUTE_MS;
+                    out.staff.by_day[d] += minutes * MINUTE_US;
                     if is_billing {
-                        out.practitioner.by_day[d] += minutes * MINUTE_MS;
+                        out.practitioner.by_day[d] += minutes * MINUTE_US;
                     }
+                    true
                 }
             }
             When::Interval { start, end, offset } => {
                 let (s, t) = (start + offset, end + offset);
-                if s < month_lo || t > month_hi {
-                    find("TIME_ENTRY_SPLIT_AT_MONTH_END", path(""), "the entry crosses a month boundary; only the part inside the service month counts".into());
-                }
                 let (ms, mt) = (s.max(month_lo), t.min(month_hi));
+                if s < month_lo || t > month_hi {
+                    find(&mut out.findings, "TIME_ENTRY_SPLIT_AT_MONTH_END", path(""), "the entry crosses a month boundary; only the part inside the service month counts".into());
+                    excluded += (t - s) - (mt - ms);
+                }
+                // Each excluded instant once, under its first reason (§6.4): before consent, then
+                // after the asOf day.
                 if ms < lo {
-                    find("TIME_ENTRY_BEFORE_CONSENT", path("start"), "time before the consent date does not count".into());
+                    find(&mut out.findings, "TIME_ENTRY_BEFORE_CONSENT", path("start"), "time before the consent date does not count".into());
                     excluded += lo.min(mt) - ms;
                 }
-                if mt > hi {
-                    find("TIME_ENTRY_AFTER_AS_OF", path("end"), "time after the end of the asOf day does not count yet".into());
-                    excluded += mt - hi.max(ms);
+                let after_from = hi.max(lo).max(ms);
+                if mt > after_from {
+                    find(&mut out.findings, "TIME_ENTRY_AFTER_AS_OF", path("end"), "time after the end of the asOf day does not count yet".into());
+                    excluded += mt - after_from;
                 }
                 let (a, b) = (ms.max(lo), mt.min(hi));
-                if a >= b {
-                    continue;
-                }
-                kept.clear();
-                subtract(a - offset, b - offset, &cuts, &mut kept);
-                let kept_ms: i64 = kept.iter().map(|(x, y)| y - x).sum();
-                if kept_ms < b - a {
-                    find("TIME_DOUBLE_COUNTED", path(""), "part of this entry overlaps time claimed by another service and does not count".into());
-                    excluded += b - a - kept_ms;
-                }
-                for &(x, y) in &kept {
-                    // Split at local midnights: each piece lies on one local day.
-                    let mut p = x;
-                    while p < y {
-                        let local = p + offset;
-                        let day_end = (local.div_euclid(DAY_MS) + 1) * DAY_MS - offset;
-                        let q = y.min(day_end);
-                        let day = ((local - month_lo).div_euclid(DAY_MS)).clamp(0, days as i64 - 1) as u32;
-                        let piece = Piece { start: p, end: q, day, who, entry: i as u32 };
-                        pieces.push(piece);
-                        if is_billing {
-                            practitioner_pieces.push(piece);
-                        }
-                        p = q;
-                    }
-                }
+                a < b && cut_and_split(Span { a: a - offset, b: b - offset, offset, who, entry: i as u32, is_billing }, &cuts, month_lo, days,
+                    &mut kept, &mut pieces, &mut practitioner_pieces, &mut excluded, || find(&mut out.findings, "TIME_DOUBLE_COUNTED", path(""),
+                    "part of this entry overlaps time claimed by another service and does not count".into()))
             }
+        };
+        if counts {
+            let docs = documentation(e, pol.narrative_min_chars, &path);
+            encounter_ok &= docs.is_empty();
+            out.findings.splice(docs_at..docs_at, docs.into_iter().map(|(code, p, msg)| Finding::new(pack, code, p, msg)));
         }
     }
 
@@ -330,18 +334,77 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
     for (entry, same, other) in overlaps {
         let path = format!("timeEntries[{entry}]");
         if same {
-            find("TIME_ENTRY_OVERLAP", path.clone(), "the entry overlaps another entry of the same person; the overlap counts once".into());
+            find(&mut out.findings, "TIME_ENTRY_OVERLAP", path.clone(), "the entry overlaps another entry of the same person; the overlap counts once".into());
         }
         if other {
-            find("TIME_CONCURRENT_STAFF", path, "the entry overlaps another person's entry at the same time; that time counts once".into());
+            find(&mut out.findings, "TIME_CONCURRENT_STAFF", path, "the entry overlaps another person's entry at the same time; that time counts once".into());
         }
     }
     out.staff.finish();
     out.practitioner.finish();
-    out.excluded_ms = excluded;
+    out.excluded_us = excluded;
     out.encounter_details_ok = encounter_ok;
     dedupe(&mut out.findings);
     out
+}
+
+/// The documentation findings of a counted entry (CONTRACT §6.11), in their order: the
+/// performer's name, the narrative, start and end.
+fn documentation(e: &Entry, min_chars: usize, path: &dyn Fn(&str) -> String) -> Vec<(&'static str, String, Text)> {
+    let mut out = Vec::new();
+    if e.performer_name.is_none() {
+        out.push(("TIME_ENTRY_PERFORMER_MISSING", path("performer.name"), "the performer's name is missing".into()));
+    }
+    if !e.narrative.is_some_and(|n| narrative_ok(n, min_chars)) {
+        out.push(("TIME_ENTRY_NARRATIVE_INSUFFICIENT", path("narrative"),
+            format!("the narrative is missing, shorter than {min_chars} characters, or only restates the time").into()));
+    }
+    if matches!(e.when, When::Day { .. }) {
+        out.push(("TIME_ENTRY_NO_START_END", path(""), "the entry has a date and minutes but no start and end time".into()));
+    }
+    out
+}
+
+/// The part of an entry that may count, as absolute instants `[a, b)`, with its offset.
+struct Span {
+    a: i64,
+    b: i64,
+    offset: i64,
+    who: u32,
+    entry: u32,
+    is_billing: bool,
+}
+
+/// Removes other services' intervals from `span` (adding what they take to `excluded` and
+/// calling `double_counted` if they take anything), splits the rest at local midnights into
+/// pieces for the sweep, and returns whether anything is left to count.
+#[allow(clippy::too_many_arguments)]
+fn cut_and_split(span: Span, cuts: &[(i64, i64)], month_lo: i64, days: usize, kept: &mut Vec<(i64, i64)>, pieces: &mut Vec<Piece>,
+    practitioner_pieces: &mut Vec<Piece>, excluded: &mut i64, double_counted: impl FnOnce()) -> bool {
+    kept.clear();
+    subtract(span.a, span.b, cuts, kept);
+    let kept_us: i64 = kept.iter().map(|(x, y)| y - x).sum();
+    if kept_us < span.b - span.a {
+        double_counted();
+        *excluded += span.b - span.a - kept_us;
+    }
+    for &(x, y) in kept.iter() {
+        // Split at local midnights: each piece lies on one local day.
+        let mut p = x;
+        while p < y {
+            let local = p + span.offset;
+            let day_end = (local.div_euclid(DAY_US) + 1) * DAY_US - span.offset;
+            let q = y.min(day_end);
+            let day = ((local - month_lo).div_euclid(DAY_US)).clamp(0, days as i64 - 1) as u32;
+            let piece = Piece { start: p, end: q, day, who: span.who, entry: span.entry };
+            pieces.push(piece);
+            if span.is_billing {
+                practitioner_pieces.push(piece);
+            }
+            p = q;
+        }
+    }
+    kept_us > 0
 }
 
 /// Who performed each entry, as dense numbers (for the sweep's per-person table): the billing

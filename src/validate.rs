@@ -120,6 +120,7 @@ pub struct Consent<'a> {
 pub struct Visit<'a> {
     pub date: Option<NaiveDate>,
     pub kind: Option<&'a str>,
+    pub practitioner_id: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -136,7 +137,7 @@ pub struct CarePlan<'a> {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum When {
-    /// Absolute instants in ms since the epoch (floating times as if UTC), and the entry's own
+    /// Absolute instants in µs since the epoch (floating times as if UTC), and the entry's own
     /// offset, which decides its local dates.
     Interval { start: i64, end: i64, offset: i64 },
     Day { date: NaiveDate, minutes: i64 },
@@ -257,15 +258,22 @@ pub fn parse_month(s: &str) -> Option<Month> {
     Some(Month { year, month, first, last: next.pred_opt()? })
 }
 
-/// Milliseconds from 1970-01-01 to the start of `d`.
-fn epoch_ms(d: NaiveDate) -> i64 {
-    (i64::from(d.num_days_from_ce()) - 719_163) * 86_400_000
+/// Microseconds from 1970-01-01 to the start of `d`.
+fn epoch_us(d: NaiveDate) -> i64 {
+    (i64::from(d.num_days_from_ce()) - 719_163) * 86_400_000_000
 }
 
 /// RFC 3339 date-time, `YYYY-MM-DDTHH:MM[:SS[.fraction]]` then `Z`, `±HH:MM` or nothing
-/// (`T` may be `t` or a space). With an offset → (instant ms, offset ms, true); without one, a
-/// floating local time → (as-if-UTC ms, 0, false). Fractions below a millisecond are dropped.
+/// (`T` may be `t` or a space). With an offset → (instant µs, offset µs, true); without one, a
+/// floating local time → (as-if-UTC µs, 0, false). Fractions are kept to the microsecond; digits
+/// beyond it are dropped (floored), see [`parse_datetime_exact`].
 pub fn parse_datetime(s: &str) -> Option<(i64, i64, bool)> {
+    parse_datetime_exact(s).map(|(t, o, f, _)| (t, o, f))
+}
+
+/// [`parse_datetime`], and whether digits below the microsecond were dropped (so a start can be
+/// rounded up to the next microsecond and an entry never grows: CONTRACT §6.2).
+pub fn parse_datetime_exact(s: &str) -> Option<(i64, i64, bool, bool)> {
     let b = s.as_bytes();
     if b.len() < 16 || b.len() > 40 || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' {
         return None;
@@ -273,24 +281,26 @@ pub fn parse_datetime(s: &str) -> Option<(i64, i64, bool)> {
     let date = date_at(&b[..10])?;
     let (h, m) = (digits(b, 11, 2)?, digits(b, 14, 2)?);
     let mut at = 16;
-    let mut ms = 0;
+    let mut us = 0;
+    let mut dropped = false;
     if b.get(at) == Some(&b':') {
-        ms = digits(b, at + 1, 2)? * 1000;
+        us = digits(b, at + 1, 2)? * 1_000_000;
         at += 3;
         if b.get(at) == Some(&b'.') {
             let n = b[at + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
             if n == 0 {
                 return None;
             }
-            let frac = &b[at + 1..at + 1 + n.min(3)];
-            ms += frac.iter().zip([100, 10, 1]).map(|(c, w)| u32::from(c - b'0') * w).sum::<u32>();
+            let frac = &b[at + 1..at + 1 + n.min(6)];
+            us += frac.iter().zip([100_000, 10_000, 1000, 100, 10, 1]).map(|(c, w)| u32::from(c - b'0') * w).sum::<u32>();
+            dropped = b[at + 1 + n.min(6)..at + 1 + n].iter().any(|&c| c != b'0');
             at += 1 + n;
         }
     }
-    if h > 23 || m > 59 || ms >= 60_000 {
+    if h > 23 || m > 59 || us >= 60_000_000 {
         return None;
     }
-    let local = epoch_ms(date) + i64::from(h) * 3_600_000 + i64::from(m) * 60_000 + i64::from(ms);
+    let local = epoch_us(date) + i64::from(h) * 3_600_000_000 + i64::from(m) * 60_000_000 + i64::from(us);
     let (offset, fixed) = match &b[at..] {
         [] => (0, false),
         [b'Z' | b'z'] => (0, true),
@@ -299,12 +309,12 @@ pub fn parse_datetime(s: &str) -> Option<(i64, i64, bool)> {
             if oh > 23 || om > 59 {
                 return None;
             }
-            let off = i64::from(oh * 60 + om) * 60_000;
+            let off = i64::from(oh * 60 + om) * 60_000_000;
             (if *sign == b'-' { -off } else { off }, true)
         }
         _ => return None,
     };
-    Some((local - offset, offset, fixed))
+    Some((local - offset, offset, fixed, dropped))
 }
 
 /// Normalizes an ICD-10-CM code (dot optional, any case) and checks its shape: a letter, a digit,
@@ -486,8 +496,8 @@ pub fn check<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
         Some(Obj(iv)) => {
             let date = v.date(&iv.date, || "initiatingVisit.date".into());
             let kind = v.string(&iv.kind, || "initiatingVisit.type".into());
-            let _ = v.string(&iv.practitioner_id, || "initiatingVisit.practitionerId".into());
-            Some(Visit { date, kind })
+            let practitioner_id = v.string(&iv.practitioner_id, || "initiatingVisit.practitionerId".into());
+            Some(Visit { date, kind, practitioner_id })
         }
         None => None,
     };
@@ -686,8 +696,8 @@ fn entry<'a>(v: &mut V, e: &'a TimeEntryIn, i: usize) -> Option<Entry<'a>> {
         v.push(format!("timeEntries[{i}]"), "has both start/end and date/minutes; use one form");
         None
     } else if has_interval {
-        let start = v.take(&e.start, || p("start"), "an RFC 3339 date-time").map(|s| (s, parse_datetime(s)));
-        let end = v.take(&e.end, || p("end"), "an RFC 3339 date-time").map(|s| (s, parse_datetime(s)));
+        let start = v.take(&e.start, || p("start"), "an RFC 3339 date-time").map(|s| (s, parse_datetime_exact(s)));
+        let end = v.take(&e.end, || p("end"), "an RFC 3339 date-time").map(|s| (s, parse_datetime_exact(s)));
         if e.start.is_absent() {
             v.push(p("start"), "is required with end");
         }
@@ -700,7 +710,7 @@ fn entry<'a>(v: &mut V, e: &'a TimeEntryIn, i: usize) -> Option<Entry<'a>> {
             }
         }
         match (start, end) {
-            (Some((_, Some((s, so, sz)))), Some((_, Some((en, eo, ez))))) => {
+            (Some((_, Some((s, so, sz, s_dropped)))), Some((_, Some((en, eo, ez, _))))) => {
                 if sz != ez {
                     v.push(p("end"), "start and end must both have an offset or both have none");
                     None
@@ -708,9 +718,11 @@ fn entry<'a>(v: &mut V, e: &'a TimeEntryIn, i: usize) -> Option<Entry<'a>> {
                     v.push(p("end"), "is before start");
                     None
                 } else {
-                    // The entry's local dates follow its start's offset.
+                    // The entry's local dates follow its start's offset. A start with digits below
+                    // the microsecond moves up to the next one (the end is floored): never longer.
                     let _ = eo;
-                    Some(When::Interval { start: s, end: en, offset: so })
+                    let start = s + i64::from(s_dropped);
+                    Some(When::Interval { start, end: en.max(start), offset: so })
                 }
             }
             _ => None,
@@ -788,15 +800,15 @@ mod tests {
         ];
         for s in with_offset {
             let c = DateTime::parse_from_rfc3339(s).unwrap();
-            let want = (c.timestamp_millis(), i64::from(c.offset().local_minus_utc()) * 1000, true);
+            let want = (c.timestamp_micros(), i64::from(c.offset().local_minus_utc()) * 1_000_000, true);
             assert_eq!(parse_datetime(s), Some(want), "{s}");
         }
         for s in ["2026-03-03T10:00:00", "2026-03-03T10:00", "2026-03-03T10:00:00.25"] {
             let fmt = if s.len() == 16 { "%Y-%m-%dT%H:%M" } else { "%Y-%m-%dT%H:%M:%S%.f" };
             let c = NaiveDateTime::parse_from_str(s, fmt).unwrap();
-            assert_eq!(parse_datetime(s), Some((c.and_utc().timestamp_millis(), 0, false)), "{s}");
+            assert_eq!(parse_datetime(s), Some((c.and_utc().timestamp_micros(), 0, false)), "{s}");
         }
-        assert_eq!(parse_datetime("2026-03-03T10:00-05:00"), Some((parse_datetime("2026-03-03T15:00Z").unwrap().0, -18_000_000, true)));
+        assert_eq!(parse_datetime("2026-03-03T10:00-05:00"), Some((parse_datetime("2026-03-03T15:00Z").unwrap().0, -18_000_000_000, true)));
         for bad in [
             "", "2026-03-03", "2026-02-30T10:00:00Z", "2026-03-03T24:00:00Z", "2026-03-03T10:60:00Z", "2026-03-03T10:00:60Z",
             "2026-03-03T10:00:00.Z", "2026-03-03T10:00:00+5:00", "2026-03-03T10:00:00+24:00", "2026-03-03T10:00:00 Z",

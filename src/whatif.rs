@@ -13,7 +13,7 @@ use crate::evaluate::RulePackInfo;
 use crate::input::MAX_JSON_BYTES;
 use crate::pack::{self, Pack};
 use crate::price;
-use crate::time::{Pool, MINUTE_MS};
+use crate::time::{Pool, MINUTE_US};
 use crate::validate::{self, InputError, Issue, PaymentOptions, Setting};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -188,7 +188,7 @@ pub fn project_json(json: &str) -> String {
     for (track, minutes, share) in bands {
         let Some(def) = pack.track(&track) else { continue };
         let whole = minutes.floor() as i64;
-        let pool = Pool { by_day: vec![whole * MINUTE_MS], total: whole * MINUTE_MS };
+        let pool = Pool { by_day: vec![whole * MINUTE_US], total: whole * MINUTE_US };
         let mdm = def.mdm.first().map(String::as_str);
         let t = crate::tracks::support(def, &pool, mdm);
         let pm = enrolled * share;

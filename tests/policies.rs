@@ -1168,3 +1168,197 @@ fn a_base_code_capped_at_other_than_one_unit_is_invalid() {
     v["rulePack"] = pack;
     assert_eq!(lines(&eval(&v)), l(&[("99490", 1)]), "null (no cap) still bills the base once");
 }
+
+// ---------------------------------------------------------------- defects found by outside testing (issue 12)
+
+#[test]
+fn fractions_below_a_millisecond_never_round_time_up() {
+    // 19:59.999544 of real time: 19 minutes, below 99490's 20.
+    let e = eval(&entries(base(), vec![entry("a", "s-1", "rn", "2026-03-03T10:00:00.123456-05:00", "2026-03-03T10:20:00.123-05:00")]));
+    assert_eq!((staff(&e), e["status"].as_str().unwrap()), (19, "below_threshold"));
+    // Digits below the microsecond: the start moves up, the end down, so the entry never grows.
+    let e = eval(&entries(base(), vec![entry("a", "s-1", "rn", "2026-03-03T10:00:00.0000001-05:00", "2026-03-03T10:20:00.0000001-05:00")]));
+    assert_eq!(staff(&e), 19);
+    // Exactly 20 minutes at any precision still counts 20, and an entry inside one microsecond is valid.
+    let e = eval(&entries(base(), vec![entry("a", "s-1", "rn", "2026-03-03T10:00:00.123456789-05:00", "2026-03-03T10:20:00.123456789-05:00")]));
+    assert_eq!(staff(&e), 19, "sub-microsecond start rounds up: 19:59.999999");
+    let e = eval(&entries(base(), vec![entry("a", "s-1", "rn", "2026-03-03T10:00:00.1234560-05:00", "2026-03-03T10:20:00.123456-05:00"),
+        entry("b", "s-1", "rn", "2026-03-04T10:00:00.0000001-05:00", "2026-03-04T10:00:00.0000002-05:00")]));
+    assert_eq!((staff(&e), e["status"].as_str().unwrap()), (20, "billable"));
+}
+
+#[test]
+fn a_revocation_date_counts_while_the_status_is_still_accepted() {
+    let before = with(base(), "/consent/revokedOn", json!("2026-02-27"));
+    blocked_by(&eval(&before), "CONSENT_REVOKED", "error", "consent.revokedOn");
+    let e = eval(&with(base(), "/consent/revokedOn", json!("2026-03-12")));
+    assert_eq!(e["status"], "billable");
+    one(&e, "CONSENT_REVOKED", "info", "consent.revokedOn");
+    let e = eval(&with(base(), "/consent/revokedOn", Value::Null));
+    assert!(found(&e, "CONSENT_REVOKED").is_empty());
+}
+
+#[test]
+fn visit_types_and_credentials_are_read_as_free_text() {
+    let new = with(base(), "/patient/newPatient", json!(true));
+    for t in ["EM", " EM ", "Awv", "tcm\t"] {
+        let e = eval(&with(new.clone(), "/initiatingVisit/type", json!(t)));
+        assert_eq!(e["status"], "billable", "{t}: {:#}", e["findings"]);
+        assert!(found(&e, "INITIATING_VISIT_TYPE_INVALID").is_empty(), "{t}");
+    }
+    blocked_by(&eval(&with(new, "/initiatingVisit/type", json!("e m"))), "INITIATING_VISIT_TYPE_INVALID", "error", "initiatingVisit.type");
+    for (raw, read) in [("md", "MD"), ("M.D.", "MD"), ("d.o.", "DO"), ("N.P.", "NP"), ("P.A.-C", "PA"), ("PA-C", "PA"), ("Cnm", "CNM")] {
+        let e = eval(&with(base(), "/billingPractitioner/credential", json!(raw)));
+        assert_eq!(e["status"], "billable", "{raw}");
+        let f = one(&e, "PRACTITIONER_CREDENTIAL_READ_AS", "info", "billingPractitioner.credential");
+        assert_eq!(f["message"], format!("the credential was read as {read}"), "{raw}");
+    }
+    for raw in ["MD", " MD "] {
+        let e = eval(&with(base(), "/billingPractitioner/credential", json!(raw)));
+        assert_eq!(e["status"], "billable");
+        assert!(found(&e, "PRACTITIONER_CREDENTIAL_READ_AS").is_empty(), "{raw}");
+    }
+    for raw in ["RN", "M.A.", "-C", ""] {
+        let e = eval(&with(base(), "/billingPractitioner/credential", json!(raw)));
+        blocked_by(&e, "PRACTITIONER_NOT_ELIGIBLE", "error", "billingPractitioner.credential");
+        assert!(found(&e, "PRACTITIONER_CREDENTIAL_READ_AS").is_empty(), "{raw}");
+    }
+}
+
+#[test]
+fn narratives_in_scripts_without_spaces_are_judged_by_their_characters() {
+    let with_narrative = |n: &str| {
+        let mut x = rn("a", 3, 25);
+        x["narrative"] = json!(n);
+        eval(&entries(base(), vec![x]))
+    };
+    for n in [
+        "电话随访：患者血糖控制良好，已复核用药清单，调整胰岛素剂量并更新护理计划目标。",
+        "電話フォローアップ：血糖記録を確認し、服薬内容を見直して、ケア計画の目標を更新した。",
+        "โทรติดตามผู้ป่วยทบทวนบันทึกน้ำตาลในเลือดและปรับแผนการดูแล",
+    ] {
+        assert!(n.chars().count() >= 25, "{n}");
+        let e = with_narrative(n);
+        assert!(found(&e, "TIME_ENTRY_NARRATIVE_INSUFFICIENT").is_empty(), "{n}: {:#}", e["findings"]);
+    }
+    // Still only a restatement of the time: a phone call of so many minutes.
+    let e = with_narrative("CCM 电话 20 分钟 电话 20 分钟 电话 20 分钟 通话时间");
+    one(&e, "TIME_ENTRY_NARRATIVE_INSUFFICIENT", "warning", "timeEntries[0].narrative");
+}
+
+#[test]
+fn time_outside_the_month_is_excluded_time() {
+    let feb = entry("b", "s-1", "rn", "2026-02-27T09:00:00-05:00", "2026-02-27T09:30:00-05:00");
+    let e = eval(&entries(base(), vec![rn("a", 3, 25), feb]));
+    assert_eq!((staff(&e), e["time"]["excludedMinutes"].as_u64().unwrap()), (25, 30));
+    let crossing = entry("b", "s-1", "rn", "2026-03-31T23:50:00-05:00", "2026-04-01T00:20:00-05:00");
+    let e = eval(&entries(base(), vec![rn("a", 3, 15), crossing]));
+    assert_eq!((staff(&e), e["time"]["excludedMinutes"].as_u64().unwrap()), (25, 20));
+    let other = with(feb_entry_service(), "/service", json!("tcm"));
+    let e = eval(&entries(base(), vec![rn("a", 3, 25), other]));
+    assert_eq!(e["time"]["excludedMinutes"], 30, "another service's entry in another month");
+}
+
+fn feb_entry_service() -> Value {
+    entry("b", "s-1", "rn", "2026-02-27T09:00:00-05:00", "2026-02-27T09:30:00-05:00")
+}
+
+#[test]
+fn only_errors_block_an_alternative() {
+    // CONTRACT §3's example: 47 staff minutes, no MDM.
+    let e = eval(&entries(base(), vec![rn("a", 3, 25), rn("b", 4, 22)]));
+    assert_eq!(lines(&e), l(&[("99490", 1), ("99439", 1)]));
+    let alt: Vec<(String, Value)> = e["alternatives"].as_array().unwrap().iter().map(|a| (a["track"].as_str().unwrap().to_string(), a["blockedBy"].clone())).collect();
+    assert_eq!(alt, vec![("complex".to_string(), json!(["COMPLEX_MDM_REQUIRED"])), ("practitioner".to_string(), json!([]))]);
+}
+
+#[test]
+fn the_billing_practitioner_furnishes_the_initiating_visit() {
+    let new = with(base(), "/patient/newPatient", json!(true));
+    let e = eval(&with(new.clone(), "/initiatingVisit/practitionerId", json!("2222222222")));
+    let f = one(&e, "INITIATING_VISIT_PRACTITIONER_MISMATCH", "error", "initiatingVisit.practitionerId");
+    assert_eq!(f["rule"], "INIT-001");
+    assert_eq!(e["status"], "blocked");
+    assert_eq!(eval(&without(new, "/initiatingVisit/practitionerId"))["status"], "billable", "no practitioner recorded: not judged");
+    // Not required (seen in the last 12 months): the visit on record is not judged.
+    let e = eval(&with(base(), "/initiatingVisit/practitionerId", json!("2222222222")));
+    assert_eq!(e["status"], "billable");
+    // A pack can make it a warning, or leave it out.
+    let mut pack: Value = serde_json::from_str(&api::rule_pack_json("medicare-cy2026").unwrap()).unwrap();
+    pack["policies"]["initiatingVisitByBillingPractitioner"] = json!("warning");
+    let mut v = with(with(base(), "/patient/newPatient", json!(true)), "/initiatingVisit/practitionerId", json!("2222222222"));
+    v["rulePack"] = pack.clone();
+    let e = eval(&v);
+    assert_eq!(e["status"], "billable");
+    one(&e, "INITIATING_VISIT_PRACTITIONER_MISMATCH", "warning", "initiatingVisit.practitionerId");
+    pack["policies"].as_object_mut().unwrap().remove("initiatingVisitByBillingPractitioner");
+    v["rulePack"] = pack;
+    assert!(found(&eval(&v), "INITIATING_VISIT_PRACTITIONER_MISMATCH").is_empty());
+}
+
+#[test]
+fn entries_that_do_not_count_get_no_documentation_warnings() {
+    let bare = |mut x: Value| {
+        x.as_object_mut().unwrap().remove("narrative");
+        x["performer"].as_object_mut().unwrap().remove("name");
+        x
+    };
+    let mut v = entries(base(), vec![rn("a", 3, 25), bare(rn("b", 25, 30)), bare(json!({ "id": "c", "performer": { "role": "rn" }, "date": "2026-03-26", "minutes": 10 }))]);
+    v["asOf"] = json!("2026-03-20");
+    let e = eval(&v);
+    assert_eq!(codes(&e), vec!["TIME_ENTRY_AFTER_AS_OF", "TIME_ENTRY_AFTER_AS_OF"], "{:#}", e["findings"]);
+    assert_eq!(e["checklist"][1], json!({ "item": "encounterDetails", "ok": true }));
+    // Wholly before consent, likewise.
+    let mut v = entries(base(), vec![rn("a", 13, 25), bare(rn("b", 3, 30))]);
+    v["consent"]["date"] = json!("2026-03-10");
+    let e = eval(&v);
+    assert_eq!(codes(&e), vec!["TIME_ENTRY_BEFORE_CONSENT"]);
+    assert_eq!(e["checklist"][1]["ok"], true);
+    // A counted entry still gets them.
+    let e = eval(&entries(base(), vec![bare(rn("a", 3, 25))]));
+    assert_eq!(codes(&e), vec!["TIME_ENTRY_PERFORMER_MISSING", "TIME_ENTRY_NARRATIVE_INSUFFICIENT"]);
+    assert_eq!(e["checklist"][1]["ok"], false);
+}
+
+#[test]
+fn each_excluded_minute_is_reported_once_under_its_first_reason() {
+    // Consent on March 20, asOf March 10: March 15's 30 minutes are both before consent and after asOf.
+    let mut v = entries(base(), vec![rn("a", 15, 30)]);
+    v["consent"]["date"] = json!("2026-03-20");
+    v["asOf"] = json!("2026-03-10");
+    let e = eval(&v);
+    assert_eq!(codes(&e), vec!["TIME_ENTRY_BEFORE_CONSENT", "TIME_BELOW_THRESHOLD"]);
+    assert_eq!(e["time"]["excludedMinutes"], 30);
+    // Straddling both limits with counted time between them: each part under its own reason.
+    let mut v = entries(base(), vec![entry("a", "s-1", "rn", "2026-03-09T23:50:00-05:00", "2026-03-11T00:20:00-05:00")]);
+    v["consent"]["date"] = json!("2026-03-10");
+    v["asOf"] = json!("2026-03-10");
+    let e = eval(&v);
+    assert_eq!(codes(&e), vec!["TIME_ENTRY_BEFORE_CONSENT", "TIME_ENTRY_AFTER_AS_OF", "ADDON_CAP_REACHED"]);
+    assert_eq!((staff(&e), e["time"]["excludedMinutes"].as_u64().unwrap()), (1440, 30));
+}
+
+#[test]
+fn every_consent_problem_is_reported_whatever_the_status() {
+    let e = eval(&without(without(base(), "/consent/status"), "/consent/method"));
+    assert_eq!(found(&e, "CONSENT_MISSING"), vec![("error".into(), "consent.status".into())]);
+    one(&e, "CONSENT_DETAILS_MISSING", "error", "consent.method");
+    let v = with(with(base(), "/consent/status", json!("declined")), "/consent/version", json!("practice-ccm-v3"));
+    let e = eval(&v);
+    one(&e, "CONSENT_DECLINED", "error", "consent.status");
+    one(&e, "CONSENT_ELEMENTS_INCOMPLETE", "error", "consent.elements");
+    assert_eq!(e["checklist"][5], json!({ "item": "consentOnFile", "ok": false }));
+}
+
+#[test]
+fn a_forced_track_the_pack_lacks_reaches_no_next_unit() {
+    let mut pack: Value = serde_json::from_str(&api::rule_pack_json("medicare-cy2026").unwrap()).unwrap();
+    pack["codes"].as_array_mut().unwrap().retain(|c| c["track"] != "practitioner");
+    pack["policies"]["trackOrder"] = json!(["staff", "complex"]);
+    let mut v = with(base(), "/track", json!("practitioner"));
+    v["rulePack"] = pack;
+    let e = eval(&v);
+    assert_eq!(e["time"]["nextUnit"], Value::Null);
+    assert_eq!(e["track"], "practitioner");
+    one(&e, "TRACK_NOT_AVAILABLE", "info", "track");
+}

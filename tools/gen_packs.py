@@ -28,10 +28,11 @@ FINDING_RULES = {
     "CONSENT_DETAILS_MISSING": "CONS-001", "CONSENT_PRACTITIONER_MISMATCH": "CONS-001",
     "CONSENT_VERSION_MISMATCH": "CONS-001", "CONSENT_REVOKED": "CONS-001",
     "INITIATING_VISIT_REQUIRED": "INIT-001", "INITIATING_VISIT_TOO_OLD": "INIT-001",
-    "INITIATING_VISIT_TYPE_INVALID": "INIT-002",
+    "INITIATING_VISIT_TYPE_INVALID": "INIT-002", "INITIATING_VISIT_PRACTITIONER_MISMATCH": "INIT-001",
     "CARE_PLAN_MISSING": "PLAN-001", "CARE_PLAN_NOT_ELECTRONIC": "SVC-001", "CARE_PLAN_NOT_ACCESSIBLE": "SVC-002",
     "CARE_PLAN_NOT_SHARED": "PLAN-001", "CARE_PLAN_NOT_SIGNED": "PLAN-001", "CARE_PLAN_STALE": "PLAN-001",
     "SUPERVISION_NOT_ATTESTED": "SUP-002", "PRACTITIONER_NOT_ELIGIBLE": "SUP-001",
+    "PRACTITIONER_CREDENTIAL_READ_AS": "SUP-001",
     "TIME_ENTRY_OUTSIDE_MONTH": "TIME-001", "TIME_ENTRY_SPLIT_AT_MONTH_END": "TIME-001",
     "TIME_ENTRY_OTHER_SERVICE": "TIME-006", "TIME_BELOW_THRESHOLD": "TIME-004", "ADDON_CAP_REACHED": "CODE-002",
     "TIME_ENTRY_AFTER_AS_OF": "TIME-007", "TIME_ENTRY_OVERLAP": "TIME-003", "TIME_CONCURRENT_STAFF": "TIME-003",
@@ -66,6 +67,9 @@ POLICIES = {
     "complexRevisionRequired": True,
     "initiatingVisitTypes": ["em", "awv", "ippe", "tcm"],
     "initiatingVisitMaxMonths": 12,
+    # INIT-001: "an initiating face-to-face visit by the billing practitioner"; CMS's CCM booklet
+    # (MLN909188) says the same. A visit furnished by another practitioner does not initiate.
+    "initiatingVisitByBillingPractitioner": "error",
     "carePlanStaleMonths": 12,
     "supervisionRequired": True,
     "narrativeMinChars": 25,

@@ -24,6 +24,7 @@ const SEVERITIES: &[(&str, Option<&str>)] = &[
     ("INITIATING_VISIT_REQUIRED", Some("error")),
     ("INITIATING_VISIT_TOO_OLD", Some("error")),
     ("INITIATING_VISIT_TYPE_INVALID", Some("error")),
+    ("INITIATING_VISIT_PRACTITIONER_MISMATCH", None),
     ("CARE_PLAN_MISSING", Some("error")),
     ("CARE_PLAN_NOT_ELECTRONIC", Some("error")),
     ("CARE_PLAN_NOT_ACCESSIBLE", Some("error")),
@@ -32,6 +33,7 @@ const SEVERITIES: &[(&str, Option<&str>)] = &[
     ("CARE_PLAN_STALE", Some("warning")),
     ("SUPERVISION_NOT_ATTESTED", Some("error")),
     ("PRACTITIONER_NOT_ELIGIBLE", Some("error")),
+    ("PRACTITIONER_CREDENTIAL_READ_AS", Some("info")),
     ("TIME_ENTRY_OUTSIDE_MONTH", Some("info")),
     ("TIME_ENTRY_SPLIT_AT_MONTH_END", Some("info")),
     ("TIME_ENTRY_OTHER_SERVICE", Some("info")),
@@ -250,7 +252,8 @@ pub fn check_evaluation(input: Option<&Value>, e: &Value) -> Result<(), String> 
         match SEVERITIES.iter().find(|(c, _)| *c == code) {
             None => return Err(format!("unknown finding code {code:?}")),
             Some((_, Some(want))) => ensure!(sev == *want, "{code} has severity {sev}, the contract says {want}"),
-            Some((_, None)) => ensure!(sev != "info" || code == "CONSENT_REVOKED", "{code} severity {sev}"),
+            // CONSENT_REVOKED is info in its month; a pack sets the visit practitioner's severity.
+            Some((_, None)) => ensure!(sev != "info" || matches!(code, "CONSENT_REVOKED" | "INITIATING_VISIT_PRACTITIONER_MISMATCH"), "{code} severity {sev}"),
         }
     }
     let has = |code: &str| findings.iter().any(|f| f["code"] == code);
@@ -354,8 +357,8 @@ pub fn check_evaluation(input: Option<&Value>, e: &Value) -> Result<(), String> 
         let alt_sum: i64 = a["lines"].as_array().map_or(0, |l| l.iter().map(|l| cents(&l["allowed"]).unwrap_or(0)).sum());
         ensure!(cents(&a["allowed"]) == Some(alt_sum), "alternative {at}: allowed is not the sum of its lines");
         let blocked_by: Vec<&str> = a["blockedBy"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-        ensure!(blocked_by.contains(&"TIME_BELOW_THRESHOLD") == a["lines"].as_array().map_or(true, Vec::is_empty),
-            "alternative {at}: blockedBy {blocked_by:?} disagrees with its lines");
+        // Only errors block (§5): too little time shows as no lines, never in blockedBy.
+        ensure!(blocked_by.iter().all(|c| SEVERITIES.contains(&(*c, Some("error")))), "alternative {at}: blockedBy {blocked_by:?} names a non-error");
         if requested == "auto" && !blocked_by.contains(&"COMPLEX_MDM_REQUIRED") && alt_sum > 0 {
             ensure!(track.is_some(), "auto left a billable alternative {at} unchosen");
             ensure!(alt_sum <= chosen_allowed, "auto chose {track:?} ({chosen_allowed}) over {at} ({alt_sum})");

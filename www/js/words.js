@@ -61,6 +61,10 @@ export const FINDINGS = {
     title: "This kind of visit cannot start CCM.",
     fix: "Only an E/M visit, Annual Wellness Visit, Welcome to Medicare visit (IPPE) or TCM visit qualifies.",
   },
+  INITIATING_VISIT_PRACTITIONER_MISMATCH: {
+    title: "The initiating visit was done by another practitioner.",
+    fix: "The billing practitioner must furnish the initiating visit. Record the billing practitioner's own qualifying visit, or bill under the practitioner who saw the patient.",
+  },
   CARE_PLAN_MISSING: {
     title: "No care plan is recorded.",
     fix: "CCM requires a comprehensive care plan. Record when it was established.",
@@ -92,6 +96,10 @@ export const FINDINGS = {
   PRACTITIONER_NOT_ELIGIBLE: {
     title: "This practitioner type cannot bill CCM.",
     fix: "Only MD, DO, NP, PA, CNS or CNM may bill CCM. Check the billing practitioner's credential.",
+  },
+  PRACTITIONER_CREDENTIAL_READ_AS: {
+    title: "The credential was read in its standard form.",
+    fix: "Nothing to fix: spellings such as 'M.D.' or 'PA-C' are read as MD or PA. The message says what was read.",
   },
   // time
   TIME_ENTRY_OUTSIDE_MONTH: {
