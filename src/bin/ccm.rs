@@ -1,7 +1,10 @@
 //! `ccm`: the command-line door to the engine (CONTRACT §1). A thin layer over `ccm_engine::api`.
 //!
-//! Exit codes: 0 every input evaluated; 1 at least one input was invalid; 2 usage error or
-//! unreadable file.
+//! Exit codes: 0 every input evaluated; 1 at least one input was invalid; 2 usage error,
+//! unreadable file or failed write (one line on stderr); 141 (128 + SIGPIPE, what a shell shows
+//! for a tool stopped by a closed pipe) when the reader of stdout went away, silently.
+//!
+//! Nothing here panics on I/O: `println!` and `eprintln!` would, on a closed pipe or a full disk.
 
 use ccm_engine::api;
 use std::io::{self, BufRead, BufWriter, Read, Write};
@@ -21,8 +24,28 @@ const USAGE: &str = "usage:
   ccm --version";
 
 fn usage(msg: &str) -> ExitCode {
-    eprintln!("ccm: {msg}\n{USAGE}");
+    let _ = writeln!(io::stderr(), "ccm: {msg}\n{USAGE}");
     ExitCode::from(2)
+}
+
+/// The exit for a failed write to stdout: a closed pipe ends quietly; anything else (a full
+/// disk) says so in one line.
+fn write_failed(e: &io::Error) -> ExitCode {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return ExitCode::from(141);
+    }
+    let _ = writeln!(io::stderr(), "ccm: cannot write the output: {e}");
+    ExitCode::from(2)
+}
+
+/// Writes `text` (and a newline) to stdout and flushes it; `code` is the exit on success.
+fn print(text: &str, newline: bool, code: ExitCode) -> ExitCode {
+    let mut out = io::stdout().lock();
+    let written = out.write_all(text.as_bytes()).and_then(|()| if newline { out.write_all(b"\n") } else { Ok(()) }).and_then(|()| out.flush());
+    match written {
+        Ok(()) => code,
+        Err(e) => write_failed(&e),
+    }
 }
 
 fn open(path: Option<&str>) -> io::Result<Box<dyn BufRead>> {
@@ -91,8 +114,8 @@ fn evaluate_one(path: Option<&str>) -> ExitCode {
         Ok(None) => api::too_large_json(limit + 1),
         Err(e) => return usage(&format!("cannot read {}: {e}", path.unwrap_or("-"))),
     };
-    println!("{out}");
-    if is_ok(&out) { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    let code = if is_ok(&out) { ExitCode::SUCCESS } else { ExitCode::from(1) };
+    print(&out, true, code)
 }
 
 fn evaluate_lines(path: Option<&str>) -> ExitCode {
@@ -146,18 +169,16 @@ fn evaluate_lines(path: Option<&str>) -> ExitCode {
             if line.last() == Some(&b'\r') {
                 line.pop();
             }
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
+            // A blank line is answered too (INVALID_JSON), so output line N is input line N's.
             text_result(&line, api::evaluate_json)
         };
         any_invalid |= !is_ok(&out);
-        if w.write_all(out.as_bytes()).and_then(|()| w.write_all(b"\n")).is_err() {
-            return ExitCode::from(2);
+        if let Err(e) = w.write_all(out.as_bytes()).and_then(|()| w.write_all(b"\n")) {
+            return write_failed(&e);
         }
     }
-    if w.flush().is_err() {
-        return ExitCode::from(2);
+    if let Err(e) = w.flush() {
+        return write_failed(&e);
     }
     if any_invalid { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
@@ -172,8 +193,8 @@ fn what_if(path: Option<&str>) -> ExitCode {
         Ok(None) => api::what_if_json(&" ".repeat(ccm_engine::input::MAX_JSON_BYTES + 1)),
         Err(e) => return usage(&format!("cannot read: {e}")),
     };
-    println!("{out}");
-    if is_ok(&out) { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    let code = if is_ok(&out) { ExitCode::SUCCESS } else { ExitCode::from(1) };
+    print(&out, true, code)
 }
 
 fn main() -> ExitCode {
@@ -184,31 +205,16 @@ fn main() -> ExitCode {
         ["evaluate", "--jsonl"] => evaluate_lines(None),
         ["evaluate", "--jsonl", f] | ["evaluate", f, "--jsonl"] => evaluate_lines(Some(f)),
         ["evaluate", f] if !f.starts_with("--") || *f == "-" => evaluate_one(Some(f)),
-        ["packs"] => {
-            println!("{}", api::rule_packs_json());
-            ExitCode::SUCCESS
-        }
+        ["packs"] => print(&api::rule_packs_json(), true, ExitCode::SUCCESS),
         ["packs", "--show", id] => match api::rule_pack_json(id) {
-            Some(text) => {
-                print!("{text}");
-                ExitCode::SUCCESS
-            }
+            Some(text) => print(&text, false, ExitCode::SUCCESS),
             None => usage("unknown rule pack id (see `ccm packs`)"),
         },
-        ["consent"] => {
-            println!("{}", api::consent_templates_json().trim_end());
-            ExitCode::SUCCESS
-        }
+        ["consent"] => print(api::consent_templates_json().trim_end(), true, ExitCode::SUCCESS),
         ["what-if"] => what_if(None),
         ["what-if", f] => what_if(Some(f)),
-        ["--version"] | ["-V"] => {
-            println!("ccm {}", ccm_engine::VERSION);
-            ExitCode::SUCCESS
-        }
-        ["--help"] | ["-h"] | ["help"] => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
+        ["--version"] | ["-V"] => print(&format!("ccm {}", ccm_engine::VERSION), true, ExitCode::SUCCESS),
+        ["--help"] | ["-h"] | ["help"] => print(USAGE, true, ExitCode::SUCCESS),
         _ => usage("unrecognized arguments"),
     }
 }

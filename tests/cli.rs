@@ -1,0 +1,114 @@
+//! The `ccm` binary's own behaviour at its edges (issue 12): a closed stdout, a full disk, and
+//! blank lines in `--jsonl` input. (The results themselves are checked in tests/scenarios.rs and
+//! tests/doors.rs.)
+
+use std::io::{Read, Write};
+use std::process::{Command, Output, Stdio};
+
+fn ccm() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ccm"))
+}
+
+fn typical() -> String {
+    format!("{}/tests/data/typical.json", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `cmd` with stdout a pipe whose read end is already closed, and `input` on stdin.
+fn with_closed_stdout(mut cmd: Command, input: &[u8]) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut child = cmd.stdin(Stdio::piped()).stdout(writer).stderr(Stdio::piped()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input); // the child may stop reading first
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    out
+}
+
+fn commands() -> Vec<(&'static str, Command)> {
+    let mut list = Vec::new();
+    let mut c = ccm();
+    c.args(["evaluate", &typical()]);
+    list.push(("evaluate FILE", c));
+    let mut c = ccm();
+    c.arg("packs");
+    list.push(("packs", c));
+    let mut c = ccm();
+    c.args(["packs", "--show", "medicare-cy2026"]);
+    list.push(("packs --show", c));
+    let mut c = ccm();
+    c.arg("consent");
+    list.push(("consent", c));
+    let mut c = ccm();
+    c.args(["what-if", "-"]);
+    list.push(("what-if", c));
+    let mut c = ccm();
+    c.args(["evaluate", "--jsonl", "-"]);
+    list.push(("evaluate --jsonl", c));
+    list
+}
+
+const WHAT_IF: &str = r#"{"patients":100,"bands":[{"track":"staff","minutes":45,"share":1}]}"#;
+
+fn input_for(name: &str) -> Vec<u8> {
+    match name {
+        "what-if" => WHAT_IF.as_bytes().to_vec(),
+        "evaluate --jsonl" => {
+            let month = std::fs::read_to_string(typical()).unwrap().replace('\n', " ");
+            format!("{month}\n").repeat(2000).into_bytes()
+        }
+        _ => Vec::new(),
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_141() {
+    for (name, cmd) in commands() {
+        let out = with_closed_stdout(cmd, &input_for(name));
+        assert_eq!(out.status.code(), Some(141), "{name}: stderr {}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stderr.is_empty(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn a_full_disk_says_so_in_one_line_and_exits_2() {
+    if !std::path::Path::new("/dev/full").exists() {
+        eprintln!("no /dev/full here; skipped");
+        return;
+    }
+    for (name, mut cmd) in commands() {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let mut child = cmd.stdin(Stdio::piped()).stdout(full).stderr(Stdio::piped()).spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let input = input_for(name);
+        let feeder = std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
+        let mut err = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        let status = child.wait().unwrap();
+        feeder.join().unwrap();
+        assert_eq!(status.code(), Some(2), "{name}: {err}");
+        assert_eq!(err.lines().count(), 1, "{name}: {err}");
+        assert!(err.starts_with("ccm: cannot write the output: "), "{name}: {err}");
+    }
+}
+
+#[test]
+fn every_jsonl_line_is_answered_blank_ones_too() {
+    let month = std::fs::read_to_string(typical()).unwrap().replace('\n', " ");
+    let input = format!("{month}\n\n   \n{month}\r\n\r\n{month}");
+    let mut child = ccm().args(["evaluate", "--jsonl", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let oks: Vec<bool> = lines.iter().map(|l| l["ok"] == true).collect();
+    assert_eq!(oks, vec![true, false, false, true, false, true]);
+    for i in [1, 2, 4] {
+        assert_eq!(lines[i]["error"]["code"], "INVALID_JSON", "line {i}");
+    }
+    assert_eq!(out.status.code(), Some(1), "a blank line is an invalid input");
+}
