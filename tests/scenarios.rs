@@ -74,7 +74,7 @@ fn cli_gives_the_same_bytes_as_the_library() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The JSONL reader's edges: CRLF line ends, blank lines, a line over the size bound (one
+/// The JSONL reader's edges: CRLF line ends, blank lines (each answered, INVALID_JSON), a line over the size bound (one
 /// INPUT_TOO_LARGE Result, its bytes skipped, the next line read normally) and a last line
 /// without a newline.
 #[test]
@@ -88,11 +88,12 @@ fn cli_jsonl_reads_line_edges() {
     assert_eq!(out.status.code(), Some(1), "one input was too large");
     let want = ccm_engine::evaluate_json(&month);
     let got: Vec<serde_json::Value> = std::str::from_utf8(&out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(got.len(), 4, "blank lines give no Result");
+    assert_eq!(got.len(), 6, "every line, blank ones too, gives a Result");
     let want: serde_json::Value = serde_json::from_str(&want).unwrap();
     assert_eq!(got[0], want);
-    assert_eq!(got[1]["ok"], false);
-    assert_eq!(got[1]["error"]["code"], "INPUT_TOO_LARGE");
-    assert_eq!(got[2], want);
-    assert_eq!(got[3], want, "the last line needs no newline");
+    assert_eq!((got[1]["error"]["code"].as_str(), got[2]["error"]["code"].as_str()), (Some("INVALID_JSON"), Some("INVALID_JSON")));
+    assert_eq!(got[3]["ok"], false);
+    assert_eq!(got[3]["error"]["code"], "INPUT_TOO_LARGE");
+    assert_eq!(got[4], want);
+    assert_eq!(got[5], want, "the last line needs no newline");
 }
