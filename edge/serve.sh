@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Serves the edge worker on 127.0.0.1:PORT in the foreground (Ctrl-C stops it).
+# Serves the edge worker on 127.0.0.1:PORT in the foreground (Ctrl-C stops it), behind the
+# self-hosting front (edge/lib/front.mjs: timeouts, a connection cap, JSON answers for what the
+# HTTP layer rejects, and a restart of the runtime when it exits; limits from CCM_EDGE_* variables,
+# see edge/README.md "Self-hosting").
 #   edge/serve.sh PORT [workerd|deno]        default runtime: workerd
 # Builds what it needs first (edge/build.sh: the wasm package, installing tools if missing).
 # CORS is off unless CORS_ALLOW_ORIGINS is set (exact origins, comma-separated, or "*").
@@ -21,7 +24,6 @@ if ! node edge/lib/runtimes.mjs which "$runtime" >/dev/null 2>&1; then
   npm install --no-audit --no-fund --loglevel=error >&2
 fi
 
-mapfile -d '' cmd < <(node edge/lib/runtimes.mjs argv "$runtime" "$port")
-[ "${#cmd[@]}" -gt 0 ] || { echo "edge/serve: could not build the $runtime command" >&2; exit 1; }
-echo "edge/serve: $runtime on http://127.0.0.1:$port (GET /v1/health, POST /v1/evaluate)" >&2
-exec "${cmd[@]}"
+# As many file descriptors as the hard limit allows: the connection cap, not the kernel, refuses.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+exec node edge/lib/front.mjs "$runtime" "$port"

@@ -24,6 +24,35 @@ export const LIMITS = Object.freeze({
 
 const JSON_TYPE = "application/json; charset=utf-8";
 const NO_STORE = "no-store";
+
+/**
+ * Headers on every API answer: an answer is data, never a document to render, frame or follow
+ * links from, and it names no referrer. (Shared with edge/lib/front.mjs, which answers what the
+ * runtime would reject itself.)
+ */
+export const SECURITY_HEADERS = Object.freeze({
+  "x-content-type-options": "nosniff",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+});
+
+/** A failure reading the request body: the client went away (or broke the framing) mid-upload. */
+export class ClientAbort extends Error {
+  constructor() {
+    super("the client stopped sending the request");
+    this.name = "ClientAbort";
+  }
+}
+
+/** Runs a body read, turning the runtime's error for a lost client into a ClientAbort. */
+async function reading(fn) {
+  try {
+    return await fn();
+  } catch {
+    throw new ClientAbort();
+  }
+}
 const CATALOG_CACHE = "public, max-age=300";
 
 /** HTTP status of an `ok: false` engine result, by its error code. */
@@ -100,11 +129,11 @@ async function readBody(request, limit) {
   if (declared !== null && /^\s*\d+\s*$/.test(declared)) {
     const size = Number(declared);
     if (size > limit) {
-      if (request.body !== null && size <= DRAIN_LIMIT) await discard(request.body.getReader(), DRAIN_LIMIT);
+      if (request.body !== null && size <= DRAIN_LIMIT) await reading(() => discard(request.body.getReader(), DRAIN_LIMIT));
       return TOO_LARGE;
     }
     // The runtime's HTTP framing holds the body to its declared length.
-    bytes = new Uint8Array(await request.arrayBuffer());
+    bytes = new Uint8Array(await reading(() => request.arrayBuffer()));
     if (bytes.byteLength > limit) return TOO_LARGE;
   } else {
     if (request.body === null) return "";
@@ -112,12 +141,12 @@ async function readBody(request, limit) {
     const chunks = [];
     let total = 0;
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await reading(() => reader.read());
       if (done) break;
       total += value.byteLength;
       if (total > limit) {
         chunks.length = 0;
-        await discard(reader, DRAIN_LIMIT - total);
+        await reading(() => discard(reader, DRAIN_LIMIT - total));
         return TOO_LARGE;
       }
       chunks.push(value);
@@ -284,20 +313,20 @@ export function createApp(engine, options = {}) {
 
   function corsHeaders(request, headers) {
     if (!corsOn) return;
+    // With an allow-list the answer depends on the Origin header, present or not: caches must
+    // key on it. (With "*" it does not: the same header for every origin.)
+    if (!cors.any) headers["vary"] = "Origin";
     const origin = request.headers.get("origin");
     if (origin === null) return;
     if (cors.any) headers["access-control-allow-origin"] = "*";
-    else {
-      headers["vary"] = "Origin";
-      if (cors.origins.has(origin)) headers["access-control-allow-origin"] = origin;
-    }
+    else if (cors.origins.has(origin)) headers["access-control-allow-origin"] = origin;
   }
 
   function respond(request, status, body, extra) {
     const headers = {
       "content-type": JSON_TYPE,
       "cache-control": NO_STORE,
-      "x-content-type-options": "nosniff",
+      ...SECURITY_HEADERS,
       ...extra,
     };
     corsHeaders(request, headers);
@@ -309,7 +338,7 @@ export function createApp(engine, options = {}) {
   }
 
   function preflight(request, route) {
-    const headers = { allow: route.allow, "cache-control": NO_STORE };
+    const headers = { allow: route.allow, "cache-control": NO_STORE, ...SECURITY_HEADERS };
     const origin = request.headers.get("origin");
     if (corsOn && origin !== null && (cors.any || cors.origins.has(origin))) {
       headers["access-control-allow-origin"] = cors.any ? "*" : origin;
@@ -421,10 +450,15 @@ export function createApp(engine, options = {}) {
         // A request rejected before its body was read (404, 405, 415): read the body out first,
         // unparsed, so a client still uploading gets this answer rather than a broken pipe.
         if (request.body !== null && !request.bodyUsed && !request.body.locked) {
-          await discard(request.body.getReader(), DRAIN_LIMIT);
+          await reading(() => discard(request.body.getReader(), DRAIN_LIMIT));
         }
         return response;
       } catch (err) {
+        if (err instanceof ClientAbort) {
+          // Not our failure: logged as what it is, answered (if anyone still listens) as a 400.
+          console.error("ccm-edge: client aborted the request");
+          return fail(request, 400, "CLIENT_ABORTED", "the request body ended before it was complete");
+        }
         // Never the body or the error text (it could quote input): only what kind of failure.
         console.error(`ccm-edge: internal error (${err && err.name ? err.name : typeof err})`);
         return fail(request, 500, "INTERNAL_ERROR", "the request could not be processed");

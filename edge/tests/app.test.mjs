@@ -219,3 +219,56 @@ test("an engine failure is a 500 that says nothing about the input", async () =>
     console.error = orig;
   }
 });
+
+test("every answer carries the security headers; Vary: Origin whenever an allow-list decides", async () => {
+  const want = {
+    "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "x-content-type-options": "nosniff",
+  };
+  const listed = createApp(fakeEngine(), { corsAllowOrigins: "https://portal.example" });
+  const plain = createApp(fakeEngine());
+  const answers = [
+    await plain.fetch(postJson("/v1/evaluate", "{}")),
+    await plain.fetch(req("/v1/packs")),
+    await plain.fetch(req("/nope")),
+    await plain.fetch(req("/v1/evaluate", { method: "GET" })),
+    await plain.fetch(req("/v1/evaluate", { method: "OPTIONS" })),
+    await listed.fetch(postJson("/v1/evaluate", "{}")),
+    await listed.fetch(req("/v1/health", { headers: { origin: "https://portal.example" } })),
+  ];
+  for (const res of answers) {
+    for (const [k, v] of Object.entries(want)) assert.equal(res.headers.get(k), v, `${res.status} ${k}`);
+  }
+  // An allow-list answer differs with the Origin header, so it varies on it even without one.
+  assert.equal(answers[5].headers.get("vary"), "Origin");
+  assert.equal(answers[6].headers.get("vary"), "Origin");
+  assert.equal(answers[0].headers.get("vary"), null, "CORS off: nothing depends on Origin");
+});
+
+test("a client that stops mid-upload is logged as a client abort, not an internal error", async () => {
+  const errors = [];
+  const orig = console.error;
+  console.error = (...a) => errors.push(a.join(" "));
+  try {
+    const app = createApp(fakeEngine());
+    for (const declared of [true, false]) {
+      const body = new ReadableStream({
+        start(c) {
+          c.enqueue(new TextEncoder().encode('{"a":'));
+        },
+        pull(c) {
+          c.error(new TypeError("Network connection lost"));
+        },
+      });
+      const headers = { "content-type": "application/json", ...(declared ? { "content-length": "100" } : {}) };
+      const res = await app.fetch(req("/v1/evaluate", { method: "POST", headers, body, duplex: "half" }));
+      assert.equal(res.status, 400);
+      assert.equal(JSON.parse(await res.text()).error.code, "CLIENT_ABORTED");
+    }
+    assert.deepEqual(errors, ["ccm-edge: client aborted the request", "ccm-edge: client aborted the request"]);
+  } finally {
+    console.error = orig;
+  }
+});
