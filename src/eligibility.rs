@@ -52,7 +52,9 @@ fn credential(raw: &str, pack: &Pack, out: &mut Eligibility) {
 
 /// Upper case, without dots or whitespace, without a trailing "-C".
 pub fn normalize_credential(raw: &str) -> String {
-    let s: String = raw.chars().filter(|c| *c != '.' && !c.is_whitespace()).flat_map(char::to_uppercase).collect();
+    // ASCII case only: credentials are ASCII, and Unicode's case tables would cost the wasm
+    // several kilobytes.
+    let s: String = raw.chars().filter(|c| *c != '.' && !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect();
     match s.strip_suffix("-C") {
         Some(x) if !x.is_empty() => x.to_string(),
         _ => s,
