@@ -33,7 +33,7 @@ pub fn default_severity(code: &str) -> Severity {
         | "TIME_ENTRY_AFTER_AS_OF" | "TIME_ENTRY_OVERLAP" | "TIME_CONCURRENT_STAFF" | "TIME_DOUBLE_COUNTED"
         | "TIME_ENTRY_NON_CLINICAL" | "TIME_ENTRY_FACILITY_STAY" | "TIME_ENTRY_BEFORE_CONSENT"
         | "TIME_ENTRY_NO_START_END" | "TIME_ENTRY_PERFORMER_MISSING" | "TIME_ENTRY_NARRATIVE_INSUFFICIENT"
-        | "COMPLEX_CARE_PLAN_REVISION_NOT_DOCUMENTED" => Severity::Warning,
+        | "COMPLEX_CARE_PLAN_REVISION_NOT_DOCUMENTED" | "RULE_PACK_PROVISIONAL" => Severity::Warning,
         "TIME_ENTRY_OUTSIDE_MONTH" | "TIME_ENTRY_SPLIT_AT_MONTH_END" | "TIME_ENTRY_OTHER_SERVICE"
         | "TIME_BELOW_THRESHOLD" | "ADDON_CAP_REACHED" | "TRACK_NOT_AVAILABLE" | "PRACTITIONER_CREDENTIAL_READ_AS" => Severity::Info,
         _ => Severity::Error,
@@ -79,6 +79,10 @@ pub struct RulePackInfo {
     pub payer: String,
     pub effective_from: String,
     pub effective_to: Option<String>,
+    /// `"provisional"` for a pack whose facts are not final (absent otherwise, so a final pack's
+    /// output is unchanged).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Text>,
 }
 
 impl RulePackInfo {
@@ -89,8 +93,24 @@ impl RulePackInfo {
             payer: p.payer.clone(),
             effective_from: validate::date_text(p.effective_from),
             effective_to: p.effective_to.map(validate::date_text),
+            status: p.provisional.as_ref().map(|_| "provisional".into()),
         }
     }
+}
+
+/// `RULE_PACK_PROVISIONAL` (warning) for a provisional pack: each provisional fact, and the
+/// sources as the finding's source.
+fn provisional_finding(pack: &Pack) -> Option<Finding> {
+    let notes = pack.provisional.as_ref()?;
+    let what: Vec<&str> = notes.iter().map(|(w, _)| w.as_str()).collect();
+    let message = if what.is_empty() { "the rule pack is provisional".to_string() } else { format!("the rule pack is provisional: {}", what.join("; ")) };
+    let mut f = Finding::new(pack, "RULE_PACK_PROVISIONAL", "rulePack".into(), message.into());
+    if f.source.is_none() && !notes.is_empty() {
+        let mut sources: Vec<&str> = notes.iter().map(|(_, s)| s.as_str()).collect();
+        sources.dedup();
+        f.source = Some(sources.join("; ").into());
+    }
+    Some(f)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -242,6 +262,7 @@ pub fn run(m: &Checked, pack: &Pack) -> Evaluation {
     let mut priced: Vec<(Vec<Line>, i64, i64)> = options.iter().map(|t| price_lines(m, pack, t)).collect();
 
     let mut findings: Vec<Finding> = elig.findings;
+    findings.extend(provisional_finding(pack));
     findings.extend(conflicts);
     findings.extend(time.findings);
 

@@ -119,6 +119,10 @@ impl Out {
         self.str(&p.effective_from);
         self.raw(",\"effectiveTo\":");
         self.opt_str(p.effective_to.as_deref());
+        if let Some(status) = &p.status {
+            self.raw(",\"status\":");
+            self.str(status);
+        }
         self.0.push('}');
     }
 

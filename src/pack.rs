@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 pub const BUILT_IN: &[(&str, &str)] = &[
     ("medicare-cy2025", include_str!("../packs/medicare-cy2025.json")),
     ("medicare-cy2026", include_str!("../packs/medicare-cy2026.json")),
+    ("medicare-cy2027", include_str!("../packs/medicare-cy2027.json")),
 ];
 
 pub const TRACKS: [&str; 3] = ["staff", "complex", "practitioner"];
@@ -129,6 +130,9 @@ pub struct Pack {
     pub finding_rules: FxHashMap<String, String>,
     /// rule id → its source (the first listed, should an id repeat).
     pub rules: FxHashMap<String, String>,
+    /// `status: "provisional"`: what is provisional, each with its source (`provisional[]`).
+    /// Every evaluation under such a pack carries `RULE_PACK_PROVISIONAL`.
+    pub provisional: Option<Vec<(String, String)>>,
 }
 
 impl Pack {
@@ -454,6 +458,7 @@ fn parse_pack(c: &mut Checker, v: &Value) -> Option<Pack> {
             None
         }
     };
+    let provisional = parse_provisional(c, m);
     Some(Pack {
         id: id?,
         version: version?,
@@ -471,7 +476,44 @@ fn parse_pack(c: &mut Checker, v: &Value) -> Option<Pack> {
         comparison: comparison?,
         finding_rules: finding_rules?,
         rules: rules?,
+        provisional: provisional?,
     })
+}
+
+/// `status` (`final`, the default, or `provisional`) and `provisional[]`: `{ what, source }`.
+fn parse_provisional(c: &mut Checker, m: &serde_json::Map<String, Value>) -> Option<Option<Vec<(String, String)>>> {
+    let status = match m.get("status") {
+        None | Some(Value::Null) => "final",
+        Some(Value::String(s)) if s == "final" || s == "provisional" => s.as_str(),
+        Some(_) => {
+            c.bad("status", "must be final or provisional");
+            return None;
+        }
+    };
+    let mut notes = Vec::new();
+    match m.get("provisional") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(a)) => {
+            for (i, n) in a.iter().enumerate() {
+                let p = format!("provisional[{i}]");
+                let Some(nm) = c.obj(Some(n), &p) else { continue };
+                let what = c.string(nm, "what", &format!("{p}.what"));
+                let source = c.string(nm, "source", &format!("{p}.source"));
+                if let (Some(w), Some(s)) = (what, source) {
+                    notes.push((w, s));
+                }
+            }
+        }
+        Some(_) => {
+            c.bad("provisional", "must be an array of { what, source }");
+            return None;
+        }
+    }
+    if status == "final" && !notes.is_empty() {
+        c.bad("status", "must be provisional when provisional facts are listed");
+        return None;
+    }
+    Some((status == "provisional").then_some(notes))
 }
 
 type PolicyParts = (Policies, Vec<String>, Vec<String>);

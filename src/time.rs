@@ -168,8 +168,13 @@ fn only_restates<'a>(words: impl Iterator<Item = &'a [u8]>) -> bool {
 /// One character of an unspaced script that only restates time, a call or the patient, or is a
 /// particle (Chinese and Japanese: minute, hour, time, phone, call, about, total, patient, ...).
 fn is_unspaced_filler(unit: &[u8]) -> bool {
-    const FILLER: &str = "分钟鐘鍾小时時间間秒电電话話通打约約共计計次和与與的了患者病人のにでをとはがた";
-    (3..=4).contains(&unit.len()) && std::str::from_utf8(unit).is_ok_and(|u| FILLER.contains(u))
+    const FILLER: &[char] = &['分', '钟', '鐘', '鍾', '小', '时', '時', '间', '間', '秒', '电', '電', '话', '話', '通', '打', '约', '約', '共',
+        '计', '計', '次', '和', '与', '與', '的', '了', '患', '者', '病', '人', 'の', 'に', 'で', 'を', 'と', 'は', 'が', 'た'];
+    let mut chars = std::str::from_utf8(unit).map_or("".chars(), str::chars);
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => FILLER.contains(&c),
+        _ => false,
+    }
 }
 
 /// `s` has at least `n` characters. (A character is one to four bytes, so the length in bytes
@@ -325,7 +330,9 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
         if counts {
             let docs = documentation(e, pol.narrative_min_chars, &path);
             encounter_ok &= docs.is_empty();
-            out.findings.splice(docs_at..docs_at, docs.into_iter().map(|(code, p, msg)| Finding::new(pack, code, p, msg)));
+            let later = out.findings.split_off(docs_at);
+            out.findings.extend(docs.into_iter().map(|(code, p, msg)| Finding::new(pack, code, p, msg)));
+            out.findings.extend(later);
         }
     }
 

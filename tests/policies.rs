@@ -1084,7 +1084,7 @@ fn a_custom_pack_changes_the_rules_without_code() {
 fn built_in_packs_are_listed_and_shown() {
     let list: Value = serde_json::from_str(&api::rule_packs_json()).unwrap();
     let ids: Vec<_> = list.as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, vec!["medicare-cy2025", "medicare-cy2026"]);
+    assert_eq!(ids, vec!["medicare-cy2025", "medicare-cy2026", "medicare-cy2027"]);
     for id in ids {
         let pack: Value = serde_json::from_str(&api::rule_pack_json(id).unwrap()).unwrap();
         assert_eq!(pack["id"], id);
@@ -1361,4 +1361,80 @@ fn a_forced_track_the_pack_lacks_reaches_no_next_unit() {
     assert_eq!(e["time"]["nextUnit"], Value::Null);
     assert_eq!(e["track"], "practitioner");
     one(&e, "TRACK_NOT_AVAILABLE", "info", "track");
+}
+
+// ---------------------------------------------------------------- years: the provisional CY2027 pack (issue 13)
+
+/// The base month moved one year on (2026 dates to 2027, 2025 to 2026).
+fn in_2027(v: Value) -> Value {
+    serde_json::from_str(&v.to_string().replace("2026-", "2027-").replace("2025-", "2026-")).unwrap()
+}
+
+#[test]
+fn a_2027_month_is_priced_by_the_provisional_pack_and_says_so() {
+    let v = in_2027(entries(base(), vec![rn("a", 3, 25), rn("b", 4, 20)]));
+    let e = eval(&v);
+    assert_eq!(e["rulePack"], json!({ "id": "medicare-cy2027", "version": "2027.0-proposed", "payer": "Medicare Part B",
+        "effectiveFrom": "2027-01-01", "effectiveTo": "2027-12-31", "status": "provisional" }));
+    assert_eq!(e["status"], "billable");
+    assert_eq!(lines(&e), l(&[("99490", 1), ("99439", 1)]));
+    // CY2026 RVUs × the proposed 32.8409: 1.98 × 32.8409 = 65.02; 1.51 × 32.8409 = 49.59.
+    assert_eq!((cents(&e["lines"][0]["allowed"]), cents(&e["lines"][1]["allowed"])), (6502, 4959));
+    assert_eq!((cents(&e["payment"]["allowed"]), cents(&e["payment"]["coinsurance"])), (11461, 1300 + 992));
+    assert_eq!(e["payment"]["conversionFactor"], 32.8409);
+    let f = one(&e, "RULE_PACK_PROVISIONAL", "warning", "rulePack");
+    let msg = f["message"].as_str().unwrap();
+    assert!(msg.contains("proposed rule") && msg.contains("RVU26C"), "{msg}");
+    assert!(f["source"].as_str().unwrap().contains("CMS-1848-P"), "{f}");
+    // The qualifying APM participant's proposed factor: 1.98 × 33.1693 = 65.68.
+    let mut qp = v.clone();
+    qp["payment"] = json!({ "qualifyingApmParticipant": true });
+    assert_eq!(cents(&eval(&qp)["lines"][0]["allowed"]), 6568);
+    // A final pack's answer has no status and no such finding.
+    let e = eval(&entries(base(), vec![rn("a", 3, 25)]));
+    assert!(e["rulePack"].get("status").is_none());
+    assert!(found(&e, "RULE_PACK_PROVISIONAL").is_empty());
+}
+
+#[test]
+fn the_2027_pack_equals_its_source_rows() {
+    let pack: Value = serde_json::from_str(&api::rule_pack_json("medicare-cy2027").unwrap()).unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let cfs = std::fs::read_to_string(format!("{root}/tools/sources/pfs-conversion-factors.csv")).unwrap();
+    let mut seen = 0;
+    for row in cfs.lines().skip(1) {
+        let c = split_csv(row);
+        let key = if c[1].starts_with("qualifying") { "qualifyingApmParticipant" } else { "default" };
+        assert_eq!(c[0], "2027");
+        assert_eq!(pack["conversionFactors"][key].as_f64().unwrap(), c[2].parse::<f64>().unwrap(), "{key}");
+        seen += 1;
+    }
+    assert_eq!(seen, 2);
+    let notes = std::fs::read_to_string(format!("{root}/tools/sources/provisional.csv")).unwrap();
+    let want: Vec<Value> = notes.lines().skip(1).map(split_csv).filter(|c| c[0] == "medicare-cy2027").map(|c| json!({ "what": c[1], "source": c[2] })).collect();
+    assert_eq!(pack["status"], "provisional");
+    assert_eq!(pack["provisional"], Value::Array(want));
+    // RVUs carried from CY2026, code for code.
+    let y2026: Value = serde_json::from_str(&api::rule_pack_json("medicare-cy2026").unwrap()).unwrap();
+    assert_eq!(pack["codes"], y2026["codes"]);
+    assert_eq!(pack["policies"], y2026["policies"]);
+    let list: Value = serde_json::from_str(&api::rule_packs_json()).unwrap();
+    let ids: Vec<&str> = list.as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"medicare-cy2027"), "{ids:?}");
+}
+
+#[test]
+fn a_custom_pack_may_be_provisional_but_must_say_so_consistently() {
+    let mut pack: Value = serde_json::from_str(&api::rule_pack_json("medicare-cy2026").unwrap()).unwrap();
+    pack["provisional"] = json!([{ "what": "rates not final", "source": "contract draft 3.1, section 4" }]);
+    let mut v = base();
+    v["rulePack"] = pack.clone();
+    let e = error(&v.to_string());
+    assert_eq!(e["code"], "INVALID_RULE_PACK");
+    assert_eq!(e["issues"][0]["path"], "rulePack.status");
+    pack["status"] = json!("provisional");
+    v["rulePack"] = pack;
+    let f = one(&eval(&v), "RULE_PACK_PROVISIONAL", "warning", "rulePack");
+    assert_eq!(f["message"], "the rule pack is provisional: rates not final");
+    assert_eq!(f["source"], "contract draft 3.1, section 4");
 }

@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
-"""Generates the built-in rule packs packs/medicare-cy2025.json and packs/medicare-cy2026.json.
+"""Generates the built-in rule packs packs/medicare-cy2025.json, -cy2026.json and -cy2027.json.
 
 RVUs and conversion factors come from ../shared/data (pfs-rvu-care-management.csv,
-pfs-conversion-factors.csv); rule titles, confidence and citations from ../shared/domain/ccm-rules.md.
+pfs-conversion-factors.csv) and, for facts not in it yet, from source rows kept beside this file
+(tools/sources/pfs-conversion-factors.csv: the CY2027 proposed rule's conversion factors;
+tools/sources/provisional.csv: what a provisional pack takes from where). Updating CY2027 when the
+final rule and the January RVU file are out is a data change: edit those rows (or add the RVUs
+to a local RVU file) and rerun. Rule titles, confidence and citations come from
+../shared/domain/ccm-rules.md.
 Everything else (thresholds, caps, conflicts, policies) is written here once, as data, so a reader
 finds "where is the 99439 cap?" in the pack.  `--check` fails when the committed packs differ.
 """
@@ -43,6 +48,7 @@ FINDING_RULES = {
     "CARE_PLAN_OVERSIGHT_SAME_MONTH": "CONC-006", "ESRD_SAME_MONTH": "CONC-007", "APCM_SAME_MONTH": "CONC-003",
     "COMPLEX_MDM_REQUIRED": "CODE-005", "COMPLEX_CARE_PLAN_REVISION_NOT_DOCUMENTED": "CODE-005",
     "TRACK_NOT_AVAILABLE": "EXCL-002",
+    "RULE_PACK_PROVISIONAL": "PACK-PROVISIONAL",
 }
 
 CONFLICTS = [
@@ -88,6 +94,11 @@ CONSENT = {
 }
 
 PACKS = [
+    {"year": 2027, "id": "medicare-cy2027", "version": "2027.0-proposed", "release": "RVU26C", "rvu_year": 2026,
+     "status": "provisional",
+     "title": "Medicare Physician Fee Schedule CY2027 (CMS-1848-P, proposed; CY2026 RVUs): Chronic Care Management",
+     "cf": {"default": ("2027", "non-qualifying APM participant (non-QP; default)"),
+            "qualifyingApmParticipant": ("2027", "qualifying APM participant (QP)")}},
     {"year": 2026, "id": "medicare-cy2026", "version": "2026.1", "release": "RVU26C",
      "title": "Medicare Physician Fee Schedule CY2026 (CMS-1832-F): Chronic Care Management",
      "cf": {"default": ("2026", "non-qualifying APM participant (non-QP; default)"),
@@ -124,11 +135,12 @@ def domain_rules():
     return rules, sources
 
 
-def build(spec, rvus, cfs, rules, sources):
+def build(spec, rvus, cfs, rules, sources, provisional):
     year = str(spec["year"])
+    rvu_year = str(spec.get("rvu_year", year))
     codes = []
     for code, track, kind, base, thr, unit, cap, rule in CCM_CODES:
-        r = rvus[(year, code)]
+        r = rvus[(rvu_year, code)]
         codes.append({
             "code": code, "track": track, "kind": kind, "base": base,
             "thresholdMinutes": thr, "unitMinutes": unit, "maxUnits": cap,
@@ -136,9 +148,14 @@ def build(spec, rvus, cfs, rules, sources):
                     "peFacility": num(r["pe_rvu_facility"]), "mp": num(r["mp_rvu"])},
             "label": r["label"], "rule": rule,
         })
-    apcm = rvus[(year, "G0557")]
-    used = sorted(set(FINDING_RULES.values()) | {c[7] for c in CCM_CODES} | {"PAY-001", "PAY-002", "CONC-001", "CONC-009"})
+    apcm = rvus[(rvu_year, "G0557")]
+    notes = provisional.get(spec["id"], [])
+    used = sorted((set(FINDING_RULES.values()) - {"PACK-PROVISIONAL"}) | {c[7] for c in CCM_CODES} | {"PAY-001", "PAY-002", "CONC-001", "CONC-009"})
     rule_list = []
+    if notes:
+        rule_list.append({"id": "PACK-PROVISIONAL", "title": "Provisional facts of this pack", "confidence": "provisional",
+                          "source": "; ".join(dict.fromkeys(n["source"] for n in notes)),
+                          "reference": "tools/sources/provisional.csv"})
     for rid in used:
         d = rules[rid]
         cites = []
@@ -148,7 +165,7 @@ def build(spec, rvus, cfs, rules, sources):
         rule_list.append({"id": rid, "title": d["title"], "confidence": d["confidence"],
                           "source": "; ".join(cites) or "domain/ccm-rules.md " + rid,
                           "reference": "domain/ccm-rules.md#" + rid})
-    return {
+    pack = {
         "id": spec["id"],
         "version": spec["version"],
         "title": spec["title"],
@@ -168,17 +185,28 @@ def build(spec, rvus, cfs, rules, sources):
         "findingRules": FINDING_RULES,
         "rules": rule_list,
     }
+    if spec.get("status") == "provisional":
+        # Right after the id block, so a reader sees it first.
+        head = list(pack.items())
+        pack = dict(head[:6] + [("status", "provisional"), ("provisional", notes)] + head[6:])
+    return pack
 
 
 def main():
     with open(os.path.join(SHARED, "data", "pfs-rvu-care-management.csv"), newline="") as f:
         rvus = {(r["year"], r["hcpcs"]): r for r in csv.DictReader(f)}
-    with open(os.path.join(SHARED, "data", "pfs-conversion-factors.csv"), newline="") as f:
-        cfs = {(r["year"], r["cf_type"]): r["conversion_factor_usd"] for r in csv.DictReader(f)}
+    cfs = {}
+    for path in (os.path.join(SHARED, "data", "pfs-conversion-factors.csv"), os.path.join(ROOT, "tools", "sources", "pfs-conversion-factors.csv")):
+        with open(path, newline="") as f:
+            cfs.update({(r["year"], r["cf_type"]): r["conversion_factor_usd"] for r in csv.DictReader(f)})
+    provisional = {}
+    with open(os.path.join(ROOT, "tools", "sources", "provisional.csv"), newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            provisional.setdefault(r["pack"], []).append({"what": r["what"], "source": r["source"]})
     rules, sources = domain_rules()
     stale = []
     for spec in PACKS:
-        text = json.dumps(build(spec, rvus, cfs, rules, sources), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(build(spec, rvus, cfs, rules, sources, provisional), indent=2, ensure_ascii=False) + "\n"
         path = os.path.join(ROOT, "packs", spec["id"] + ".json")
         if "--check" in sys.argv:
             if not os.path.exists(path) or open(path, encoding="utf-8").read() != text:

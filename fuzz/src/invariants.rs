@@ -57,6 +57,7 @@ const SEVERITIES: &[(&str, Option<&str>)] = &[
     ("COMPLEX_MDM_REQUIRED", Some("error")),
     ("COMPLEX_CARE_PLAN_REVISION_NOT_DOCUMENTED", Some("warning")),
     ("TRACK_NOT_AVAILABLE", Some("info")),
+    ("RULE_PACK_PROVISIONAL", Some("warning")),
 ];
 
 pub const ERROR_CODES: &[&str] =

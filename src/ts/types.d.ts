@@ -153,6 +153,8 @@ export interface RulePackInfo {
   payer: string;
   effectiveFrom: IsoDate;
   effectiveTo: IsoDate | null;
+  /** Present only on a pack whose facts are not final (e.g. the CY2027 pack from the proposed rule). */
+  status?: "provisional";
   [extra: string]: unknown;
 }
 
@@ -246,7 +248,9 @@ export type FindingCode =
   // tracks
   | "COMPLEX_MDM_REQUIRED"
   | "COMPLEX_CARE_PLAN_REVISION_NOT_DOCUMENTED"
-  | "TRACK_NOT_AVAILABLE";
+  | "TRACK_NOT_AVAILABLE"
+  // rule packs
+  | "RULE_PACK_PROVISIONAL";
 
 export interface Finding {
   /** A contract code; new codes may be added (additive change). */

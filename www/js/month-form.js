@@ -631,7 +631,7 @@ export class MonthForm {
   packField() {
     const value = this.state.rulePack;
     const packs = this.opts.packs ?? [];
-    const options = [["", "Default for the month"], ...packs.map((p) => [p.id, `${p.id} (${p.effectiveFrom} – ${p.effectiveTo ?? "open"})`])];
+    const options = [["", "Default for the month"], ...packs.map((p) => [p.id, `${p.id} (${p.effectiveFrom} – ${p.effectiveTo ?? "open"})${p.status === "provisional" ? " — provisional" : ""}`])];
     if (value && typeof value === "object") {
       const slot = this.slot("rulePack");
       return h("div", { class: "field", "data-msg-path": "rulePack" }, h("span", { class: "label", text: "Rule pack" }), h("p", { text: `Custom pack from the imported data: ${value.id ?? "(no id)"}` }), slot);

@@ -213,7 +213,7 @@ export function renderVerdict(el, result, o = {}) {
     h(
       "p",
       { class: "meta" },
-      `Rules: ${e.rulePack?.id ?? "?"} ${e.rulePack?.version ?? ""} · engine ${e.engineVersion ?? ""}`,
+      `Rules: ${e.rulePack?.id ?? "?"} ${e.rulePack?.version ?? ""}${e.rulePack?.status === "provisional" ? " (provisional)" : ""} · engine ${e.engineVersion ?? ""}`,
       o.ms !== undefined ? ` · checked in ${o.ms < 1 ? o.ms.toFixed(2) : o.ms.toFixed(1)} ms` : "",
       " · Amounts are estimates (conversion factor ",
       String(e.payment?.conversionFactor ?? ""),

@@ -60,7 +60,7 @@ export class WhatIfView {
           h(
             "select",
             { id: "wi-pack" },
-            this.packs.map((p) => h("option", { value: p.id, text: `${p.id} (${p.effectiveFrom} – ${p.effectiveTo ?? "open"})`, selected: p.id === "medicare-cy2026" })),
+            this.packs.map((p) => h("option", { value: p.id, text: `${p.id} (${p.effectiveFrom} – ${p.effectiveTo ?? "open"})${p.status === "provisional" ? " — provisional" : ""}`, selected: p.id === "medicare-cy2026" })),
           ),
         ),
         this.num("wi-patients", "Panel size (patients)", 1000, { step: "1" }),
@@ -282,6 +282,9 @@ export class WhatIfView {
         series: { allowed: { label: "Allowed", cls: "s-allowed" }, margin: { label: "Margin after staff cost", cls: "s-margin" }, table: { label: "Left on the table", cls: "s-table" } },
         format: money,
       }), h("figcaption", { text: "CCM compared with APCM level 2, per month" })),
+      r.rulePack.status === "provisional"
+        ? h("p", { class: "provisional", role: "note", text: `Provisional rules: ${r.rulePack.id} uses facts that are not final (for CY2027 the proposed rule's conversion factor and CY2026's RVUs). Amounts may change.` })
+        : "",
       h("p", { class: "meta", text: `Rules: ${r.rulePack.id} ${r.rulePack.version} · computed in ${ms.toFixed(2)} ms · estimates, before deductibles and secondary insurance.` }),
     );
   }

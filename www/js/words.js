@@ -192,6 +192,10 @@ export const FINDINGS = {
     title: "Complex CCM month without a documented care plan revision.",
     fix: "Complex CCM expects the care plan to be substantially revised. Record the revision date in this month.",
   },
+  RULE_PACK_PROVISIONAL: {
+    title: "These rules and prices are provisional.",
+    fix: "The rule pack uses facts that are not final (for CY2027: the proposed rule's conversion factor and CY2026's RVUs). Amounts may change when CMS publishes the final figures.",
+  },
   TRACK_NOT_AVAILABLE: {
     title: "The chosen kind of CCM cannot be billed this month.",
     fix: "See the engine's explanation; switch the track to 'Automatic' to let the engine pick what can be billed.",
