@@ -35,7 +35,8 @@ pub fn evaluate_str(json: &str) -> Result<Evaluation, InputError> {
 pub fn evaluate_checked(checked: &validate::Checked) -> Result<Evaluation, InputError> {
     let mut custom = None;
     let pack = evaluate::resolve_pack(checked, &mut custom)?;
-    Ok(evaluate::run(checked, pack))
+    let context = crate::price::resolve(checked, pack)?;
+    Ok(evaluate::run(checked, pack, context))
 }
 
 /// The contract `Result` as JSON text (see [`crate::output`]).

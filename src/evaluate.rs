@@ -33,9 +33,11 @@ pub fn default_severity(code: &str) -> Severity {
         | "TIME_ENTRY_AFTER_AS_OF" | "TIME_ENTRY_OVERLAP" | "TIME_CONCURRENT_STAFF" | "TIME_DOUBLE_COUNTED"
         | "TIME_ENTRY_NON_CLINICAL" | "TIME_ENTRY_FACILITY_STAY" | "TIME_ENTRY_BEFORE_CONSENT"
         | "TIME_ENTRY_NO_START_END" | "TIME_ENTRY_PERFORMER_MISSING" | "TIME_ENTRY_NARRATIVE_INSUFFICIENT"
-        | "COMPLEX_CARE_PLAN_REVISION_NOT_DOCUMENTED" | "RULE_PACK_PROVISIONAL" => Severity::Warning,
+        | "COMPLEX_CARE_PLAN_REVISION_NOT_DOCUMENTED" | "RULE_PACK_PROVISIONAL" | "GPCI_STAND_IN"
+        | "RHC_FQHC_G0511_PERIOD" => Severity::Warning,
         "TIME_ENTRY_OUTSIDE_MONTH" | "TIME_ENTRY_SPLIT_AT_MONTH_END" | "TIME_ENTRY_OTHER_SERVICE"
-        | "TIME_BELOW_THRESHOLD" | "ADDON_CAP_REACHED" | "TRACK_NOT_AVAILABLE" | "PRACTITIONER_CREDENTIAL_READ_AS" => Severity::Info,
+        | "TIME_BELOW_THRESHOLD" | "ADDON_CAP_REACHED" | "TRACK_NOT_AVAILABLE" | "PRACTITIONER_CREDENTIAL_READ_AS"
+        | "LOCALITY_GPCI" | "QMB_NO_COINSURANCE" | "RHC_FQHC_NATIONAL_RATE" => Severity::Info,
         _ => Severity::Error,
     }
 }
@@ -131,6 +133,9 @@ pub struct Payment {
     pub conversion_factor: f64,
     pub setting: Text,
     pub estimate: bool,
+    /// `payment.locality` when the month was priced by one (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locality: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -225,14 +230,14 @@ fn date_of(m: &Checked, day: Option<usize>) -> Option<String> {
     day.and_then(|d| m.month.first.checked_add_days(Days::new(d as u64))).map(validate::date_text)
 }
 
-fn price_lines(m: &Checked, pack: &Pack, t: &TrackTime) -> (Vec<Line>, i64, i64) {
+fn price_lines(m: &Checked, pay: &validate::PaymentOptions, pack: &Pack, t: &TrackTime) -> (Vec<Line>, i64, i64) {
     let (mut total, mut coins) = (0i64, 0i64);
     let lines = t
         .lines
         .iter()
         .map(|u| {
-            let unit = price::unit_cents(&u.code.rvu, &m.payment, pack);
-            let (a, c) = price::line_cents(unit, u.units, pack);
+            let unit = price::unit_cents(&u.code, pay, pack);
+            let (a, c) = price::line_cents(unit, u.units, pack, m.qmb);
             total += a;
             coins += c;
             Line {
@@ -247,8 +252,9 @@ fn price_lines(m: &Checked, pack: &Pack, t: &TrackTime) -> (Vec<Line>, i64, i64)
     (lines, total, coins)
 }
 
-/// Evaluates a checked month against a pack.
-pub fn run(m: &Checked, pack: &Pack) -> Evaluation {
+/// Evaluates a checked month against a pack, priced in `context` (see [`price::resolve`]).
+pub fn run(m: &Checked, pack: &Pack, context: price::Context) -> Evaluation {
+    let pay = &context.payment;
     let time = time::count(m, pack);
     let elig = crate::eligibility::check(m, pack);
     let conflicts = crate::conflicts::check(m, pack);
@@ -259,10 +265,11 @@ pub fn run(m: &Checked, pack: &Pack) -> Evaluation {
         .iter()
         .map(|t| tracks::support(t, if t.practitioner_pool { &time.practitioner } else { &time.staff }, mdm))
         .collect();
-    let mut priced: Vec<(Vec<Line>, i64, i64)> = options.iter().map(|t| price_lines(m, pack, t)).collect();
+    let mut priced: Vec<(Vec<Line>, i64, i64)> = options.iter().map(|t| price_lines(m, pay, pack, t)).collect();
 
     let mut findings: Vec<Finding> = elig.findings;
     findings.extend(provisional_finding(pack));
+    findings.extend(context.findings);
     findings.extend(conflicts);
     findings.extend(time.findings);
 
@@ -336,6 +343,13 @@ pub fn run(m: &Checked, pack: &Pack) -> Evaluation {
                     addon.rule.as_deref()));
             }
         }
+        // A payer pack's uncovered codes among the lines the time supports (priced at 0).
+        for code in std::iter::once(&t.track.base).chain(&t.track.addon) {
+            if let (Some(sev), true) = (code.not_covered, t.lines.iter().any(|u| u.code.code == code.code)) {
+                findings.push(Finding::with_severity(pack, "CODE_NOT_COVERED_BY_PAYER", sev, "rulePack".into(),
+                    format!("the payer of this rule pack does not cover {}", code.code).into()));
+            }
+        }
         if !t.track.mdm.is_empty() && pack.policies.complex_revision_required && !elig.revised_in_month {
             findings.push(Finding::new(pack, "COMPLEX_CARE_PLAN_REVISION_NOT_DOCUMENTED", "carePlan.revisedOn".into(),
                 "complex CCM expects a care plan revision dated in the service month".into()));
@@ -402,9 +416,10 @@ pub fn run(m: &Checked, pack: &Pack) -> Evaluation {
         payment: Payment {
             allowed: price::dollars(allowed),
             coinsurance: price::dollars(coins),
-            conversion_factor: pack.conversion_factor(m.payment.qualifying_apm) as f64 / 10_000.0,
-            setting: m.payment.setting.as_str().into(),
+            conversion_factor: pack.conversion_factor(pay.qualifying_apm) as f64 / 10_000.0,
+            setting: pay.setting.as_str().into(),
             estimate: true,
+            locality: pay.locality.clone(),
         },
         time: TimeSummary {
             staff_minutes: time.staff.minutes(),

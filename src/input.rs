@@ -525,6 +525,7 @@ input_structs! {
         pub setting: Str<'de> = "setting",
         pub qualifying_apm_participant: Bool = "qualifyingApmParticipant",
         pub gpci: Val<Obj<GpciIn>> = "gpci",
+        pub locality: Str<'de> = "locality",
     }
 
     pub struct GpciIn {
@@ -543,6 +544,7 @@ input_structs! {
         pub reference: Str<'de> = "ref",
         pub new_patient: Bool = "newPatient",
         pub last_visit_date: Str<'de> = "lastVisitDate",
+        pub qmb: Bool = "qmb",
     }
 
     pub struct ConditionIn<'de> {

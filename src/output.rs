@@ -151,6 +151,10 @@ impl Out {
         self.str(&p.setting);
         self.raw(",\"estimate\":");
         self.bool(p.estimate);
+        if let Some(l) = &p.locality {
+            self.raw(",\"locality\":");
+            self.str(l);
+        }
         self.0.push('}');
     }
 

@@ -45,6 +45,10 @@ pub enum TrackRequest {
 pub enum Setting {
     NonFacility,
     Facility,
+    /// A rural health clinic or federally qualified health center: the PFS national
+    /// non-facility amount, no geographic adjustment (42 CFR 405.2464(c)).
+    Rhc,
+    Fqhc,
 }
 
 impl Setting {
@@ -52,7 +56,12 @@ impl Setting {
         match self {
             Setting::NonFacility => "nonFacility",
             Setting::Facility => "facility",
+            Setting::Rhc => "rhc",
+            Setting::Fqhc => "fqhc",
         }
+    }
+    pub fn is_clinic(self) -> bool {
+        matches!(self, Setting::Rhc | Setting::Fqhc)
     }
 }
 
@@ -62,6 +71,16 @@ pub struct PaymentOptions {
     pub qualifying_apm: bool,
     /// work, pe, mp; scaled by 10^6.
     pub gpci: [i64; 3],
+    /// Which of the three were given in `payment.gpci` (they win over a locality's).
+    pub gpci_given: [bool; 3],
+    /// `payment.locality`: MAC and locality number, `MMMMM-LL` (e.g. `01112-26`).
+    pub locality: Option<String>,
+}
+
+impl Default for PaymentOptions {
+    fn default() -> Self {
+        PaymentOptions { setting: Setting::NonFacility, qualifying_apm: false, gpci: [1_000_000; 3], gpci_given: [false; 3], locality: None }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -183,6 +202,8 @@ pub struct Checked<'a> {
     pub credential: Option<&'a str>,
     pub group_id: Option<&'a str>,
     pub new_patient: bool,
+    /// A Qualified Medicare Beneficiary: owes no coinsurance.
+    pub qmb: bool,
     pub last_visit: Option<NaiveDate>,
     pub conditions: Vec<Condition>,
     pub consent: Option<Consent<'a>>,
@@ -462,9 +483,11 @@ pub fn check<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
 
     let mut new_patient = false;
     let mut last_visit = None;
+    let mut qmb = false;
     if let Some(Obj(p)) = v.take(&input.patient, || "patient".into(), "an object") {
         let _ = v.string(&p.reference, || "patient.ref".into());
         new_patient = v.boolean(&p.new_patient, || "patient.newPatient".into()).unwrap_or(false);
+        qmb = v.boolean(&p.qmb, || "patient.qmb".into()).unwrap_or(false);
         last_visit = v.date(&p.last_visit_date, || "patient.lastVisitDate".into());
     }
 
@@ -572,6 +595,7 @@ pub fn check<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
         group_id,
         new_patient,
         last_visit,
+        qmb,
         conditions,
         consent,
         visit,
@@ -606,10 +630,22 @@ fn finish(v: V) -> Result<(), InputError> {
 }
 
 fn payment(v: &mut V, p: &Val<Obj<PaymentIn>>) -> PaymentOptions {
-    let mut out = PaymentOptions { setting: Setting::NonFacility, qualifying_apm: false, gpci: [1_000_000; 3] };
+    let mut out = PaymentOptions::default();
     let Some(Obj(p)) = v.take(p, || "payment".into(), "an object") else { return out };
-    if let Some(s) = v.one_of(&p.setting, || "payment.setting".into(), &["nonFacility", "facility"]) {
-        out.setting = if s == "facility" { Setting::Facility } else { Setting::NonFacility };
+    if let Some(s) = v.one_of(&p.setting, || "payment.setting".into(), &["nonFacility", "facility", "rhc", "fqhc"]) {
+        out.setting = match s {
+            "facility" => Setting::Facility,
+            "rhc" => Setting::Rhc,
+            "fqhc" => Setting::Fqhc,
+            _ => Setting::NonFacility,
+        };
+    }
+    if let Some(l) = v.string(&p.locality, || "payment.locality".into()) {
+        if is_locality(l.trim()) {
+            out.locality = Some(l.trim().to_string());
+        } else {
+            v.push("payment.locality".into(), "expected a Medicare locality: the MAC number and the locality number, e.g. 01112-26");
+        }
     }
     out.qualifying_apm = v.boolean(&p.qualifying_apm_participant, || "payment.qualifyingApmParticipant".into()).unwrap_or(false);
     if let Some(Obj(g)) = v.take(&p.gpci, || "payment.gpci".into(), "an object") {
@@ -617,6 +653,7 @@ fn payment(v: &mut V, p: &Val<Obj<PaymentIn>>) -> PaymentOptions {
             if let Some(x) = v.take(val, || format!("payment.gpci.{name}"), "a number") {
                 if x.is_finite() && (0.0..=10.0).contains(x) {
                     out.gpci[i] = (x * 1e6).round() as i64;
+                    out.gpci_given[i] = true;
                 } else {
                     v.push(format!("payment.gpci.{name}"), "expected a number from 0 to 10");
                 }
@@ -624,6 +661,12 @@ fn payment(v: &mut V, p: &Val<Obj<PaymentIn>>) -> PaymentOptions {
         }
     }
     out
+}
+
+/// `MMMMM-LL`: five digits of the MAC, a dash, two digits of the locality.
+fn is_locality(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 8 && b[5] == b'-' && b[..5].iter().chain(&b[6..]).all(u8::is_ascii_digit)
 }
 
 fn consent<'a>(v: &mut V, c: &'a ConsentIn) -> Consent<'a> {

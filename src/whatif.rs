@@ -14,7 +14,7 @@ use crate::input::MAX_JSON_BYTES;
 use crate::pack::{self, Pack};
 use crate::price;
 use crate::time::{Pool, MINUTE_US};
-use crate::validate::{self, InputError, Issue, PaymentOptions, Setting};
+use crate::validate::{self, InputError, Issue, PaymentOptions};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -119,7 +119,7 @@ pub fn project_json(json: &str) -> String {
         Ok(p) => p,
         Err(e) => {
             issues.extend(e);
-            PaymentOptions { setting: Setting::NonFacility, qualifying_apm: false, gpci: [1_000_000; 3] }
+            PaymentOptions::default()
         }
     };
     let mut custom: Option<Pack> = None;
@@ -136,6 +136,12 @@ pub fn project_json(json: &str) -> String {
         },
         _ => None,
     };
+    let mut payment = payment;
+    if let Some(p) = pack {
+        if let Err(i) = crate::price::localize(&mut payment, p) {
+            issues.push(i);
+        }
+    }
     if pack.is_none() && month.is_some() && !issues.iter().any(|i| i.path.starts_with("rulePack")) {
         issues.push(issue("rulePack", "no such rule pack, or none covers serviceMonth"));
     }
@@ -194,8 +200,8 @@ pub fn project_json(json: &str) -> String {
         let pm = enrolled * share;
         let (mut per_a, mut per_c) = (0i64, 0i64);
         let lines: Vec<LineOut> = t.lines.iter().map(|u| {
-            let unit = price::unit_cents(&u.code.rvu, &payment, pack);
-            let (a, c) = price::line_cents(unit, u.units, pack);
+            let unit = price::unit_cents(&u.code, &payment, pack);
+            let (a, c) = price::line_cents(unit, u.units, pack, false);
             per_a += a;
             per_c += c;
             LineOut { code: u.code.code.clone(), units: u.units, allowed: price::dollars(a), coinsurance: price::dollars(c) }
@@ -207,7 +213,7 @@ pub fn project_json(json: &str) -> String {
         if near {
             if let Some((code, _)) = t.next {
                 miss_pm += pm;
-                miss_allowed += round_cents(price::unit_cents(&code.rvu, &payment, pack) as f64 * pm);
+                miss_allowed += round_cents(price::unit_cents(code, &payment, pack) as f64 * pm);
             }
         }
         pm_total += pm;
@@ -238,7 +244,7 @@ pub fn project_json(json: &str) -> String {
         "minutesLeftOnTable": { "patientMonths": miss_pm * k, "allowed": r2(miss_allowed * k) },
     });
     let apcm = pack.comparison.as_ref().map(|(code, rvu)| {
-        let per = price::unit_cents(rvu, &payment, pack);
+        let per = price::rvu_cents(rvu, &payment, pack);
         let monthly = round_cents(per as f64 * enrolled);
         json!({ "code": code, "perPatientMonth": price::dollars(per), "monthly": monthly, "annual": r2(monthly * 12.0) })
     });

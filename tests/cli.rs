@@ -114,3 +114,23 @@ fn every_jsonl_line_is_answered_blank_ones_too() {
     }
     assert_eq!(out.status.code(), Some(1), "a blank line is an invalid input");
 }
+
+#[test]
+fn localities_are_found_by_state_and_county() {
+    let out = ccm().args(["localities", "ca", "Santa Clara"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["locality"], "01112-09");
+    assert!(rows.as_array().unwrap().iter().any(|r| r["name"] == "REST OF CALIFORNIA"), "the rest-of-state locality is offered too");
+    let out = ccm().args(["localities", "AL"]).output().unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows, serde_json::json!([{ "area": "STATEWIDE", "counties": ["ALL COUNTIES"], "locality": "10112-00", "name": "ALABAMA", "state": "AL" }]));
+    assert_eq!(ccm().args(["localities", "ZZ"]).output().unwrap().status.code(), Some(1));
+    // Every listed locality prices: the engine's GPCI table has each one.
+    let all: serde_json::Value = serde_json::from_slice(&ccm().arg("localities").output().unwrap().stdout).unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 109);
+    for r in all.as_array().unwrap() {
+        let month = format!(r#"{{"serviceMonth":"2026-03","billingPractitioner":{{"id":"1"}},"payment":{{"locality":"{}"}}}}"#, r["locality"].as_str().unwrap());
+        assert!(ccm_engine::evaluate_json(&month).starts_with(r#"{"ok":true"#), "{month}");
+    }
+}

@@ -1438,3 +1438,149 @@ fn a_custom_pack_may_be_provisional_but_must_say_so_consistently() {
     assert_eq!(f["message"], "the rule pack is provisional: rates not final");
     assert_eq!(f["source"], "contract draft 3.1, section 4");
 }
+
+// ---------------------------------------------------------------- payers and places (issue 13)
+
+#[test]
+fn a_locality_prices_with_its_gpcis_and_explicit_numbers_win() {
+    let mut v = entries(base(), vec![rn("a", 3, 25), rn("b", 4, 20)]);
+    v["payment"] = json!({ "locality": "01182-18" }); // Los Angeles: 1.042, 1.194, 0.690
+    let e = eval(&v);
+    assert_eq!((cents(&e["lines"][0]["allowed"]), cents(&e["lines"][1]["allowed"])), (7271, 5582));
+    assert_eq!((cents(&e["payment"]["allowed"]), cents(&e["payment"]["coinsurance"])), (12853, 1454 + 1116));
+    assert_eq!(e["payment"]["locality"], "01182-18");
+    let f = one(&e, "LOCALITY_GPCI", "info", "payment.locality");
+    assert!(f["message"].as_str().unwrap().contains("work 1.042, PE 1.194, MP 0.69"), "{f}");
+    // CY2026 has no GPCI table of its own: CY2025's stands in, and the answer says so.
+    assert!(one(&e, "GPCI_STAND_IN", "warning", "payment.locality")["message"].as_str().unwrap().contains("CY2025"));
+    v["payment"]["gpci"] = json!({ "pe": 1.0 });
+    assert_eq!(cents(&eval(&v)["lines"][0]["allowed"]), 6681, "explicit PE GPCI wins, work and MP from the locality");
+    // 2025 has its own table: no stand-in warning. 1.87 RVUs at LA GPCIs × 32.3465 = 66.33.
+    let mut v25 = in_year(entries(base(), vec![rn("a", 3, 25)]), "2025");
+    v25["consent"]["version"] = json!("practice-ccm-v3");
+    v25["consent"]["elements"] = json!(["availability", "costSharing", "rightToStop", "onePractitioner"]);
+    v25["payment"] = json!({ "locality": "01182-18" });
+    let e = eval(&v25);
+    assert_eq!(cents(&e["lines"][0]["allowed"]), 6633);
+    assert!(found(&e, "GPCI_STAND_IN").is_empty());
+    // Without a locality the output has no locality field (v1 unchanged).
+    assert!(eval(&base())["payment"].get("locality").is_none());
+}
+
+#[test]
+fn a_bad_locality_is_invalid_input_never_a_national_default() {
+    for (loc, why) in [("99999-99", "is not a locality"), ("CA", "expected a Medicare locality"), ("01182-1", "expected a Medicare locality")] {
+        let mut v = base();
+        v["payment"] = json!({ "locality": loc });
+        let e = error(&v.to_string());
+        assert_eq!(e["code"], "INVALID_INPUT", "{loc}");
+        assert_eq!(e["issues"][0]["path"], "payment.locality", "{loc}");
+        assert!(e["issues"][0]["message"].as_str().unwrap().contains(why), "{loc}: {e}");
+    }
+    // A custom pack without a GPCI table cannot price a locality.
+    let mut pack: Value = serde_json::from_str(&api::rule_pack_json("medicare-cy2026").unwrap()).unwrap();
+    pack.as_object_mut().unwrap().remove("gpci");
+    let mut v = base();
+    v["rulePack"] = pack;
+    v["payment"] = json!({ "locality": "01182-18" });
+    assert!(error(&v.to_string())["issues"][0]["message"].as_str().unwrap().contains("no GPCI table"));
+    // The what-if door too.
+    let out: Value = serde_json::from_str(&api::what_if_json(r#"{"patients":10,"payment":{"locality":"99999-99"},"bands":[{"track":"staff","minutes":45,"share":1}]}"#)).unwrap();
+    assert_eq!(out["ok"], false);
+    assert_eq!(out["error"]["issues"][0]["path"], "payment.locality");
+}
+
+#[test]
+fn rhc_and_fqhc_are_paid_the_national_non_facility_amount() {
+    for setting in ["rhc", "fqhc"] {
+        let mut v = base();
+        v["payment"] = json!({ "setting": setting, "locality": "01182-18", "gpci": { "work": 1.5 } });
+        let e = eval(&v);
+        assert_eq!(e["status"], "billable");
+        assert_eq!(cents(&e["lines"][0]["allowed"]), 6613, "{setting}: national non-facility, no GPCI");
+        assert_eq!(e["payment"]["setting"], setting);
+        let f = one(&e, "RHC_FQHC_NATIONAL_RATE", "info", "payment.setting");
+        assert!(f["message"].as_str().unwrap().contains("405.2464(c)"));
+        assert!(found(&e, "LOCALITY_GPCI").is_empty() && found(&e, "RHC_FQHC_G0511_PERIOD").is_empty());
+    }
+    // Before October 2025, G0511 applied: said plainly, with its amount and source.
+    let mut v = in_year(base(), "2025");
+    v["consent"]["version"] = json!("practice-ccm-v3");
+    v["consent"]["elements"] = json!(["availability", "costSharing", "rightToStop", "onePractitioner"]);
+    v["payment"] = json!({ "setting": "rhc" });
+    let e = eval(&v);
+    let f = one(&e, "RHC_FQHC_G0511_PERIOD", "warning", "serviceMonth");
+    assert!(f["message"].as_str().unwrap().contains("G0511") && f["message"].as_str().unwrap().contains("54.67"), "{f}");
+    assert_eq!(cents(&e["lines"][0]["allowed"]), 6049, "2025 national non-facility 99490");
+    let mut v = with(v, "/serviceMonth", json!("2025-10"));
+    v["timeEntries"] = json!([entry("a", "s-1", "rn", "2025-10-03T10:00:00-05:00", "2025-10-03T10:25:00-05:00")]);
+    v["carePlan"]["lastReviewed"] = json!("2025-10-02");
+    assert!(found(&eval(&v), "RHC_FQHC_G0511_PERIOD").is_empty());
+}
+
+#[test]
+fn a_qmb_patient_owes_no_coinsurance() {
+    let mut v = entries(base(), vec![rn("a", 3, 25), rn("b", 4, 20)]);
+    v["patient"]["qmb"] = json!(true);
+    let e = eval(&v);
+    assert_eq!(cents(&e["payment"]["allowed"]), 6613 + 5044);
+    assert_eq!((cents(&e["payment"]["coinsurance"]), cents(&e["lines"][0]["coinsurance"]), cents(&e["lines"][1]["coinsurance"])), (0, 0, 0));
+    one(&e, "QMB_NO_COINSURANCE", "info", "patient.qmb");
+    v["patient"]["qmb"] = json!("yes");
+    assert_eq!(error(&v.to_string())["issues"][0]["path"], "patient.qmb");
+}
+
+fn example_pack() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/packs/examples/example-medicare-advantage-2026.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn a_payer_pack_prices_by_contract_and_marks_codes_not_covered() {
+    let mut v = entries(base(), vec![rn("a", 3, 25), rn("b", 4, 20)]);
+    v["rulePack"] = example_pack();
+    let e = eval(&v);
+    assert_eq!(e["rulePack"]["id"], "example-ma-plan-2026");
+    assert_eq!(lines(&e), l(&[("99490", 1), ("99439", 1)]));
+    assert_eq!((cents(&e["lines"][0]["allowed"]), cents(&e["lines"][1]["allowed"])), (5800, 4400));
+    assert_eq!(cents(&e["payment"]["coinsurance"]), 0, "the contract charges no coinsurance");
+    // 99437 is not covered (warning): the practitioner track bills 99491 and 99437 at 0.
+    let mut v = entries(base(), vec![doc("a", 3, 30), doc("b", 4, 30)]);
+    v["rulePack"] = example_pack();
+    v["track"] = json!("practitioner");
+    let e = eval(&v);
+    assert_eq!(lines(&e), l(&[("99491", 1), ("99437", 1)]));
+    assert_eq!((cents(&e["lines"][0]["allowed"]), cents(&e["lines"][1]["allowed"])), (8000, 0));
+    let f = one(&e, "CODE_NOT_COVERED_BY_PAYER", "warning", "rulePack");
+    assert!(f["message"].as_str().unwrap().contains("99437"));
+    // A payer that denies CCM outright: an error blocks the month.
+    let mut pack = example_pack();
+    for c in pack["codes"].as_array_mut().unwrap() {
+        c["covered"] = json!(false);
+        c["notCoveredSeverity"] = json!("error");
+    }
+    let mut v = entries(base(), vec![rn("a", 3, 25)]);
+    v["rulePack"] = pack;
+    let e = eval(&v);
+    assert_eq!(e["status"], "blocked");
+    one(&e, "CODE_NOT_COVERED_BY_PAYER", "error", "rulePack");
+}
+
+#[test]
+fn bad_contract_prices_are_invalid_rule_packs() {
+    for (bad, msg) in [(json!(-1), "from 0"), (json!("58"), "a number")] {
+        let mut pack = example_pack();
+        pack["codes"][0]["contractAmount"] = bad;
+        let mut v = base();
+        v["rulePack"] = pack;
+        let e = error(&v.to_string());
+        assert_eq!(e["code"], "INVALID_RULE_PACK");
+        assert_eq!(e["issues"][0]["path"], "rulePack.codes[0].contractAmount");
+        assert!(e["issues"][0]["message"].as_str().unwrap().contains(msg));
+    }
+    let mut pack = example_pack();
+    pack["codes"][1]["notCoveredSeverity"] = json!("info");
+    pack["codes"][1]["covered"] = json!(false);
+    let mut v = base();
+    v["rulePack"] = pack;
+    assert_eq!(error(&v.to_string())["issues"][0]["path"], "rulePack.codes[1].notCoveredSeverity");
+}

@@ -49,6 +49,9 @@ FINDING_RULES = {
     "COMPLEX_MDM_REQUIRED": "CODE-005", "COMPLEX_CARE_PLAN_REVISION_NOT_DOCUMENTED": "CODE-005",
     "TRACK_NOT_AVAILABLE": "EXCL-002",
     "RULE_PACK_PROVISIONAL": "PACK-PROVISIONAL",
+    "LOCALITY_GPCI": "PAY-002", "GPCI_STAND_IN": "PAY-003", "QMB_NO_COINSURANCE": "PAY-002",
+    "RHC_FQHC_NATIONAL_RATE": "FQHC-003", "RHC_FQHC_G0511_PERIOD": "FQHC-002",
+    "CODE_NOT_COVERED_BY_PAYER": "PAY-002",
 }
 
 CONFLICTS = [
@@ -85,12 +88,21 @@ POLICIES = {
     "nonClinicalRoles": ["non_clinical"],
     "facilitySettings": ["inpatient", "snf_part_a"],
     "revocationTakesEffect": "endOfMonth",
+    # FQHC-002: G0511 ended with dates of service 2025-09-30 (NARHC, the later and more specific
+    # source); from 2025-10-01 RHCs and FQHCs bill the individual codes (FQHC-003; 42 CFR 405.2464(c)).
+    "rhcFqhcIndividualCodesFrom": "2025-10-01",
+    "rhcFqhcBefore": "RHCs and FQHCs billed care management as G0511 for dates of service through 2025-09-30 (about $54.67 in 2025, per NARHC's summary of the CY2026 proposed rule); the individual codes were accepted alongside it during 2025's transition",
 }
 
 CONSENT = {
     "requiredElements": ["availability", "costSharing", "rightToStop", "onePractitioner"],
     "methods": ["verbal", "written", "electronic"],
     "builtInVersionsImplyElements": True,
+}
+
+GPCI_STAND_IN = {
+    2026: "CY2025 GPCIs (GPCI2025, RVU25D) stand in for CY2026's: no authentic CY2026 GPCI table was available (CY2026 refreshed the GPCIs)",
+    2027: "CY2025 GPCIs (GPCI2025, RVU25D) stand in for CY2027's: no authentic CY2026 or CY2027 GPCI table was available",
 }
 
 PACKS = [
@@ -175,6 +187,7 @@ def build(spec, rvus, cfs, rules, sources, provisional):
         "rvuRelease": spec["release"],
         "conversionFactors": {k: num(cfs[v]) for k, v in spec["cf"].items()},
         "coinsurancePercent": 20,
+        "gpci": {"table": "gpci-cy2025", **({"standIn": GPCI_STAND_IN[spec["year"]]} if spec["year"] in GPCI_STAND_IN else {})},
         "codes": codes,
         "conflicts": CONFLICTS,
         "consent": CONSENT,
@@ -192,6 +205,52 @@ def build(spec, rvus, cfs, rules, sources, provisional):
     return pack
 
 
+def gpci_table():
+    """packs/gpci-cy2025.json: GPCIs by locality `MAC-LL`, from ../shared/data/gpci-2025.csv."""
+    with open(os.path.join(SHARED, "data", "gpci-2025.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
+    return {"id": "gpci-cy2025", "source": "CMS GPCI2025, Addendum E (RVU25D bundle), ../shared/data/gpci-2025.csv",
+            "localities": {f"{r['mac']}-{r['locality_number']}": {"work": num(r["work_gpci_with_1.0_floor"]), "pe": num(r["pe_gpci"]), "mp": num(r["mp_gpci"])}
+                           for r in rows}}
+
+
+def locality_list():
+    """packs/localities-cy2025.json: every locality with its state, name and counties, for pickers
+    (the page, `ccm localities`); not embedded in the core wasm."""
+    with open(os.path.join(SHARED, "data", "gpci-2025.csv"), newline="") as f:
+        gp = {(r["mac"], r["locality_number"]): r for r in csv.DictReader(f)}
+    with open(os.path.join(SHARED, "data", "locality-counties-2025.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
+    out = []
+    for r in rows:
+        g = gp[(r["mac"], r["locality_number"])]
+        counties = [c.strip() for c in re.split(r",|/|\bAND\b", r["counties"]) if c.strip()]
+        out.append({"locality": f"{r['mac']}-{r['locality_number']}", "state": g["state"], "name": g["locality_name"],
+                    "area": r["fee_schedule_area"], "counties": counties})
+    return {"source": "CMS 25LOCCO and GPCI2025 (RVU25D bundle), ../shared/data/locality-counties-2025.csv", "localities": out}
+
+
+# An illustrative Medicare Advantage contract: made-up rates, NOT a real payer's. MA plans must
+# cover CCM as a Part B benefit but pay by contract; this one pays flat amounts, charges no
+# coinsurance, and (like some payers) does not cover 99437.
+EXAMPLE_CONTRACT = {"99490": 58.00, "99439": 44.00, "99487": 125.00, "99489": 66.00, "99491": 80.00}
+
+
+def example_payer(medicare):
+    pack = json.loads(json.dumps(medicare))
+    pack.update({"id": "example-ma-plan-2026", "version": "example-1",
+                 "title": "EXAMPLE ONLY: a made-up Medicare Advantage CCM contract for 2026 (illustrative rates, not a real payer)",
+                 "payer": "Example Medicare Advantage plan (illustrative)", "coinsurancePercent": 0})
+    pack.pop("gpci", None)  # contract amounts do not vary by locality
+    for c in pack["codes"]:
+        if c["code"] in EXAMPLE_CONTRACT:
+            c["contractAmount"] = EXAMPLE_CONTRACT[c["code"]]
+        else:
+            c["covered"] = False
+            c["notCoveredSeverity"] = "warning"
+    return pack
+
+
 def main():
     with open(os.path.join(SHARED, "data", "pfs-rvu-care-management.csv"), newline="") as f:
         rvus = {(r["year"], r["hcpcs"]): r for r in csv.DictReader(f)}
@@ -205,9 +264,14 @@ def main():
             provisional.setdefault(r["pack"], []).append({"what": r["what"], "source": r["source"]})
     rules, sources = domain_rules()
     stale = []
-    for spec in PACKS:
-        text = json.dumps(build(spec, rvus, cfs, rules, sources, provisional), indent=2, ensure_ascii=False) + "\n"
-        path = os.path.join(ROOT, "packs", spec["id"] + ".json")
+    outputs = [(spec["id"], build(spec, rvus, cfs, rules, sources, provisional)) for spec in PACKS]
+    outputs += [("gpci-cy2025", gpci_table()), ("localities-cy2025", locality_list())]
+    outputs.append(("examples/example-medicare-advantage-2026", example_payer(dict(outputs)["medicare-cy2026"])))
+    for name, data in outputs:
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        if name.startswith(("gpci-", "localities-")):
+            text = json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n"
+        path = os.path.join(ROOT, "packs", name + ".json")
         if "--check" in sys.argv:
             if not os.path.exists(path) or open(path, encoding="utf-8").read() != text:
                 stale.append(path)

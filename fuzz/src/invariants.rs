@@ -58,6 +58,12 @@ const SEVERITIES: &[(&str, Option<&str>)] = &[
     ("COMPLEX_CARE_PLAN_REVISION_NOT_DOCUMENTED", Some("warning")),
     ("TRACK_NOT_AVAILABLE", Some("info")),
     ("RULE_PACK_PROVISIONAL", Some("warning")),
+    ("LOCALITY_GPCI", Some("info")),
+    ("GPCI_STAND_IN", Some("warning")),
+    ("QMB_NO_COINSURANCE", Some("info")),
+    ("RHC_FQHC_NATIONAL_RATE", Some("info")),
+    ("RHC_FQHC_G0511_PERIOD", Some("warning")),
+    ("CODE_NOT_COVERED_BY_PAYER", None),
 ];
 
 pub const ERROR_CODES: &[&str] =
@@ -254,7 +260,7 @@ pub fn check_evaluation(input: Option<&Value>, e: &Value) -> Result<(), String> 
             None => return Err(format!("unknown finding code {code:?}")),
             Some((_, Some(want))) => ensure!(sev == *want, "{code} has severity {sev}, the contract says {want}"),
             // CONSENT_REVOKED is info in its month; a pack sets the visit practitioner's severity.
-            Some((_, None)) => ensure!(sev != "info" || matches!(code, "CONSENT_REVOKED" | "INITIATING_VISIT_PRACTITIONER_MISMATCH"), "{code} severity {sev}"),
+            Some((_, None)) => ensure!(sev != "info" || matches!(code, "CONSENT_REVOKED" | "INITIATING_VISIT_PRACTITIONER_MISMATCH" | "CODE_NOT_COVERED_BY_PAYER"), "{code} severity {sev}"),
         }
     }
     let has = |code: &str| findings.iter().any(|f| f["code"] == code);

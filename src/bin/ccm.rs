@@ -21,6 +21,7 @@ const USAGE: &str = "usage:
   ccm packs --show ID              print a built-in rule pack
   ccm consent                      print the built-in consent templates
   ccm what-if [FILE|-]             project panel revenue (CONTRACT §7)
+  ccm localities [STATE [COUNTY]]  Medicare localities (payment.locality) by state, county text
   ccm --version";
 
 fn usage(msg: &str) -> ExitCode {
@@ -197,6 +198,22 @@ fn what_if(path: Option<&str>) -> ExitCode {
     print(&out, true, code)
 }
 
+/// Localities (CY2025, `packs/localities-cy2025.json`), those of `state` (two letters) whose
+/// counties or name contain `county` (any case), as a JSON array.
+fn localities(state: Option<&str>, county: Option<&str>) -> ExitCode {
+    const TABLE: &str = include_str!("../../packs/localities-cy2025.json");
+    let Ok(table) = serde_json::from_str::<serde_json::Value>(TABLE) else { return usage("the locality table is unreadable") };
+    let want = |field: &serde_json::Value, text: &str| field.as_str().is_some_and(|f| f.to_uppercase().contains(&text.to_uppercase()));
+    let all: &[serde_json::Value] = table["localities"].as_array().map_or(&[], Vec::as_slice);
+    let rows: Vec<&serde_json::Value> = all
+        .iter()
+        .filter(|r| state.map_or(true, |s| r["state"].as_str().is_some_and(|x| x.eq_ignore_ascii_case(s))))
+        .filter(|r| county.map_or(true, |c| want(&r["name"], c) || r["counties"].as_array().is_some_and(|cs| cs.iter().any(|x| want(x, c) || want(x, "ALL")))))
+        .collect();
+    let code = if rows.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS };
+    print(&serde_json::to_string(&rows).unwrap_or_default(), true, code)
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -211,6 +228,9 @@ fn main() -> ExitCode {
             None => usage("unknown rule pack id (see `ccm packs`)"),
         },
         ["consent"] => print(api::consent_templates_json().trim_end(), true, ExitCode::SUCCESS),
+        ["localities"] => localities(None, None),
+        ["localities", st] => localities(Some(st), None),
+        ["localities", st, county] => localities(Some(st), Some(county)),
         ["what-if"] => what_if(None),
         ["what-if", f] => what_if(Some(f)),
         ["--version"] | ["-V"] => print(&format!("ccm {}", ccm_engine::VERSION), true, ExitCode::SUCCESS),

@@ -10,7 +10,8 @@ export type DateTime = string;
 
 export type TrackRequest = "auto" | "staff" | "complex" | "practitioner";
 export type Track = "staff" | "complex" | "practitioner";
-export type PaymentSetting = "nonFacility" | "facility";
+/** `rhc` / `fqhc`: a rural health clinic or FQHC, paid the national non-facility amount (no GPCI). */
+export type PaymentSetting = "nonFacility" | "facility" | "rhc" | "fqhc";
 export type Credential = "MD" | "DO" | "NP" | "PA" | "CNS" | "CNM";
 export type Role = "rn" | "lpn" | "ma" | "clinical_staff" | "other_practitioner" | "billing_practitioner" | "non_clinical";
 export type ConsentStatus = "accepted" | "declined" | "revoked";
@@ -32,8 +33,10 @@ export interface PaymentOptions {
   setting?: PaymentSetting;
   /** Default false. */
   qualifyingApmParticipant?: boolean;
-  /** Geographic practice cost indices; each defaults to 1.0. */
+  /** Geographic practice cost indices; each defaults to 1.0 (or the locality's), and an explicit number wins. */
   gpci?: { work?: number; pe?: number; mp?: number };
+  /** Medicare locality, MAC and locality number `MMMMM-LL` (e.g. `01182-18`); the pack's GPCI table prices it. */
+  locality?: string;
 }
 
 export interface BillingPractitioner {
@@ -46,6 +49,8 @@ export interface Patient {
   ref?: string;
   newPatient?: boolean;
   lastVisitDate?: IsoDate | null;
+  /** Qualified Medicare Beneficiary: no coinsurance may be billed to the patient. */
+  qmb?: boolean;
 }
 
 export interface Condition {
@@ -174,6 +179,8 @@ export interface Payment {
   setting: PaymentSetting;
   /** Always true: amounts are estimates. */
   estimate: true;
+  /** Present when the month was priced by `payment.locality`. */
+  locality?: string;
 }
 
 export interface NextUnit {
@@ -250,7 +257,14 @@ export type FindingCode =
   | "COMPLEX_CARE_PLAN_REVISION_NOT_DOCUMENTED"
   | "TRACK_NOT_AVAILABLE"
   // rule packs
-  | "RULE_PACK_PROVISIONAL";
+  | "RULE_PACK_PROVISIONAL"
+  // payment
+  | "LOCALITY_GPCI"
+  | "GPCI_STAND_IN"
+  | "QMB_NO_COINSURANCE"
+  | "RHC_FQHC_NATIONAL_RATE"
+  | "RHC_FQHC_G0511_PERIOD"
+  | "CODE_NOT_COVERED_BY_PAYER";
 
 export interface Finding {
   /** A contract code; new codes may be added (additive change). */

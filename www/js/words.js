@@ -196,6 +196,30 @@ export const FINDINGS = {
     title: "These rules and prices are provisional.",
     fix: "The rule pack uses facts that are not final (for CY2027: the proposed rule's conversion factor and CY2026's RVUs). Amounts may change when CMS publishes the final figures.",
   },
+  LOCALITY_GPCI: {
+    title: "Priced for the chosen Medicare locality.",
+    fix: "Nothing to fix. The amounts use that locality's geographic indices (GPCIs); numbers typed in the GPCI fields take precedence.",
+  },
+  GPCI_STAND_IN: {
+    title: "The locality's indices are a stand-in for this year.",
+    fix: "No official table of this year's GPCIs was available, so CY2025's are used. Amounts may differ slightly from what Medicare pays.",
+  },
+  QMB_NO_COINSURANCE: {
+    title: "QMB patient: no coinsurance may be billed to the patient.",
+    fix: "Do not bill the patient the 20%. The state Medicaid program pays under its own rules (possibly nothing).",
+  },
+  RHC_FQHC_NATIONAL_RATE: {
+    title: "RHC/FQHC: paid the national amount.",
+    fix: "Nothing to fix. Rural health clinics and FQHCs are paid the national non-facility fee schedule amount for care management, with no geographic adjustment.",
+  },
+  RHC_FQHC_G0511_PERIOD: {
+    title: "Before October 2025, RHCs and FQHCs billed G0511.",
+    fix: "For this month the clinic may have billed G0511 (general care management) instead of the individual codes shown. The message gives its amount.",
+  },
+  CODE_NOT_COVERED_BY_PAYER: {
+    title: "The payer does not cover this code.",
+    fix: "The payer of the chosen rule pack does not pay this code; a claim line for it would be denied. Check the contract, or do not bill it.",
+  },
   TRACK_NOT_AVAILABLE: {
     title: "The chosen kind of CCM cannot be billed this month.",
     fix: "See the engine's explanation; switch the track to 'Automatic' to let the engine pick what can be billed.",
