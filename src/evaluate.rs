@@ -236,7 +236,7 @@ fn price_lines(m: &Checked, pay: &validate::PaymentOptions, pack: &Pack, t: &Tra
         .lines
         .iter()
         .map(|u| {
-            let unit = price::unit_cents(&u.code, pay, pack);
+            let unit = price::unit_cents(u.code, pay, pack);
             let (a, c) = price::line_cents(unit, u.units, pack, m.qmb);
             total += a;
             coins += c;

@@ -68,9 +68,9 @@ pub fn localize<'p>(pay: &mut PaymentOptions, pack: &'p Pack) -> Result<Option<&
     let bad = |message: &str| Issue { path: "payment.locality".into(), message: message.into() };
     let table = pack.gpci.as_ref().ok_or_else(|| bad("the rule pack has no GPCI table to price a locality; give payment.gpci instead"))?;
     let g = table.localities.get(loc).ok_or_else(|| bad("is not a locality of the rule pack's GPCI table (see `ccm localities`)"))?;
-    for i in 0..3 {
-        if !pay.gpci_given[i] {
-            pay.gpci[i] = g[i];
+    for ((mine, given), theirs) in pay.gpci.iter_mut().zip(pay.gpci_given).zip(g) {
+        if !given {
+            *mine = *theirs;
         }
     }
     Ok(Some(table))

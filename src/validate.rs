@@ -376,7 +376,7 @@ impl V {
         self.issues.push(Issue { path, message: message.into() });
     }
     /// Reports a wrong type or an oversized value; returns the value when valid.
-    fn take<'a, T>(&mut self, v: &'a Val<T>, path: impl FnOnce() -> String, expected: &str) -> Option<&'a T> {
+    fn take<'a, T>(&mut self, v: &'a Val<T>, path: &dyn Fn() -> String, expected: &str) -> Option<&'a T> {
         match v {
             Val::Ok(x) => Some(x),
             Val::Absent => None,
@@ -391,22 +391,22 @@ impl V {
             }
         }
     }
-    fn string<'a>(&mut self, v: &'a Str, path: impl FnOnce() -> String) -> Option<&'a str> {
+    fn string<'a>(&mut self, v: &'a Str, path: &dyn Fn() -> String) -> Option<&'a str> {
         self.take(v, path, "a string").map(|s| &**s)
     }
-    fn boolean(&mut self, v: &Bool, path: impl FnOnce() -> String) -> Option<bool> {
+    fn boolean(&mut self, v: &Bool, path: &dyn Fn() -> String) -> Option<bool> {
         self.take(v, path, "true or false").copied()
     }
-    fn date(&mut self, v: &Str, path: impl Fn() -> String) -> Option<NaiveDate> {
-        let s = self.take(v, &path, "a date YYYY-MM-DD")?;
+    fn date(&mut self, v: &Str, path: &dyn Fn() -> String) -> Option<NaiveDate> {
+        let s = self.take(v, path, "a date YYYY-MM-DD")?;
         let d = parse_date(s);
         if d.is_none() {
             self.push(path(), "expected a date YYYY-MM-DD");
         }
         d
     }
-    fn one_of(&mut self, v: &Str, path: impl Fn() -> String, allowed: &[&'static str]) -> Option<&'static str> {
-        let s = self.take(v, &path, "a string")?;
+    fn one_of(&mut self, v: &Str, path: &dyn Fn() -> String, allowed: &[&'static str]) -> Option<&'static str> {
+        let s = self.take(v, path, "a string")?;
         let found = allowed.iter().find(|a| **a == s).copied();
         if found.is_none() {
             self.push(path(), format!("expected one of: {}", allowed.join(", ")));
@@ -418,7 +418,7 @@ impl V {
 /// The top level must be an object.
 pub fn check_root<'a>(root: &'a Root) -> Result<Checked<'a>, InputError> {
     let mut v = V { issues: Vec::new(), too_large: false };
-    match v.take(root, String::new, "an object") {
+    match v.take(root, &String::new, "an object") {
         Some(Obj(input)) => check(input),
         None => {
             if v.issues.is_empty() {
@@ -432,7 +432,7 @@ pub fn check_root<'a>(root: &'a Root) -> Result<Checked<'a>, InputError> {
 /// Checks the input; on failure returns every issue found.
 pub fn check<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
     let mut v = V { issues: Vec::new(), too_large: false };
-    let month = match v.take(&input.service_month, || "serviceMonth".into(), "a month YYYY-MM") {
+    let month = match v.take(&input.service_month, &|| "serviceMonth".into(), "a month YYYY-MM") {
         Some(s) => {
             let m = parse_month(s);
             if m.is_none() {
@@ -447,13 +447,13 @@ pub fn check<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
             None
         }
     };
-    let as_of = v.date(&input.as_of, || "asOf".into());
-    let pack = match v.take(&input.rule_pack, || "rulePack".into(), "a rule pack id or object") {
+    let as_of = v.date(&input.as_of, &|| "asOf".into());
+    let pack = match v.take(&input.rule_pack, &|| "rulePack".into(), "a rule pack id or object") {
         None => PackChoice::Default,
         Some(PackRef::Id(id)) => PackChoice::Id(id.to_string()),
         Some(PackRef::Custom(obj)) => PackChoice::Custom(obj.clone()),
     };
-    let track = match v.one_of(&input.track, || "track".into(), &["auto", "staff", "complex", "practitioner"]) {
+    let track = match v.one_of(&input.track, &|| "track".into(), &["auto", "staff", "complex", "practitioner"]) {
         None | Some("auto") => TrackRequest::Auto,
         Some(t) => TrackRequest::Forced(t),
     };
@@ -462,17 +462,17 @@ pub fn check<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
     let mut billing_id = None;
     let mut credential = None;
     let mut group_id = None;
-    match v.take(&input.billing_practitioner, || "billingPractitioner".into(), "an object") {
+    match v.take(&input.billing_practitioner, &|| "billingPractitioner".into(), "an object") {
         Some(Obj(b)) => {
-            billing_id = v.string(&b.id, || "billingPractitioner.id".into());
+            billing_id = v.string(&b.id, &|| "billingPractitioner.id".into());
             if billing_id.map_or(true, |s| s.trim().is_empty()) {
                 if b.id.ok().is_some() || b.id.is_absent() {
                     v.push("billingPractitioner.id".into(), "is required (a non-empty string)");
                 }
                 billing_id = None;
             }
-            credential = v.string(&b.credential, || "billingPractitioner.credential".into());
-            group_id = v.string(&b.group_id, || "billingPractitioner.groupId".into());
+            credential = v.string(&b.credential, &|| "billingPractitioner.credential".into());
+            group_id = v.string(&b.group_id, &|| "billingPractitioner.groupId".into());
         }
         None => {
             if input.billing_practitioner.is_absent() {
@@ -484,28 +484,28 @@ pub fn check<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
     let mut new_patient = false;
     let mut last_visit = None;
     let mut qmb = false;
-    if let Some(Obj(p)) = v.take(&input.patient, || "patient".into(), "an object") {
-        let _ = v.string(&p.reference, || "patient.ref".into());
-        new_patient = v.boolean(&p.new_patient, || "patient.newPatient".into()).unwrap_or(false);
-        qmb = v.boolean(&p.qmb, || "patient.qmb".into()).unwrap_or(false);
-        last_visit = v.date(&p.last_visit_date, || "patient.lastVisitDate".into());
+    if let Some(Obj(p)) = v.take(&input.patient, &|| "patient".into(), "an object") {
+        let _ = v.string(&p.reference, &|| "patient.ref".into());
+        new_patient = v.boolean(&p.new_patient, &|| "patient.newPatient".into()).unwrap_or(false);
+        qmb = v.boolean(&p.qmb, &|| "patient.qmb".into()).unwrap_or(false);
+        last_visit = v.date(&p.last_visit_date, &|| "patient.lastVisitDate".into());
     }
 
     let mut conditions = Vec::new();
-    if let Some(List(list)) = v.take(&input.conditions, || "conditions".into(), "an array") {
+    if let Some(List(list)) = v.take(&input.conditions, &|| "conditions".into(), "an array") {
         for (i, c) in list.iter().enumerate() {
-            let Some(Obj(c)) = v.take(c, || format!("conditions[{i}]"), "an object") else {
+            let Some(Obj(c)) = v.take(c, &|| format!("conditions[{i}]"), "an object") else {
                 if c.is_absent() {
                     v.push(format!("conditions[{i}]"), "expected an object, found null");
                 }
                 continue;
             };
-            let code = v.string(&c.code, || format!("conditions[{i}].code"));
+            let code = v.string(&c.code, &|| format!("conditions[{i}].code"));
             if c.code.is_absent() {
                 v.push(format!("conditions[{i}].code"), "is required (ICD-10-CM)");
             }
-            let chronic = v.boolean(&c.chronic, || format!("conditions[{i}].chronic"));
-            let significant_risk = v.boolean(&c.significant_risk, || format!("conditions[{i}].significantRisk"));
+            let chronic = v.boolean(&c.chronic, &|| format!("conditions[{i}].chronic"));
+            let significant_risk = v.boolean(&c.significant_risk, &|| format!("conditions[{i}].significantRisk"));
             if let Some(code) = code {
                 let (code, well_formed) = normalize_icd(code);
                 conditions.push(Condition { code, well_formed, chronic, significant_risk });
@@ -513,31 +513,31 @@ pub fn check<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
         }
     }
 
-    let consent = v.take(&input.consent, || "consent".into(), "an object").map(|Obj(c)| consent(&mut v, c));
+    let consent = v.take(&input.consent, &|| "consent".into(), "an object").map(|Obj(c)| consent(&mut v, c));
 
-    let visit = match v.take(&input.initiating_visit, || "initiatingVisit".into(), "an object") {
+    let visit = match v.take(&input.initiating_visit, &|| "initiatingVisit".into(), "an object") {
         Some(Obj(iv)) => {
-            let date = v.date(&iv.date, || "initiatingVisit.date".into());
-            let kind = v.string(&iv.kind, || "initiatingVisit.type".into());
-            let practitioner_id = v.string(&iv.practitioner_id, || "initiatingVisit.practitionerId".into());
+            let date = v.date(&iv.date, &|| "initiatingVisit.date".into());
+            let kind = v.string(&iv.kind, &|| "initiatingVisit.type".into());
+            let practitioner_id = v.string(&iv.practitioner_id, &|| "initiatingVisit.practitionerId".into());
             Some(Visit { date, kind, practitioner_id })
         }
         None => None,
     };
 
-    let care_plan = v.take(&input.care_plan, || "carePlan".into(), "an object").map(|Obj(cp)| care_plan(&mut v, cp));
+    let care_plan = v.take(&input.care_plan, &|| "carePlan".into(), "an object").map(|Obj(cp)| care_plan(&mut v, cp));
 
-    let mdm = match v.take(&input.complexity, || "complexity".into(), "an object") {
-        Some(Obj(c)) => v.one_of(&c.mdm, || "complexity.mdm".into(), &MDM),
+    let mdm = match v.take(&input.complexity, &|| "complexity".into(), "an object") {
+        Some(Obj(c)) => v.one_of(&c.mdm, &|| "complexity.mdm".into(), &MDM),
         None => None,
     };
-    let supervision = v.boolean(&input.supervision_attested, || "supervisionAttested".into());
+    let supervision = v.boolean(&input.supervision_attested, &|| "supervisionAttested".into());
 
     let mut entries = Vec::new();
-    if let Some(List(list)) = v.take(&input.time_entries, || "timeEntries".into(), "an array") {
+    if let Some(List(list)) = v.take(&input.time_entries, &|| "timeEntries".into(), "an array") {
         entries.reserve(list.len());
         for (i, e) in list.iter().enumerate() {
-            match v.take(e, || format!("timeEntries[{i}]"), "an object") {
+            match v.take(e, &|| format!("timeEntries[{i}]"), "an object") {
                 Some(Obj(e)) => {
                     if let Some(e) = entry(&mut v, e, i) {
                         entries.push(e);
@@ -553,21 +553,21 @@ pub fn check<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
     }
 
     let mut other_services = Vec::new();
-    if let Some(List(list)) = v.take(&input.other_services, || "otherServices".into(), "an array") {
+    if let Some(List(list)) = v.take(&input.other_services, &|| "otherServices".into(), "an array") {
         for (i, s) in list.iter().enumerate() {
-            let Some(Obj(s)) = v.take(s, || format!("otherServices[{i}]"), "an object") else {
+            let Some(Obj(s)) = v.take(s, &|| format!("otherServices[{i}]"), "an object") else {
                 if s.is_absent() {
                     v.push(format!("otherServices[{i}]"), "expected an object, found null");
                 }
                 continue;
             };
-            let code = v.string(&s.code, || format!("otherServices[{i}].code"));
+            let code = v.string(&s.code, &|| format!("otherServices[{i}].code"));
             if s.code.is_absent() {
                 v.push(format!("otherServices[{i}].code"), "is required (CPT/HCPCS)");
             }
-            let date = v.date(&s.date, || format!("otherServices[{i}].date"));
-            let practitioner_id = v.string(&s.practitioner_id, || format!("otherServices[{i}].practitionerId"));
-            let group_id = v.string(&s.group_id, || format!("otherServices[{i}].groupId"));
+            let date = v.date(&s.date, &|| format!("otherServices[{i}].date"));
+            let practitioner_id = v.string(&s.practitioner_id, &|| format!("otherServices[{i}].practitionerId"));
+            let group_id = v.string(&s.group_id, &|| format!("otherServices[{i}].groupId"));
             if let Some(code) = code {
                 other_services.push(OtherService { code: code.trim().to_ascii_uppercase(), date, practitioner_id, group_id });
             }
@@ -575,9 +575,9 @@ pub fn check<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
     }
 
     let (mut claim_version, mut claim_sha) = (None, None);
-    if let Some(Obj(c)) = v.take(&input.claim, || "claim".into(), "an object") {
-        claim_version = v.string(&c.consent_version, || "claim.consentVersion".into());
-        claim_sha = v.string(&c.consent_text_sha256, || "claim.consentTextSha256".into());
+    if let Some(Obj(c)) = v.take(&input.claim, &|| "claim".into(), "an object") {
+        claim_version = v.string(&c.consent_version, &|| "claim.consentVersion".into());
+        claim_sha = v.string(&c.consent_text_sha256, &|| "claim.consentTextSha256".into());
     }
 
     let (Some(month), Some(billing_id)) = (month, billing_id) else {
@@ -631,8 +631,8 @@ fn finish(v: V) -> Result<(), InputError> {
 
 fn payment(v: &mut V, p: &Val<Obj<PaymentIn>>) -> PaymentOptions {
     let mut out = PaymentOptions::default();
-    let Some(Obj(p)) = v.take(p, || "payment".into(), "an object") else { return out };
-    if let Some(s) = v.one_of(&p.setting, || "payment.setting".into(), &["nonFacility", "facility", "rhc", "fqhc"]) {
+    let Some(Obj(p)) = v.take(p, &|| "payment".into(), "an object") else { return out };
+    if let Some(s) = v.one_of(&p.setting, &|| "payment.setting".into(), &["nonFacility", "facility", "rhc", "fqhc"]) {
         out.setting = match s {
             "facility" => Setting::Facility,
             "rhc" => Setting::Rhc,
@@ -640,17 +640,17 @@ fn payment(v: &mut V, p: &Val<Obj<PaymentIn>>) -> PaymentOptions {
             _ => Setting::NonFacility,
         };
     }
-    if let Some(l) = v.string(&p.locality, || "payment.locality".into()) {
+    if let Some(l) = v.string(&p.locality, &|| "payment.locality".into()) {
         if is_locality(l.trim()) {
             out.locality = Some(l.trim().to_string());
         } else {
             v.push("payment.locality".into(), "expected a Medicare locality: the MAC number and the locality number, e.g. 01112-26");
         }
     }
-    out.qualifying_apm = v.boolean(&p.qualifying_apm_participant, || "payment.qualifyingApmParticipant".into()).unwrap_or(false);
-    if let Some(Obj(g)) = v.take(&p.gpci, || "payment.gpci".into(), "an object") {
+    out.qualifying_apm = v.boolean(&p.qualifying_apm_participant, &|| "payment.qualifyingApmParticipant".into()).unwrap_or(false);
+    if let Some(Obj(g)) = v.take(&p.gpci, &|| "payment.gpci".into(), "an object") {
         for (i, (name, val)) in [("work", &g.work), ("pe", &g.pe), ("mp", &g.mp)].into_iter().enumerate() {
-            if let Some(x) = v.take(val, || format!("payment.gpci.{name}"), "a number") {
+            if let Some(x) = v.take(val, &|| format!("payment.gpci.{name}"), "a number") {
                 if x.is_finite() && (0.0..=10.0).contains(x) {
                     out.gpci[i] = (x * 1e6).round() as i64;
                     out.gpci_given[i] = true;
@@ -670,67 +670,67 @@ fn is_locality(s: &str) -> bool {
 }
 
 fn consent<'a>(v: &mut V, c: &'a ConsentIn) -> Consent<'a> {
-    let status = match v.one_of(&c.status, || "consent.status".into(), &["accepted", "declined", "revoked"]) {
+    let status = match v.one_of(&c.status, &|| "consent.status".into(), &["accepted", "declined", "revoked"]) {
         Some("accepted") => Some(ConsentStatus::Accepted),
         Some("declined") => Some(ConsentStatus::Declined),
         Some(_) => Some(ConsentStatus::Revoked),
         None => None,
     };
-    let date = v.date(&c.date, || "consent.date".into());
-    let method = v.one_of(&c.method, || "consent.method".into(), &METHODS);
-    let version = v.string(&c.version, || "consent.version".into()).filter(|s| !s.trim().is_empty());
-    let text_sha256 = v.string(&c.text_sha256, || "consent.textSha256".into()).filter(|s| !s.trim().is_empty());
-    let practitioner_id = v.string(&c.practitioner_id, || "consent.practitionerId".into());
+    let date = v.date(&c.date, &|| "consent.date".into());
+    let method = v.one_of(&c.method, &|| "consent.method".into(), &METHODS);
+    let version = v.string(&c.version, &|| "consent.version".into()).filter(|s| !s.trim().is_empty());
+    let text_sha256 = v.string(&c.text_sha256, &|| "consent.textSha256".into()).filter(|s| !s.trim().is_empty());
+    let practitioner_id = v.string(&c.practitioner_id, &|| "consent.practitionerId".into());
     let mut elements = Vec::new();
-    if let Some(List(list)) = v.take(&c.elements, || "consent.elements".into(), "an array") {
+    if let Some(List(list)) = v.take(&c.elements, &|| "consent.elements".into(), "an array") {
         for (i, e) in list.iter().enumerate() {
-            if let Some(s) = v.string(e, || format!("consent.elements[{i}]")) {
+            if let Some(s) = v.string(e, &|| format!("consent.elements[{i}]")) {
                 elements.push(s);
             }
         }
     }
-    let revoked_on = v.date(&c.revoked_on, || "consent.revokedOn".into());
-    if let Some(Obj(cb)) = v.take(&c.captured_by, || "consent.capturedBy".into(), "an object") {
-        let _ = v.string(&cb.name, || "consent.capturedBy.name".into());
-        let _ = v.string(&cb.role, || "consent.capturedBy.role".into());
+    let revoked_on = v.date(&c.revoked_on, &|| "consent.revokedOn".into());
+    if let Some(Obj(cb)) = v.take(&c.captured_by, &|| "consent.capturedBy".into(), "an object") {
+        let _ = v.string(&cb.name, &|| "consent.capturedBy.name".into());
+        let _ = v.string(&cb.role, &|| "consent.capturedBy.role".into());
     }
     Consent { status, date, method, version, text_sha256, practitioner_id, elements, revoked_on }
 }
 
 fn care_plan<'a>(v: &mut V, cp: &'a CarePlanIn) -> CarePlan<'a> {
     let mut revised_on = Vec::new();
-    if let Some(List(list)) = v.take(&cp.revised_on, || "carePlan.revisedOn".into(), "an array") {
+    if let Some(List(list)) = v.take(&cp.revised_on, &|| "carePlan.revisedOn".into(), "an array") {
         for (i, d) in list.iter().enumerate() {
-            if let Some(d) = v.date(d, || format!("carePlan.revisedOn[{i}]")) {
+            if let Some(d) = v.date(d, &|| format!("carePlan.revisedOn[{i}]")) {
                 revised_on.push(d);
             }
         }
     }
     CarePlan {
-        established: v.date(&cp.established, || "carePlan.established".into()),
-        electronic: v.boolean(&cp.electronic, || "carePlan.electronic".into()),
-        accessible_24x7: v.boolean(&cp.accessible_24x7, || "carePlan.accessible24x7".into()),
-        shared_with_patient: v.boolean(&cp.shared_with_patient, || "carePlan.sharedWithPatient".into()),
-        signed_by: v.string(&cp.signed_by, || "carePlan.signedBy".into()),
-        signed_on: v.date(&cp.signed_on, || "carePlan.signedOn".into()),
-        last_reviewed: v.date(&cp.last_reviewed, || "carePlan.lastReviewed".into()),
+        established: v.date(&cp.established, &|| "carePlan.established".into()),
+        electronic: v.boolean(&cp.electronic, &|| "carePlan.electronic".into()),
+        accessible_24x7: v.boolean(&cp.accessible_24x7, &|| "carePlan.accessible24x7".into()),
+        shared_with_patient: v.boolean(&cp.shared_with_patient, &|| "carePlan.sharedWithPatient".into()),
+        signed_by: v.string(&cp.signed_by, &|| "carePlan.signedBy".into()),
+        signed_on: v.date(&cp.signed_on, &|| "carePlan.signedOn".into()),
+        last_reviewed: v.date(&cp.last_reviewed, &|| "carePlan.lastReviewed".into()),
         revised_on,
     }
 }
 
 fn entry<'a>(v: &mut V, e: &'a TimeEntryIn, i: usize) -> Option<Entry<'a>> {
     let p = |f: &str| format!("timeEntries[{i}].{f}");
-    let _ = v.string(&e.id, || p("id"));
+    let _ = v.string(&e.id, &|| p("id"));
     let (mut role, mut performer_id, mut performer_name, mut has_performer) = (None, None, None, false);
-    if let Some(Obj(pf)) = v.take(&e.performer, || p("performer"), "an object") {
+    if let Some(Obj(pf)) = v.take(&e.performer, &|| p("performer"), "an object") {
         has_performer = true;
-        role = v.one_of(&pf.role, || p("performer.role"), &ROLES);
-        performer_id = v.string(&pf.id, || p("performer.id")).filter(|s| !s.trim().is_empty());
-        performer_name = v.string(&pf.name, || p("performer.name")).filter(|s| !s.trim().is_empty());
+        role = v.one_of(&pf.role, &|| p("performer.role"), &ROLES);
+        performer_id = v.string(&pf.id, &|| p("performer.id")).filter(|s| !s.trim().is_empty());
+        performer_name = v.string(&pf.name, &|| p("performer.name")).filter(|s| !s.trim().is_empty());
     }
-    let narrative = v.string(&e.narrative, || p("narrative"));
-    let service = v.one_of(&e.service, || p("service"), &SERVICES).unwrap_or("ccm");
-    let setting = v.one_of(&e.patient_setting, || p("patientSetting"), &SETTINGS).unwrap_or("community");
+    let narrative = v.string(&e.narrative, &|| p("narrative"));
+    let service = v.one_of(&e.service, &|| p("service"), &SERVICES).unwrap_or("ccm");
+    let setting = v.one_of(&e.patient_setting, &|| p("patientSetting"), &SETTINGS).unwrap_or("community");
 
     let has_interval = !e.start.is_absent() || !e.end.is_absent();
     let has_day = !e.date.is_absent() || !e.minutes.is_absent();
@@ -739,8 +739,8 @@ fn entry<'a>(v: &mut V, e: &'a TimeEntryIn, i: usize) -> Option<Entry<'a>> {
         v.push(format!("timeEntries[{i}]"), "has both start/end and date/minutes; use one form");
         None
     } else if has_interval {
-        let start = v.take(&e.start, || p("start"), "an RFC 3339 date-time").map(|s| (s, parse_datetime_exact(s)));
-        let end = v.take(&e.end, || p("end"), "an RFC 3339 date-time").map(|s| (s, parse_datetime_exact(s)));
+        let start = v.take(&e.start, &|| p("start"), "an RFC 3339 date-time").map(|s| (s, parse_datetime_exact(s)));
+        let end = v.take(&e.end, &|| p("end"), "an RFC 3339 date-time").map(|s| (s, parse_datetime_exact(s)));
         if e.start.is_absent() {
             v.push(p("start"), "is required with end");
         }
@@ -771,11 +771,11 @@ fn entry<'a>(v: &mut V, e: &'a TimeEntryIn, i: usize) -> Option<Entry<'a>> {
             _ => None,
         }
     } else if has_day {
-        let date = v.date(&e.date, || p("date"));
+        let date = v.date(&e.date, &|| p("date"));
         if e.date.is_absent() {
             v.push(p("date"), "is required with minutes");
         }
-        let minutes = match v.take(&e.minutes, || p("minutes"), "a whole number") {
+        let minutes = match v.take(&e.minutes, &|| p("minutes"), "a whole number") {
             Some(m) if m.fract() == 0.0 && (0.0..=1440.0).contains(m) => Some(*m as i64),
             Some(_) => {
                 v.push(p("minutes"), "expected a whole number from 0 to 1440");

@@ -200,7 +200,7 @@ pub fn project_json(json: &str) -> String {
         let pm = enrolled * share;
         let (mut per_a, mut per_c) = (0i64, 0i64);
         let lines: Vec<LineOut> = t.lines.iter().map(|u| {
-            let unit = price::unit_cents(&u.code, &payment, pack);
+            let unit = price::unit_cents(u.code, &payment, pack);
             let (a, c) = price::line_cents(unit, u.units, pack, false);
             per_a += a;
             per_c += c;
