@@ -52,6 +52,9 @@ section consent-templates -- consent_fresh
 # The rule packs are generated from ../shared/data (RVUs, conversion factors) and the domain rules;
 # the committed packs must equal a fresh generation.
 section rule-packs -- python3 tools/gen_packs.py --check
+# The page's data (ICD descriptions, the locality table) and the npm package's locality helper
+# (npm/localities.*) are generated from ../shared/data too.
+section page-data -- python3 tools/gen_icd_descriptions.py --check
 section cargo-test --needs setup -- cargo test
 section clippy --needs setup -- cargo clippy --all-targets -- -D warnings
 section cli-build --needs setup -- cargo build --bin ccm

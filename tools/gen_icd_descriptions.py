@@ -4,7 +4,11 @@
   www/data/icd10cm-fy2026.tsv.gz  ICD-10-CM FY2026 billable codes with descriptions, for the
                                   condition autocomplete (the engine's wasm keeps only validity and
                                   chronic flags; the descriptions stay out of it to keep it small).
-  www/data/gpci-2025.json         CY2025 GPCIs by Medicare locality, for the what-if calculator.
+  www/data/gpci-2025.json         CY2025 GPCIs by Medicare locality, for the page's locality pickers
+                                  (month check and what-if), with the states' names.
+  npm/localities.js, .cjs,        The npm package's locality helper (copied into pkg/ by
+  npm/localities.d.ts, .d.cts     scripts/build-wasm.sh): the same localities with their counties
+                                  parsed from 25LOCCO, and findLocality(state, county).
 
 The TSV (gzip, deterministic bytes) starts with `#` comment lines giving provenance, then one line
 per billable code, sorted by code:
@@ -14,7 +18,7 @@ per billable code, sorted by code:
 CODE has no dot (`E119`); CHRONIC is AHRQ CCIR v2026.1 (`1` chronic, `0` not chronic, `9` no
 determination, empty when the code is not in CCIR v2026.1).
 
-Usage: python3 tools/gen_icd_descriptions.py [--data DIR] [--out DIR] [--check]
+Usage: python3 tools/gen_icd_descriptions.py [--data DIR] [--out DIR] [--npm-out DIR] [--check]
   --check   regenerate in memory and fail (exit 1) if the committed files differ.
 """
 import argparse
@@ -23,6 +27,7 @@ import gzip
 import io
 import json
 import os
+import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -62,54 +67,313 @@ def build_icd(data_dir):
     return buf.getvalue(), len(rows)
 
 
-def build_gpci(data_dir):
+# 25LOCCO spells one county wrong: "LOS ANGELES /ORAGNGE CNTY" (the locality's name in GPCI2025
+# says "LOS ANGELES/ORANGE CNTY"). Fixed here so that Orange County finds its locality.
+COUNTY_FIXES = {"ORAGNGE": "ORANGE"}
+
+
+def title_case(name):
+    """ "DISTRICT OF COLUMBIA" -> "District of Columbia", "HAWAII/GUAM" -> "Hawaii/Guam"."""
+    words = re.split(r"([ /])", name.lower())
+    return "".join(w if w in (" ", "/") or (w == "of" and i) else w.capitalize() for i, w in enumerate(words))
+
+
+def split_counties(text):
+    """ "A, B AND C" / "A/B" / "A, AND B" -> ["A", "B", "C"]; "X CNTY" -> "X"."""
+    out = []
+    for part in re.split(r"\s*(?:,|/|\bAND\b)\s*", text):
+        part = re.sub(r"\s+CNTY$", "", " ".join(part.split()))
+        if part:
+            out.append(COUNTY_FIXES.get(part, part))
+    return out
+
+
+def parse_counties(text, own_state, state_codes):
+    """One 25LOCCO `counties` cell -> (counties by state, rest, except).
+
+    Segments are separated by ";" and may end in " IN <STATE NAME>" (the DC locality lists counties
+    of Virginia and Maryland). A segment "ALL COUNTIES" / "ALL OTHER COUNTIES" / "ALL COUNTY
+    EQUIVALENTS", optionally followed by "EXCEPT ...", is the state's rule for every county not
+    listed (`rest`: "all" or "allOther", with the exceptions); any other segment lists counties.
+    """
+    counties, rest, excluded = {}, None, []
+    for seg in (s.strip() for s in text.split(";")):
+        state = own_state
+        m = re.match(r"^(.*\S)\s+IN\s+([A-Z][A-Z /]*)$", seg)
+        if m and m.group(2).strip() in state_codes:
+            seg, state = m.group(1), state_codes[m.group(2).strip()]
+        m = re.match(r"^ALL (OTHER )?(?:COUNTIES|COUNTY EQUIVALENTS),?(?:\s+EXCEPT\s+(.*))?$", seg)
+        if m:
+            if state != own_state or rest is not None:
+                raise SystemExit(f"unexpected county rule {text!r}")
+            rest = "allOther" if m.group(1) else "all"
+            excluded = split_counties(m.group(2) or "")
+            continue
+        counties.setdefault(state, []).extend(split_counties(seg))
+    return counties, rest, excluded
+
+
+def read_localities(data_dir):
+    """The 109 CY2025 localities: GPCI2025 rows joined with their 25LOCCO counties, sorted by state
+    code, name, MAC, locality number. Returns (localities, {state code: state name})."""
     counties = {}
     with open(os.path.join(data_dir, "locality-counties-2025.csv"), newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             counties[(row["mac"].strip(), row["locality_number"].strip())] = (
+                row["state"].strip(),
                 row["fee_schedule_area"].strip(),
                 row["counties"].strip(),
             )
-    localities = []
+    rows = []
     with open(os.path.join(data_dir, "gpci-2025.csv"), newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            key = (row["mac"].strip(), row["locality_number"].strip())
-            area, county_list = counties.get(key, ("", ""))
-            localities.append({
-                "mac": key[0],
-                "locality": key[1],
-                "state": row["state"].strip(),
-                "name": row["locality_name"].strip(),
-                "area": area,
-                "counties": county_list,
-                "work": float(row["work_gpci_with_1.0_floor"]),
-                "pe": float(row["pe_gpci"]),
-                "mp": float(row["mp_gpci"]),
-                "note": row["floor_note"].strip(),
-            })
+            rows.append(row)
+    state_codes = {}
+    for row in rows:
+        key = (row["mac"].strip(), row["locality_number"].strip())
+        if key in counties:
+            state_codes[counties[key][0]] = row["state"].strip()
+    localities = []
+    for row in rows:
+        key = (row["mac"].strip(), row["locality_number"].strip())
+        state_name, area, county_text = counties.get(key, ("", "", ""))
+        localities.append({
+            "mac": key[0],
+            "locality": key[1],
+            "state": row["state"].strip(),
+            "name": row["locality_name"].strip(),
+            "area": area,
+            "counties": county_text,
+            "work": float(row["work_gpci_with_1.0_floor"]),
+            "pe": float(row["pe_gpci"]),
+            "mp": float(row["mp_gpci"]),
+            "note": row["floor_note"].strip(),
+        })
     localities.sort(key=lambda l: (l["state"], l["name"], l["mac"], l["locality"]))
+    states = {code: title_case(name) for name, code in state_codes.items()}
+    missing = {l["state"] for l in localities} - set(states)
+    if missing:
+        raise SystemExit(f"states without a 25LOCCO row: {sorted(missing)}")
+    return localities, dict(sorted(states.items())), state_codes
+
+
+def build_gpci(data_dir):
+    localities, states, _ = read_localities(data_dir)
     doc = {
         "year": 2025,
-        "label": "CY2025 GPCIs (CMS Addendum E, GPCI2025, RVU25D). No CY2026 table was available: for 2026 months, enter the locality's 2026 GPCIs.",
+        "label": "CY2025 GPCIs (CMS Addendum E, GPCI2025, RVU25D). No CY2026 table was available: the engine uses these for 2026 and 2027 months as a stand-in (GPCI_STAND_IN).",
         "source": "CMS RVU25D bundle: GPCI2025 and 25LOCCO; generated by tools/gen_icd_descriptions.py",
+        "states": states,
         "localities": localities,
     }
     return (json.dumps(doc, indent=None, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
+
+
+LOCALITIES_HEADER = """\
+// Medicare localities (CY2025: CMS GPCI2025 and 25LOCCO, RVU25D bundle) and findLocality(state, county).
+// Generated by tools/gen_icd_descriptions.py from ../shared/data/gpci-2025.csv and
+// locality-counties-2025.csv; do not edit (CI regenerates it with --check).
+//
+// Each locality: id "MMMMM-LL" (what MonthInput.payment.locality takes), MAC and locality number,
+// state (two letters), name and fee schedule area as CMS writes them, the CY2025 GPCIs, and its
+// counties as 25LOCCO lists them: `counties` maps a state to the counties named there (one
+// locality, DC's, names counties of Virginia and Maryland too); `rest` is "all" or "allOther"
+// when the locality also takes every county of its state not named elsewhere ("ALL COUNTIES",
+// "ALL OTHER COUNTIES"), minus `except`. `countiesText` is 25LOCCO's own text.
+"""
+
+LOCALITIES_BODY = r"""
+const norm = (s) =>
+  String(s ?? "")
+    .toUpperCase()
+    .replace(/\./g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+/** County text as compared: any case, dots and extra spaces ignored, "Saint" read as "St",
+ * a trailing "County", "Cnty" or "Parish" dropped ("St. Louis County" = "ST LOUIS"). */
+const normCounty = (s) =>
+  norm(s)
+    .replace(/^SAINT /, "ST ")
+    .replace(/ (COUNTY|CNTY|PARISH)$/, "");
+
+function freeze(o) {
+  if (o && typeof o === "object" && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) freeze(v);
+  }
+  return o;
+}
+freeze(LOCALITIES);
+freeze(STATES);
+
+const byName = new Map(Object.entries(STATES).map(([code, name]) => [norm(name), code]));
+/** "ca", "CA", "California" -> "CA"; anything else -> null. */
+function stateCode(state) {
+  const s = norm(state);
+  if (Object.prototype.hasOwnProperty.call(STATES, s)) return s;
+  return byName.get(s) ?? null;
+}
+
+// Names people write for a county 25LOCCO names otherwise (Dade County became Miami-Dade in 1997).
+const ALIASES = { "FL|MIAMI-DADE": "DADE", "FL|MIAMI DADE": "DADE" };
+
+const named = new Map(); // "CA|SANTA CLARA" -> locality
+for (const l of LOCALITIES) {
+  for (const [st, list] of Object.entries(l.counties)) {
+    for (const c of list) {
+      const key = `${st}|${normCounty(c)}`;
+      if (!named.has(key)) named.set(key, l);
+    }
+  }
+}
+
+/**
+ * The locality ("MMMMM-LL") of a county: the locality that names the county in its state, else
+ * the state's "all counties" / "all other counties" locality (unless it excepts the county), else
+ * null. `state`: two letters or the name; `county`: any case, "County" optional. Without a county,
+ * the state's locality when the whole state is one locality, else null. An unknown state is null.
+ * In a state with an "all other counties" locality every county not named elsewhere maps to it, as
+ * 25LOCCO says: the table lists no county names beyond those it names, so a misspelt county there
+ * is read as one of the others.
+ */
+function findLocality(state, county) {
+  const st = stateCode(state);
+  if (!st) return null;
+  const c = normCounty(county);
+  if (!c) {
+    const inState = LOCALITIES.filter((l) => l.state === st || l.counties[st]);
+    return inState.length === 1 && inState[0].rest === "all" && inState[0].except.length === 0 ? inState[0].id : null;
+  }
+  const hit = named.get(`${st}|${ALIASES[`${st}|${c}`] ?? c}`);
+  if (hit) return hit.id;
+  const rest = LOCALITIES.find((l) => l.state === st && l.rest && !l.except.some((x) => normCounty(x) === c));
+  return rest ? rest.id : null;
+}
+
+/** The locality with this id ("01112-09"), or null. */
+function getLocality(id) {
+  return LOCALITIES.find((l) => l.id === id) ?? null;
+}
+
+/** The localities that take counties of `state` (two letters or the name), in table order. */
+function localitiesOf(state) {
+  const st = stateCode(state);
+  return st ? LOCALITIES.filter((l) => l.state === st || Object.prototype.hasOwnProperty.call(l.counties, st)) : [];
+}
+"""
+
+LOCALITIES_DTS = """\
+// Medicare localities (CY2025: CMS GPCI2025 and 25LOCCO). Generated by tools/gen_icd_descriptions.py.
+
+/** One CY2025 Medicare locality. */
+export interface Locality {
+  /** "MMMMM-LL": MAC number, dash, locality number; what `MonthInput.payment.locality` takes. */
+  readonly id: string;
+  readonly mac: string;
+  readonly locality: string;
+  /** Two letters ("CA"; "HI" is Hawaii/Guam, "PR" Puerto Rico, "VI" the Virgin Islands). */
+  readonly state: string;
+  readonly name: string;
+  /** Fee schedule area, as 25LOCCO writes it. */
+  readonly area: string;
+  /** Counties named by 25LOCCO, by state (DC's locality also names counties of VA and MD). */
+  readonly counties: Readonly<Record<string, readonly string[]>>;
+  /** Every other county of `state` too: "all" (ALL COUNTIES), "allOther" (ALL OTHER COUNTIES), or null. */
+  readonly rest: "all" | "allOther" | null;
+  /** Counties of `state` that `rest` leaves out. */
+  readonly except: readonly string[];
+  /** 25LOCCO's own text for the counties. */
+  readonly countiesText: string;
+  /** CY2025 GPCIs (work with the 1.0 floor). */
+  readonly gpci: { readonly work: number; readonly pe: number; readonly mp: number };
+  /** Why the work GPCI is above 1.0 by law (Alaska), or "". */
+  readonly note: string;
+}
+
+/** Every CY2025 locality (109), sorted by state, name. */
+export declare const LOCALITIES: readonly Locality[];
+/** State code -> name ("CA" -> "California"). */
+export declare const STATES: Readonly<Record<string, string>>;
+/** The source and year of the table. */
+export declare const SOURCE: string;
+/**
+ * The locality id ("MMMMM-LL") of a county, or null. `state`: two letters or the name; `county`:
+ * any case, "County" optional. Without a county: the state's locality if the whole state is one.
+ */
+export declare function findLocality(state: string, county?: string | null): string | null;
+/** The locality with this id, or null. */
+export declare function getLocality(id: string): Locality | null;
+/** The localities that take counties of `state`. */
+export declare function localitiesOf(state: string): Locality[];
+"""
+
+
+def build_localities(data_dir):
+    """The npm helper: ESM, CommonJS and declarations (same data and code in each)."""
+    localities, states, state_codes = read_localities(data_dir)
+    items = []
+    named = {}
+    for l in localities:
+        counties, rest, excluded = parse_counties(l["counties"], l["state"], state_codes)
+        if not counties and rest is None:
+            raise SystemExit(f"locality {l['mac']}-{l['locality']} has no counties")
+        for st, names in counties.items():
+            for c in names:
+                if (st, c) in named:
+                    raise SystemExit(f"county {st} {c} named by two localities")
+                named[(st, c)] = l
+        items.append({
+            "id": f"{l['mac']}-{l['locality']}",
+            "mac": l["mac"],
+            "locality": l["locality"],
+            "state": l["state"],
+            "name": l["name"],
+            "area": l["area"],
+            "counties": counties,
+            "rest": rest,
+            "except": excluded,
+            "countiesText": l["counties"],
+            "gpci": {"work": l["work"], "pe": l["pe"], "mp": l["mp"]},
+            "note": l["note"],
+        })
+    for st in states:
+        if sum(1 for i in items if i["state"] == st and i["rest"]) > 1:
+            raise SystemExit(f"{st}: more than one rest-of-state locality")
+    dumps = lambda v: json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+    source = "CMS GPCI2025 and 25LOCCO (RVU25D bundle), CY2025"
+    data = (
+        "const LOCALITIES = [\n" + "".join(f"  {dumps(i)},\n" for i in items) + "];\n"
+        + f"const STATES = {dumps(states)};\n"
+        + f"const SOURCE = {dumps(source)};\n"
+    )
+    names = "LOCALITIES, STATES, SOURCE, findLocality, getLocality, localitiesOf"
+    esm = LOCALITIES_HEADER + "\n" + data + LOCALITIES_BODY + f"\nexport {{ {names} }};\n"
+    cjs = LOCALITIES_HEADER + '"use strict";\n\n' + data + LOCALITIES_BODY + "\n" + "".join(
+        f"exports.{n} = {n};\n" for n in names.split(", ")
+    )
+    return {
+        "localities.js": esm.encode("utf-8"),
+        "localities.cjs": cjs.encode("utf-8"),
+        "localities.d.ts": LOCALITIES_DTS.encode("utf-8"),
+        "localities.d.cts": LOCALITIES_DTS.encode("utf-8"),
+    }
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "data"))
     ap.add_argument("--out", default=os.path.join(ROOT, "www", "data"))
+    ap.add_argument("--npm-out", default=os.path.join(ROOT, "npm"))
     ap.add_argument("--check", action="store_true")
     args = ap.parse_args()
 
     icd, n = build_icd(args.data)
     gpci = build_gpci(args.data)
-    outputs = {"icd10cm-fy2026.tsv.gz": icd, "gpci-2025.json": gpci}
+    outputs = {os.path.join(args.out, "icd10cm-fy2026.tsv.gz"): icd, os.path.join(args.out, "gpci-2025.json"): gpci}
+    for name, data in build_localities(args.data).items():
+        outputs[os.path.join(args.npm_out, name)] = data
     stale = []
-    for name, data in outputs.items():
-        path = os.path.join(args.out, name)
+    for path, data in outputs.items():
         if args.check:
             try:
                 with open(path, "rb") as f:
@@ -118,7 +382,7 @@ def main():
             except FileNotFoundError:
                 stale.append(path)
         else:
-            os.makedirs(args.out, exist_ok=True)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "wb") as f:
                 f.write(data)
             print(f"gen_icd_descriptions: wrote {path} ({len(data)} bytes)")
@@ -126,7 +390,7 @@ def main():
         if stale:
             print("gen_icd_descriptions: stale (rerun tools/gen_icd_descriptions.py): " + ", ".join(stale), file=sys.stderr)
             sys.exit(1)
-        print(f"gen_icd_descriptions: assets are current ({n} ICD-10-CM codes)")
+        print(f"gen_icd_descriptions: assets are current ({n} ICD-10-CM codes, localities)")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ import {
   version,
   whatIf,
 } from "../../pkg/bundler/ccm_engine.js";
+import { LOCALITIES, STATES, findLocality, getLocality, localitiesOf } from "../../pkg/localities.js";
+import type { Locality } from "../../pkg/localities.js";
 import type {
   ConsentTemplate,
   Evaluation,
@@ -151,6 +153,14 @@ const templates: ConsentTemplate[] = consentTemplates();
 const spanish = templates.find((t) => t.language === "es");
 const v: string = version();
 
+// The locality helper (ccm-engine/localities): a county to the locality a month is priced for.
+const where: string | null = findLocality("CA", "Santa Clara");
+const place: Locality | null = where ? getLocality(where) : null;
+const caNames: string[] = localitiesOf("California").map((l) => `${l.id} ${l.name} ${l.gpci.work}/${l.gpci.pe}/${l.gpci.mp} ${l.rest ?? ""}`);
+const ids: readonly string[] = LOCALITIES.map((l) => l.id);
+const priced: Result = evaluate({ ...input, payment: { setting: "rhc", locality: where ?? ids[0] }, patient: { qmb: true } });
+const stateName: string | undefined = STATES["CA"];
+
 // The pack object can be passed back in, possibly adapted.
 const custom: Result | undefined = pack ? evaluate({ ...input, rulePack: { ...pack, id: "my-payer-2026" } }) : undefined;
 
@@ -165,4 +175,6 @@ export const report: string[] = [
   spanish ? `${spanish.version} ${spanish.textSha256} ${spanish.elements.length} ${spanish.title}` : "",
   v,
   custom ? describe(custom) : "",
+  `${place?.counties["CA"]?.join("/") ?? ""} ${caNames.length} ${stateName ?? ""}`,
+  describe(priced),
 ];
