@@ -253,6 +253,49 @@ for (const runtime of runtimes) {
       }
     });
 
+    test("payers and places: a locality, an RHC, a QMB patient and a payer's pack give the CLI's amounts to the cent", async () => {
+      const billable = examples.find((c) => { const r = JSON.parse(cliEvaluate(c.body)); return r.ok && r.evaluation.status === "billable"; }).input;
+      const amounts = (r) => ({ payment: r.evaluation.payment, lines: r.evaluation.lines.map((l) => [l.code, l.units, l.allowed, l.coinsurance]) });
+      const national = JSON.parse(cliEvaluate(JSON.stringify(billable)));
+      const months = {
+        locality: { ...billable, payment: { locality: "01112-09" } },
+        rhc: { ...billable, payment: { setting: "rhc", locality: "01112-09" } },
+        fqhc2025: { ...billable, serviceMonth: "2025-06", asOf: undefined, payment: { setting: "fqhc" } },
+        qmb: { ...billable, patient: { ...billable.patient, qmb: true }, payment: { locality: "01182-18" } },
+        payer: { ...billable, rulePack: JSON.parse(readFileSync(join(ROOT, "packs", "examples", "example-medicare-advantage-2026.json"), "utf8")) },
+      };
+      const got = {};
+      for (const [label, month] of Object.entries(months)) {
+        const want = await expectLikeCli(base, JSON.stringify(month), label); // byte for byte, so every amount
+        assert.equal(want.ok, true, `${label}: ${JSON.stringify(want.error)}`);
+        const { res, text } = await post(base, "/v1/evaluate", JSON.stringify(month));
+        assert.equal(res.status, 200);
+        got[label] = JSON.parse(text);
+        assert.deepEqual(amounts(got[label]), amounts(want), `${label}: amounts`);
+      }
+      const codes = (r) => r.evaluation.findings.map((f) => f.code);
+      // The locality changes the amount and is echoed; the RHC is paid the national amount whatever the locality.
+      assert.equal(got.locality.evaluation.payment.locality, "01112-09");
+      assert.ok(codes(got.locality).includes("LOCALITY_GPCI"));
+      assert.notEqual(got.locality.evaluation.payment.allowed, national.evaluation.payment.allowed);
+      assert.equal(got.rhc.evaluation.payment.setting, "rhc");
+      assert.equal(got.rhc.evaluation.payment.allowed, national.evaluation.payment.allowed);
+      assert.ok(codes(got.rhc).includes("RHC_FQHC_NATIONAL_RATE"));
+      assert.ok(codes(got.fqhc2025).includes("RHC_FQHC_G0511_PERIOD"));
+      assert.equal(got.qmb.evaluation.payment.coinsurance, 0);
+      assert.ok(codes(got.qmb).includes("QMB_NO_COINSURANCE"));
+      assert.equal(got.payer.evaluation.rulePack.id, "example-ma-plan-2026");
+      // A locality that is not in the table: 422 INVALID_INPUT naming payment.locality, as the CLI says.
+      for (const locality of ["99999-99", "01112", 7]) {
+        const text = JSON.stringify({ ...billable, payment: { locality } });
+        const want = await expectLikeCli(base, text, `locality ${locality}`);
+        const { res, text: body } = await post(base, "/v1/evaluate", text);
+        const r = await expectError(res, body, 422, "INVALID_INPUT");
+        assert.deepEqual(r, want);
+        assert.deepEqual(r.error.issues.map((i) => i.path), ["payment.locality"], JSON.stringify(r.error.issues));
+      }
+    });
+
     test("a leading byte-order mark is judged as the CLI judges it", async () => {
       await expectLikeCli(base, "\ufeff" + examples[0].body, "BOM + example");
       await expectLikeCli(base, "\ufeff", "BOM alone");
