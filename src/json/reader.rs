@@ -13,7 +13,7 @@
 //! stack. Skipped values are checked as serde_json checks what it skips: syntax only (a number
 //! out of range or a `\u` escape of a lone surrogate is an error only where the month reads it).
 
-use crate::input::{Json, Slot};
+use super::{Json, Slot};
 use std::borrow::Cow;
 
 /// Where and why the text is not JSON.
