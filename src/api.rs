@@ -129,7 +129,9 @@ pub fn what_if_json(json: &str) -> String {
 /// `[RulePackInfo]` of the built-in packs.
 pub fn rule_packs_json() -> String {
     let infos: Vec<_> = crate::pack::built_in().iter().map(evaluate::RulePackInfo::of).collect();
-    serde_json::to_string(&infos).unwrap_or_else(|_| "[]".into())
+    let mut out = crate::output::Out::with_capacity(256 * infos.len() + 2);
+    out.list(&infos, crate::output::Out::pack_info);
+    out.into_string()
 }
 
 /// The full pack JSON of a built-in id, or None.

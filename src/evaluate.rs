@@ -214,7 +214,7 @@ pub fn resolve_pack<'a>(m: &Checked, custom: &'a mut Option<Pack>) -> Result<&'a
                 vec![validate::Issue { path: "rulePack".into(), message: "unknown rule pack id; see `ccm packs`".into() }])
         })?,
         PackChoice::Custom(v) => {
-            let p = Pack::from_value(v, "rulePack")
+            let p = Pack::from_json(v, "rulePack")
                 .map_err(|issues| InputError::new("INVALID_RULE_PACK", "the rule pack object is not valid", issues))?;
             &*custom.insert(p)
         }

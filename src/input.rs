@@ -15,7 +15,6 @@
 
 pub use crate::json::{Fields, Fill, Json, Key, Leaf, List, Obj, Slot, Val, MAX_STRING_CHARS};
 use serde::de::DeserializeSeed;
-use serde_json::Value;
 use std::borrow::Cow;
 
 /// Largest JSON text accepted (bytes).
@@ -23,6 +22,8 @@ pub const MAX_JSON_BYTES: usize = 2 * 1024 * 1024;
 pub const MAX_TIME_ENTRIES: usize = 2_000;
 pub const MAX_CONDITIONS: usize = 100;
 pub const MAX_OTHER_SERVICES: usize = 200;
+/// Bands of a what-if scenario.
+pub const MAX_BANDS: usize = 100;
 /// Small lists the contract leaves unbounded (`revisedOn`, `consent.elements`).
 pub const MAX_SMALL_LIST: usize = 100;
 
@@ -30,7 +31,7 @@ pub const MAX_SMALL_LIST: usize = 100;
 #[derive(Debug, Clone, PartialEq)]
 pub enum PackRef<'a> {
     Id(Cow<'a, str>),
-    Custom(Box<Value>),
+    Custom(Box<Json<'a>>),
 }
 
 impl<'de> Leaf<'de> for PackRef<'de> {
@@ -42,12 +43,12 @@ impl<'de> Leaf<'de> for PackRef<'de> {
             Val::Absent => Val::Absent,
         }
     }
-    // A custom pack is read as a tree: the pack validator reads a `Value`.
+    // A custom pack is read as a tree, which the pack validator reads.
     fn wants_tree() -> bool {
         true
     }
     fn tree(tree: Json<'de>) -> Val<Self> {
-        Val::Ok(PackRef::Custom(Box::new(tree.into_value())))
+        Val::Ok(PackRef::Custom(Box::new(tree)))
     }
 }
 
@@ -192,6 +193,25 @@ input_structs! {
     pub struct ClaimIn<'de> {
         pub consent_version: Str<'de> = "consentVersion",
         pub consent_text_sha256: Str<'de> = "consentTextSha256",
+    }
+
+    /// A what-if scenario (CONTRACT §7; [`crate::whatif`]).
+    pub struct ScenarioIn<'de> {
+        pub rule_pack: Val<PackRef<'de>> = "rulePack",
+        pub service_month: Str<'de> = "serviceMonth",
+        pub payment: Val<Obj<PaymentIn<'de>>> = "payment",
+        pub patients: Num = "patients",
+        pub eligible_share: Num = "eligibleShare",
+        pub enrollment: Num = "enrollment",
+        pub staff_cost_per_hour: Num = "staffCostPerHour",
+        pub bands: Val<List<Val<Obj<BandIn<'de>>>, MAX_BANDS>> = "bands",
+    }
+
+    /// One band of a what-if scenario: a share of the panel with the same minutes a month.
+    pub struct BandIn<'de> {
+        pub track: Str<'de> = "track",
+        pub minutes: Num = "minutes",
+        pub share: Num = "share",
     }
 }
 

@@ -25,11 +25,11 @@ impl Out {
         self.0
     }
 
-    fn raw(&mut self, s: &str) {
+    pub(crate) fn raw(&mut self, s: &str) {
         self.0.push_str(s);
     }
 
-    fn str(&mut self, s: &str) {
+    pub(crate) fn str(&mut self, s: &str) {
         if needs_escape(s.as_bytes()) {
             // A string always serializes.
             self.raw(&serde_json::to_string(s).unwrap_or_default());
@@ -40,7 +40,7 @@ impl Out {
         }
     }
 
-    fn opt_str(&mut self, s: Option<&str>) {
+    pub(crate) fn opt_str(&mut self, s: Option<&str>) {
         match s {
             Some(s) => self.str(s),
             None => self.raw("null"),
@@ -49,11 +49,11 @@ impl Out {
 
     // Numbers through the crates serde_json itself writes them with (itoa, zmij), so the digits
     // are serde_json's.
-    fn int(&mut self, n: i64) {
+    pub(crate) fn int(&mut self, n: i64) {
         self.raw(itoa::Buffer::new().format(n));
     }
 
-    fn num(&mut self, x: f64) {
+    pub(crate) fn num(&mut self, x: f64) {
         if x.is_finite() {
             self.raw(zmij::Buffer::new().format_finite(x));
         } else {
@@ -61,11 +61,11 @@ impl Out {
         }
     }
 
-    fn bool(&mut self, b: bool) {
+    pub(crate) fn bool(&mut self, b: bool) {
         self.raw(if b { "true" } else { "false" });
     }
 
-    fn list<T>(&mut self, items: &[T], mut write: impl FnMut(&mut Self, &T)) {
+    pub fn list<T>(&mut self, items: &[T], mut write: impl FnMut(&mut Self, &T)) {
         self.0.push('[');
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
@@ -108,7 +108,8 @@ impl Out {
         }
     }
 
-    fn pack_info(&mut self, p: &RulePackInfo) {
+    /// A pack's identity (`rulePack` of an evaluation, `rulePacks()`), keys in the struct's order.
+    pub fn pack_info(&mut self, p: &RulePackInfo) {
         self.raw("{\"id\":");
         self.str(&p.id);
         self.raw(",\"version\":");

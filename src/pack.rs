@@ -7,7 +7,7 @@
 use crate::validate::Issue;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
-use serde_json::{Map, Value};
+use crate::json::{self, Json, Members};
 use std::sync::OnceLock;
 
 /// The embedded built-in packs: (id, JSON text).
@@ -191,8 +191,8 @@ pub fn built_in() -> &'static [Pack] {
     PACKS.get_or_init(|| {
         BUILT_IN
             .iter()
-            .filter_map(|(_, text)| crate::input::Json::parse(text).ok().map(crate::input::Json::into_value))
-            .filter_map(|v| Pack::from_value(&v, "").ok())
+            .filter_map(|(_, text)| Json::parse(text).ok())
+            .filter_map(|v| Pack::from_json(&v, "").ok())
             .collect()
     })
 }
@@ -234,9 +234,9 @@ impl Checker<'_> {
         let path = self.path(p);
         self.issues.push(Issue { path, message: msg.to_string() });
     }
-    fn obj<'v>(&mut self, v: Option<&'v Value>, p: &str) -> Option<&'v Map<String, Value>> {
+    fn obj<'v, 'j>(&mut self, v: Option<&'v Json<'j>>, p: &str) -> Option<&'v Members<'j>> {
         match v {
-            Some(Value::Object(m)) => Some(m),
+            Some(Json::Obj(m)) => Some(m),
             Some(_) => {
                 self.bad(p, "must be an object");
                 None
@@ -247,9 +247,9 @@ impl Checker<'_> {
             }
         }
     }
-    fn string(&mut self, m: &Map<String, Value>, key: &str, p: &str) -> Option<String> {
-        match m.get(key) {
-            Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+    fn string(&mut self, m: &Members, key: &str, p: &str) -> Option<String> {
+        match json::get(m, key) {
+            Some(Json::Str(s)) if !s.is_empty() => Some(s.to_string()),
             Some(_) => {
                 self.bad(p, "must be a non-empty string");
                 None
@@ -260,20 +260,20 @@ impl Checker<'_> {
             }
         }
     }
-    fn opt_string(&mut self, m: &Map<String, Value>, key: &str, p: &str) -> Option<String> {
-        match m.get(key) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.clone()),
+    fn opt_string(&mut self, m: &Members, key: &str, p: &str) -> Option<String> {
+        match json::get(m, key) {
+            None | Some(Json::Null) => None,
+            Some(Json::Str(s)) => Some(s.to_string()),
             Some(_) => {
                 self.bad(p, "must be a string or null");
                 None
             }
         }
     }
-    fn date(&mut self, m: &Map<String, Value>, key: &str, p: &str, required: bool) -> Option<NaiveDate> {
-        match m.get(key) {
-            None | Some(Value::Null) if !required => None,
-            Some(Value::String(s)) => match crate::validate::parse_date(s) {
+    fn date(&mut self, m: &Members, key: &str, p: &str, required: bool) -> Option<NaiveDate> {
+        match json::get(m, key) {
+            None | Some(Json::Null) if !required => None,
+            Some(Json::Str(s)) => match crate::validate::parse_date(s) {
                 Some(d) => Some(d),
                 None => {
                     self.bad(p, "must be a date YYYY-MM-DD");
@@ -287,8 +287,8 @@ impl Checker<'_> {
         }
     }
     /// A decimal in [min, max], scaled to an integer.
-    fn scaled(&mut self, v: Option<&Value>, p: &str, scale: f64, max: u32) -> Option<i64> {
-        match v.and_then(Value::as_f64) {
+    fn scaled(&mut self, v: Option<&Json>, p: &str, scale: f64, max: u32) -> Option<i64> {
+        match v.and_then(Json::as_f64) {
             Some(x) if x.is_finite() && (0.0..=f64::from(max)).contains(&x) => Some((x * scale).round() as i64),
             Some(_) => {
                 self.bad(p, &format!("must be a number from 0 to {max}"));
@@ -300,10 +300,10 @@ impl Checker<'_> {
             }
         }
     }
-    fn int(&mut self, v: Option<&Value>, p: &str, min: i64, max: i64, nullable: bool) -> Option<Option<i64>> {
+    fn int(&mut self, v: Option<&Json>, p: &str, min: i64, max: i64, nullable: bool) -> Option<Option<i64>> {
         match v {
-            None | Some(Value::Null) if nullable => Some(None),
-            Some(Value::Number(n)) => match n.as_i64() {
+            None | Some(Json::Null) if nullable => Some(None),
+            Some(Json::Num(n)) => match json::whole(*n) {
                 Some(x) if (min..=max).contains(&x) => Some(Some(x)),
                 _ => {
                     self.bad(p, &format!("must be a whole number from {min} to {max}"));
@@ -316,13 +316,13 @@ impl Checker<'_> {
             }
         }
     }
-    fn strings(&mut self, v: Option<&Value>, p: &str) -> Option<Vec<String>> {
+    fn strings(&mut self, v: Option<&Json>, p: &str) -> Option<Vec<String>> {
         match v {
-            Some(Value::Array(a)) => {
+            Some(Json::Arr(a)) => {
                 let mut out = Vec::with_capacity(a.len());
                 for (i, x) in a.iter().enumerate() {
                     match x {
-                        Value::String(s) => out.push(s.clone()),
+                        Json::Str(s) => out.push(s.to_string()),
                         _ => self.bad(&format!("{p}[{i}]"), "must be a string"),
                     }
                 }
@@ -334,19 +334,19 @@ impl Checker<'_> {
             }
         }
     }
-    fn boolean(&mut self, v: Option<&Value>, p: &str) -> Option<bool> {
+    fn boolean(&mut self, v: Option<&Json>, p: &str) -> Option<bool> {
         match v {
-            Some(Value::Bool(b)) => Some(*b),
+            Some(Json::Bool(b)) => Some(*b),
             _ => {
                 self.bad(p, "must be true or false");
                 None
             }
         }
     }
-    fn severity(&mut self, v: Option<&Value>, p: &str) -> Option<Option<Severity>> {
+    fn severity(&mut self, v: Option<&Json>, p: &str) -> Option<Option<Severity>> {
         match v {
-            None | Some(Value::Null) => Some(None),
-            Some(Value::String(s)) => match Severity::parse(s) {
+            None | Some(Json::Null) => Some(None),
+            Some(Json::Str(s)) => match Severity::parse(s) {
                 Some(s) => Some(Some(s)),
                 None => {
                     self.bad(p, "must be error, warning, info or null");
@@ -359,12 +359,12 @@ impl Checker<'_> {
             }
         }
     }
-    fn rvu(&mut self, v: Option<&Value>, p: &str) -> Option<Rvu> {
+    fn rvu(&mut self, v: Option<&Json>, p: &str) -> Option<Rvu> {
         let m = self.obj(v, p)?;
-        let work = self.scaled(m.get("work"), &format!("{p}.work"), 1e4, 1000);
-        let pn = self.scaled(m.get("peNonFacility"), &format!("{p}.peNonFacility"), 1e4, 1000);
-        let pf = self.scaled(m.get("peFacility"), &format!("{p}.peFacility"), 1e4, 1000);
-        let mp = self.scaled(m.get("mp"), &format!("{p}.mp"), 1e4, 1000);
+        let work = self.scaled(json::get(m, "work"), &format!("{p}.work"), 1e4, 1000);
+        let pn = self.scaled(json::get(m, "peNonFacility"), &format!("{p}.peNonFacility"), 1e4, 1000);
+        let pf = self.scaled(json::get(m, "peFacility"), &format!("{p}.peFacility"), 1e4, 1000);
+        let mp = self.scaled(json::get(m, "mp"), &format!("{p}.mp"), 1e4, 1000);
         Some(Rvu { work: work?, pe_non_facility: pn?, pe_facility: pf?, mp: mp? })
     }
 }
@@ -373,7 +373,7 @@ const MAX_MINUTES: i64 = 31 * 24 * 60;
 
 impl Pack {
     /// Validates a pack object; `prefix` is the path of the pack in the caller's input.
-    pub fn from_value(v: &Value, prefix: &str) -> Result<Pack, Vec<Issue>> {
+    pub fn from_json(v: &Json, prefix: &str) -> Result<Pack, Vec<Issue>> {
         let mut issues = Vec::new();
         let pack = {
             let mut c = Checker { issues: &mut issues, prefix };
@@ -391,7 +391,7 @@ impl Pack {
     }
 }
 
-fn parse_pack(c: &mut Checker, v: &Value) -> Option<Pack> {
+fn parse_pack(c: &mut Checker, v: &Json) -> Option<Pack> {
     let m = c.obj(Some(v), "")?;
     let id = c.string(m, "id", "id");
     let version = c.string(m, "version", "version");
@@ -403,53 +403,53 @@ fn parse_pack(c: &mut Checker, v: &Value) -> Option<Pack> {
             c.bad("effectiveTo", "must not be before effectiveFrom");
         }
     }
-    let cfs = c.obj(m.get("conversionFactors"), "conversionFactors");
+    let cfs = c.obj(json::get(m, "conversionFactors"), "conversionFactors");
     let (cf_default, cf_qp) = match cfs {
         Some(cf) => {
-            let d = c.scaled(cf.get("default"), "conversionFactors.default", 1e4, 1000);
-            let q = match cf.get("qualifyingApmParticipant") {
-                None | Some(Value::Null) => d,
+            let d = c.scaled(json::get(cf, "default"), "conversionFactors.default", 1e4, 1000);
+            let q = match json::get(cf, "qualifyingApmParticipant") {
+                None | Some(Json::Null) => d,
                 v => c.scaled(v, "conversionFactors.qualifyingApmParticipant", 1e4, 1000),
             };
             (d, q)
         }
         None => (None, None),
     };
-    let coins = c.int(m.get("coinsurancePercent"), "coinsurancePercent", 0, 100, false).flatten();
-    let policies = parse_policies(c, m.get("policies"));
-    let codes = parse_codes(c, m.get("codes"));
+    let coins = c.int(json::get(m, "coinsurancePercent"), "coinsurancePercent", 0, 100, false).flatten();
+    let policies = parse_policies(c, json::get(m, "policies"));
+    let codes = parse_codes(c, json::get(m, "codes"));
     let tracks = match (&codes, &policies) {
         (Some(codes), Some((pol, order, mdm))) => build_tracks(c, codes, pol, order, mdm),
         _ => None,
     };
-    let conflicts = parse_conflicts(c, m.get("conflicts"));
-    let consent = c.obj(m.get("consent"), "consent");
+    let conflicts = parse_conflicts(c, json::get(m, "conflicts"));
+    let consent = c.obj(json::get(m, "consent"), "consent");
     let (elements, implied) = match consent {
         Some(cm) => (
-            c.strings(cm.get("requiredElements"), "consent.requiredElements"),
-            match cm.get("builtInVersionsImplyElements") {
+            c.strings(json::get(cm, "requiredElements"), "consent.requiredElements"),
+            match json::get(cm, "builtInVersionsImplyElements") {
                 None => Some(true),
                 v => c.boolean(v, "consent.builtInVersionsImplyElements"),
             },
         ),
         None => (None, None),
     };
-    let comparison = match m.get("comparison") {
-        None | Some(Value::Null) => Some(None),
+    let comparison = match json::get(m, "comparison") {
+        None | Some(Json::Null) => Some(None),
         Some(v) => c.obj(Some(v), "comparison").and_then(|cm| {
             let code = c.string(cm, "code", "comparison.code");
-            let rvu = c.rvu(cm.get("rvu"), "comparison.rvu");
+            let rvu = c.rvu(json::get(cm, "rvu"), "comparison.rvu");
             Some(Some((code?, rvu?)))
         }),
     };
-    let finding_rules = match m.get("findingRules") {
-        None | Some(Value::Null) => Some(FxHashMap::default()),
-        Some(Value::Object(fr)) => {
+    let finding_rules = match json::get(m, "findingRules") {
+        None | Some(Json::Null) => Some(FxHashMap::default()),
+        Some(Json::Obj(fr)) => {
             let mut out = FxHashMap::default();
-            for (k, v) in fr {
+            for (k, v) in json::sorted(fr) {
                 match v {
-                    Value::String(r) => {
-                        out.insert(k.clone(), r.clone());
+                    Json::Str(r) => {
+                        out.insert(k.to_string(), r.to_string());
                     }
                     _ => c.bad(&format!("findingRules.{k}"), "must be a rule id"),
                 }
@@ -461,9 +461,9 @@ fn parse_pack(c: &mut Checker, v: &Value) -> Option<Pack> {
             None
         }
     };
-    let rules = match m.get("rules") {
-        None | Some(Value::Null) => Some(FxHashMap::default()),
-        Some(Value::Array(a)) => {
+    let rules = match json::get(m, "rules") {
+        None | Some(Json::Null) => Some(FxHashMap::default()),
+        Some(Json::Arr(a)) => {
             let mut out = FxHashMap::default();
             for (i, r) in a.iter().enumerate() {
                 let p = format!("rules[{i}]");
@@ -483,8 +483,8 @@ fn parse_pack(c: &mut Checker, v: &Value) -> Option<Pack> {
         }
     };
     let provisional = parse_provisional(c, m);
-    let gpci = parse_gpci(c, m.get("gpci"));
-    let clinic = parse_clinic(c, m.get("policies"));
+    let gpci = parse_gpci(c, json::get(m, "gpci"));
+    let clinic = parse_clinic(c, json::get(m, "policies"));
     Some(Pack {
         id: id?,
         version: version?,
@@ -510,18 +510,19 @@ fn parse_pack(c: &mut Checker, v: &Value) -> Option<Pack> {
 
 /// `gpci`: `{ table: "gpci-cy2025" }` (a built-in table) or `{ source, localities: { "MMMMM-LL":
 /// { work, pe, mp } } }`, and optionally `standIn` (why the table is not the year's own).
-fn parse_gpci(c: &mut Checker, v: Option<&Value>) -> Option<Option<GpciTable>> {
+fn parse_gpci(c: &mut Checker, v: Option<&Json>) -> Option<Option<GpciTable>> {
     let m = match v {
-        None | Some(Value::Null) => return Some(None),
+        None | Some(Json::Null) => return Some(None),
         Some(v) => c.obj(Some(v), "gpci")?,
     };
     let stand_in = c.opt_string(m, "standIn", "gpci.standIn");
     let builtin;
-    let (table, prefix) = match m.get("table") {
-        Some(Value::String(id)) => match GPCI_TABLES.iter().find(|(i, _)| i == id) {
+    let (table, prefix) = match json::get(m, "table") {
+        Some(Json::Str(id)) => match GPCI_TABLES.iter().find(|(i, _)| *i == id) {
             Some((_, text)) => {
-                builtin = crate::input::Json::parse(text).ok().map(crate::input::Json::into_value)?;
-                (builtin.as_object()?, "gpci.table")
+                builtin = Json::parse(text).ok()?;
+                let Json::Obj(table) = &builtin else { return None };
+                (&table[..], "gpci.table")
             }
             None => {
                 c.bad("gpci.table", "is not a built-in GPCI table (gpci-cy2025)");
@@ -535,14 +536,14 @@ fn parse_gpci(c: &mut Checker, v: Option<&Value>) -> Option<Option<GpciTable>> {
         None => (m, "gpci"),
     };
     let source = c.string(table, "source", &format!("{prefix}.source"));
-    let rows = c.obj(table.get("localities"), &format!("{prefix}.localities"))?;
+    let rows = c.obj(json::get(table, "localities"), &format!("{prefix}.localities"))?;
     let mut localities = FxHashMap::default();
-    for (k, row) in rows {
+    for (k, row) in json::sorted(rows) {
         let p = format!("{prefix}.localities.{k}");
         let Some(r) = c.obj(Some(row), &p) else { continue };
-        let g = ["work", "pe", "mp"].map(|n| c.scaled(r.get(n), &format!("{p}.{n}"), 1e6, 10));
+        let g = ["work", "pe", "mp"].map(|n| c.scaled(json::get(r, n), &format!("{p}.{n}"), 1e6, 10));
         if let [Some(w), Some(pe), Some(mp)] = g {
-            localities.insert(k.clone(), [w, pe, mp]);
+            localities.insert(k.to_string(), [w, pe, mp]);
         }
     }
     Some(Some(GpciTable { source: source?, stand_in, localities }))
@@ -550,9 +551,9 @@ fn parse_gpci(c: &mut Checker, v: Option<&Value>) -> Option<Option<GpciTable>> {
 
 /// `policies.rhcFqhcIndividualCodesFrom` (a date) with `policies.rhcFqhcBefore` (what applied
 /// before it); both absent: RHC/FQHC months are priced without a period check.
-fn parse_clinic(c: &mut Checker, v: Option<&Value>) -> Option<Option<(NaiveDate, String)>> {
-    let Some(Value::Object(m)) = v else { return Some(None) };
-    if !m.contains_key("rhcFqhcIndividualCodesFrom") {
+fn parse_clinic(c: &mut Checker, v: Option<&Json>) -> Option<Option<(NaiveDate, String)>> {
+    let Some(Json::Obj(m)) = v else { return Some(None) };
+    if !json::has(m, "rhcFqhcIndividualCodesFrom") {
         return Some(None);
     }
     let from = c.date(m, "rhcFqhcIndividualCodesFrom", "policies.rhcFqhcIndividualCodesFrom", true);
@@ -561,19 +562,19 @@ fn parse_clinic(c: &mut Checker, v: Option<&Value>) -> Option<Option<(NaiveDate,
 }
 
 /// `status` (`final`, the default, or `provisional`) and `provisional[]`: `{ what, source }`.
-fn parse_provisional(c: &mut Checker, m: &serde_json::Map<String, Value>) -> Option<Option<Vec<(String, String)>>> {
-    let status = match m.get("status") {
-        None | Some(Value::Null) => "final",
-        Some(Value::String(s)) if s == "final" || s == "provisional" => s.as_str(),
+fn parse_provisional(c: &mut Checker, m: &Members) -> Option<Option<Vec<(String, String)>>> {
+    let status = match json::get(m, "status") {
+        None | Some(Json::Null) => "final",
+        Some(Json::Str(s)) if s == "final" || s == "provisional" => &**s,
         Some(_) => {
             c.bad("status", "must be final or provisional");
             return None;
         }
     };
     let mut notes = Vec::new();
-    match m.get("provisional") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(a)) => {
+    match json::get(m, "provisional") {
+        None | Some(Json::Null) => {}
+        Some(Json::Arr(a)) => {
             for (i, n) in a.iter().enumerate() {
                 let p = format!("provisional[{i}]");
                 let Some(nm) = c.obj(Some(n), &p) else { continue };
@@ -598,25 +599,25 @@ fn parse_provisional(c: &mut Checker, m: &serde_json::Map<String, Value>) -> Opt
 
 type PolicyParts = (Policies, Vec<String>, Vec<String>);
 
-fn parse_policies(c: &mut Checker, v: Option<&Value>) -> Option<PolicyParts> {
+fn parse_policies(c: &mut Checker, v: Option<&Json>) -> Option<PolicyParts> {
     let m = c.obj(v, "policies")?;
-    let int = |c: &mut Checker, k: &str, min: i64, max: i64| c.int(m.get(k), &format!("policies.{k}"), min, max, false).flatten();
+    let int = |c: &mut Checker, k: &str, min: i64, max: i64| c.int(json::get(m, k), &format!("policies.{k}"), min, max, false).flatten();
     let min_cond = int(c, "minChronicConditions", 0, 100);
     let cat = int(c, "conditionCategoryLength", 1, 7);
     let iv_months = int(c, "initiatingVisitMaxMonths", 0, 1200);
     let stale = int(c, "carePlanStaleMonths", 0, 1200);
     let narrative = int(c, "narrativeMinChars", 0, 20_000);
-    let creds = c.strings(m.get("eligibleCredentials"), "policies.eligibleCredentials");
-    let mdm = c.strings(m.get("complexMdm"), "policies.complexMdm");
-    let revision = c.boolean(m.get("complexRevisionRequired"), "policies.complexRevisionRequired");
-    let visits = c.strings(m.get("initiatingVisitTypes"), "policies.initiatingVisitTypes");
-    let visit_by = c.severity(m.get("initiatingVisitByBillingPractitioner"), "policies.initiatingVisitByBillingPractitioner");
-    let supervision = c.boolean(m.get("supervisionRequired"), "policies.supervisionRequired");
-    let order = c.strings(m.get("trackOrder"), "policies.trackOrder");
-    let staff = c.strings(m.get("staffRoles"), "policies.staffRoles");
-    let pract = c.strings(m.get("practitionerRoles"), "policies.practitionerRoles");
-    let nonc = c.strings(m.get("nonClinicalRoles"), "policies.nonClinicalRoles");
-    let fac = c.strings(m.get("facilitySettings"), "policies.facilitySettings");
+    let creds = c.strings(json::get(m, "eligibleCredentials"), "policies.eligibleCredentials");
+    let mdm = c.strings(json::get(m, "complexMdm"), "policies.complexMdm");
+    let revision = c.boolean(json::get(m, "complexRevisionRequired"), "policies.complexRevisionRequired");
+    let visits = c.strings(json::get(m, "initiatingVisitTypes"), "policies.initiatingVisitTypes");
+    let visit_by = c.severity(json::get(m, "initiatingVisitByBillingPractitioner"), "policies.initiatingVisitByBillingPractitioner");
+    let supervision = c.boolean(json::get(m, "supervisionRequired"), "policies.supervisionRequired");
+    let order = c.strings(json::get(m, "trackOrder"), "policies.trackOrder");
+    let staff = c.strings(json::get(m, "staffRoles"), "policies.staffRoles");
+    let pract = c.strings(json::get(m, "practitionerRoles"), "policies.practitionerRoles");
+    let nonc = c.strings(json::get(m, "nonClinicalRoles"), "policies.nonClinicalRoles");
+    let fac = c.strings(json::get(m, "facilitySettings"), "policies.facilitySettings");
     if let Some(o) = &order {
         for (i, t) in o.iter().enumerate() {
             if !TRACKS.contains(&t.as_str()) {
@@ -649,9 +650,9 @@ fn parse_policies(c: &mut Checker, v: Option<&Value>) -> Option<PolicyParts> {
     ))
 }
 
-fn parse_codes(c: &mut Checker, v: Option<&Value>) -> Option<Vec<CodeDef>> {
+fn parse_codes(c: &mut Checker, v: Option<&Json>) -> Option<Vec<CodeDef>> {
     let arr = match v {
-        Some(Value::Array(a)) if !a.is_empty() => a,
+        Some(Json::Arr(a)) if !a.is_empty() => a,
         _ => {
             c.bad("codes", "must be a non-empty array");
             return None;
@@ -685,7 +686,7 @@ fn parse_codes(c: &mut Checker, v: Option<&Value>) -> Option<Vec<CodeDef>> {
         let base = c.opt_string(m, "base", &format!("{p}.base"));
         let (thr, unit) = match is_addon {
             Some(false) => (
-                c.int(m.get("thresholdMinutes"), &format!("{p}.thresholdMinutes"), 1, MAX_MINUTES, false).flatten(),
+                c.int(json::get(m, "thresholdMinutes"), &format!("{p}.thresholdMinutes"), 1, MAX_MINUTES, false).flatten(),
                 Some(0),
             ),
             Some(true) => {
@@ -694,30 +695,30 @@ fn parse_codes(c: &mut Checker, v: Option<&Value>) -> Option<Vec<CodeDef>> {
                 }
                 (
                     Some(0),
-                    c.int(m.get("unitMinutes"), &format!("{p}.unitMinutes"), 1, MAX_MINUTES, false).flatten(),
+                    c.int(json::get(m, "unitMinutes"), &format!("{p}.unitMinutes"), 1, MAX_MINUTES, false).flatten(),
                 )
             }
             None => (None, None),
         };
-        let max_units = c.int(m.get("maxUnits"), &format!("{p}.maxUnits"), 0, 1000, true);
-        if !m.contains_key("maxUnits") {
+        let max_units = c.int(json::get(m, "maxUnits"), &format!("{p}.maxUnits"), 0, 1000, true);
+        if !json::has(m, "maxUnits") {
             c.bad(&format!("{p}.maxUnits"), "is required (a number, or null for no cap)");
         } else if is_addon == Some(false) && matches!(max_units, Some(Some(n)) if n != 1) {
             // A base code is billed once a month; any other cap would contradict the base line
             // (found by fuzzing the pack validator: 0 still billed one unit).
             c.bad(&format!("{p}.maxUnits"), "a base code bills one unit a month: must be 1 (or null)");
         }
-        let contract = match m.get("contractAmount") {
-            None | Some(Value::Null) => Some(None),
+        let contract = match json::get(m, "contractAmount") {
+            None | Some(Json::Null) => Some(None),
             v => c.scaled(v, &format!("{p}.contractAmount"), 100.0, 100_000).map(Some),
         };
-        let covered = match m.get("covered") {
-            None | Some(Value::Null) => Some(true),
+        let covered = match json::get(m, "covered") {
+            None | Some(Json::Null) => Some(true),
             v => c.boolean(v, &format!("{p}.covered")),
         };
-        let not_covered = match (covered, m.get("notCoveredSeverity")) {
+        let not_covered = match (covered, json::get(m, "notCoveredSeverity")) {
             (Some(true), _) => Some(None),
-            (_, None | Some(Value::Null)) => Some(Some(Severity::Error)),
+            (_, None | Some(Json::Null)) => Some(Some(Severity::Error)),
             (_, v) => match c.severity(v, &format!("{p}.notCoveredSeverity")) {
                 Some(Some(Severity::Info)) => {
                     c.bad(&format!("{p}.notCoveredSeverity"), "must be error or warning");
@@ -727,7 +728,7 @@ fn parse_codes(c: &mut Checker, v: Option<&Value>) -> Option<Vec<CodeDef>> {
             },
         };
         // A contract-priced code needs no RVUs.
-        let rvu = match (m.get("rvu"), contract) {
+        let rvu = match (json::get(m, "rvu"), contract) {
             (None, Some(Some(_))) => Some(Rvu { work: 0, pe_non_facility: 0, pe_facility: 0, mp: 0 }),
             (v, _) => c.rvu(v, &format!("{p}.rvu")),
         };
@@ -798,10 +799,10 @@ fn build_tracks(c: &mut Checker, codes: &[CodeDef], pol: &Policies, order: &[Str
     Some(tracks)
 }
 
-fn parse_conflicts(c: &mut Checker, v: Option<&Value>) -> Option<Vec<Conflict>> {
+fn parse_conflicts(c: &mut Checker, v: Option<&Json>) -> Option<Vec<Conflict>> {
     let arr = match v {
-        None | Some(Value::Null) => return Some(Vec::new()),
-        Some(Value::Array(a)) => a,
+        None | Some(Json::Null) => return Some(Vec::new()),
+        Some(Json::Arr(a)) => a,
         Some(_) => {
             c.bad("conflicts", "must be an array");
             return None;
@@ -812,10 +813,10 @@ fn parse_conflicts(c: &mut Checker, v: Option<&Value>) -> Option<Vec<Conflict>> 
         let p = format!("conflicts[{i}]");
         let Some(m) = c.obj(Some(v), &p) else { continue };
         let finding = c.string(m, "finding", &format!("{p}.finding"));
-        let codes = c.strings(m.get("codes"), &format!("{p}.codes"));
-        let sp = c.severity(m.get("samePractitioner"), &format!("{p}.samePractitioner"));
-        let sg = c.severity(m.get("sameGroup"), &format!("{p}.sameGroup"));
-        let ot = c.severity(m.get("other"), &format!("{p}.other"));
+        let codes = c.strings(json::get(m, "codes"), &format!("{p}.codes"));
+        let sp = c.severity(json::get(m, "samePractitioner"), &format!("{p}.samePractitioner"));
+        let sg = c.severity(json::get(m, "sameGroup"), &format!("{p}.sameGroup"));
+        let ot = c.severity(json::get(m, "other"), &format!("{p}.other"));
         if let (Some(finding), Some(codes), Some(sp), Some(sg), Some(ot)) = (finding, codes, sp, sg, ot) {
             out.push(Conflict { finding, codes, same_practitioner: sp, same_group: sg, other: ot });
         }

@@ -184,10 +184,10 @@ pub struct OtherService<'a> {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum PackChoice {
+pub enum PackChoice<'a> {
     Default,
     Id(String),
-    Custom(Box<serde_json::Value>),
+    Custom(&'a crate::json::Json<'a>),
 }
 
 /// A month that passed validation; its strings borrow from the input.
@@ -195,7 +195,7 @@ pub enum PackChoice {
 pub struct Checked<'a> {
     pub month: Month,
     pub as_of: NaiveDate,
-    pub pack: PackChoice,
+    pub pack: PackChoice<'a>,
     pub track: TrackRequest,
     pub payment: PaymentOptions,
     pub billing_id: &'a str,
@@ -451,7 +451,7 @@ pub fn check<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
     let pack = match v.take(&input.rule_pack, &|| "rulePack".into(), "a rule pack id or object") {
         None => PackChoice::Default,
         Some(PackRef::Id(id)) => PackChoice::Id(id.to_string()),
-        Some(PackRef::Custom(obj)) => PackChoice::Custom(obj.clone()),
+        Some(PackRef::Custom(obj)) => PackChoice::Custom(obj),
     };
     let track = match v.one_of(&input.track, &|| "track".into(), &["auto", "staff", "complex", "practitioner"]) {
         None | Some("auto") => TrackRequest::Auto,
@@ -627,6 +627,14 @@ fn finish(v: V) -> Result<(), InputError> {
         let msg = if n == 1 { "1 problem in the input".to_string() } else { format!("{n} problems in the input") };
         InputError { code: "INVALID_INPUT".into(), message: msg, issues: v.issues }
     })
+}
+
+/// The payment options of a `payment` object read outside a month (a what-if scenario's), with
+/// the same checks, messages and paths as a month's.
+pub fn payment_options(p: &Val<Obj<PaymentIn>>) -> Result<PaymentOptions, Vec<Issue>> {
+    let mut v = V { issues: Vec::new(), too_large: false };
+    let out = payment(&mut v, p);
+    if v.issues.is_empty() { Ok(out) } else { Err(v.issues) }
 }
 
 fn payment(v: &mut V, p: &Val<Obj<PaymentIn>>) -> PaymentOptions {

@@ -8,23 +8,39 @@
 //! short of its next code (15–19 or 35–39 minutes on the staff track): the value of that next
 //! unit is reported as minutes left on the table. APCM (G0557, level 2) is priced per enrolled
 //! patient-month for comparison.
+//!
+//! The scenario is read by the month's own reader into [`ScenarioIn`] ([`read`]), checked with
+//! the month's payment checks ([`check`]), projected ([`project`]) and written ([`write`]).
+//! Objects of the answer list their keys in alphabetical order (as they always have).
 
 use crate::evaluate::RulePackInfo;
-use crate::input::MAX_JSON_BYTES;
-use crate::pack::{self, Pack};
+use crate::input::{BandIn, Obj, PackRef, ScenarioIn, Val, MAX_BANDS, MAX_JSON_BYTES};
+use crate::output::Out;
+use crate::pack::{self, CodeDef, Pack};
 use crate::price;
 use crate::time::{Pool, MINUTE_US};
-use crate::validate::{self, InputError, Issue, PaymentOptions};
-use serde::Serialize;
-use serde_json::{json, Value};
+use crate::validate::{self, InputError, Issue, Month, PaymentOptions};
 
-const MAX_BANDS: usize = 100;
 /// A band this close to its next code counts as minutes left on the table.
 const NEAR_MISS_MINUTES: i64 = 5;
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct BandOut {
+/// A checked scenario: numbers in range, a pack that covers it, payment settled.
+struct Scenario<'p> {
+    pack: &'p Pack,
+    payment: PaymentOptions,
+    enrolled: f64,
+    staff_cost_per_hour: f64,
+    bands: Vec<(String, f64, f64)>,
+}
+
+struct LineOut {
+    code: String,
+    units: i64,
+    allowed: f64,
+    coinsurance: f64,
+}
+
+struct BandOut<'p> {
     track: String,
     minutes: f64,
     share: f64,
@@ -34,41 +50,63 @@ struct BandOut {
     allowed: f64,
     coinsurance: f64,
     staff_cost: f64,
-    next_unit: Option<Value>,
+    next_unit: Option<(&'p CodeDef, i64)>,
     near_miss: bool,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct LineOut {
-    code: String,
-    units: i64,
+/// Sums over the bands, per month.
+#[derive(Default)]
+struct Totals {
+    patient_months: f64,
     allowed: f64,
     coinsurance: f64,
+    staff_cost: f64,
+    miss_patient_months: f64,
+    miss_allowed: f64,
 }
 
-fn err(issues: Vec<Issue>) -> String {
-    let e = InputError::new("INVALID_INPUT", "the what-if scenario is not valid", issues);
-    serde_json::to_string(&json!({ "ok": false, "error": e })).unwrap_or_default()
+/// The scenario as JSON text → the projection (or the error) as JSON text.
+pub fn project_json(json: &str) -> String {
+    let mut out = Out::with_capacity(2048);
+    let mut custom = None;
+    let scenario = read(json);
+    match scenario.as_ref().map_err(Clone::clone).and_then(|s| check(s, &mut custom)) {
+        Ok(s) => write(&mut out, &s, &project(&s)),
+        Err(e) => write_error(&mut out, &e),
+    }
+    out.into_string()
+}
+
+fn invalid(issues: Vec<Issue>) -> InputError {
+    InputError::new("INVALID_INPUT", "the what-if scenario is not valid", issues)
 }
 
 fn issue(path: &str, message: &str) -> Issue {
     Issue { path: path.to_string(), message: message.to_string() }
 }
 
+/// Reads the text into the lenient scenario (only size and syntax can fail here).
+fn read(json: &str) -> Result<ScenarioIn<'_>, InputError> {
+    if json.len() > MAX_JSON_BYTES {
+        return Err(invalid(vec![issue("", "the scenario is larger than 2 MiB")]));
+    }
+    let mut root: Val<Obj<ScenarioIn>> = Val::Absent;
+    if crate::json::reader::read(json, &mut root).is_err() {
+        return Err(InputError::new("INVALID_JSON", "the scenario is not valid JSON", vec![issue("", "invalid JSON")]));
+    }
+    match root {
+        Val::Ok(Obj(s)) => Ok(s),
+        _ => Err(invalid(vec![issue("", "expected an object (a what-if scenario)")])),
+    }
+}
+
 // Bounds are whole numbers and formatted as integers: formatting an f64 would link core's float
 // printer (about 7 KB gzipped of wasm) for an error message.
-fn number(o: &serde_json::Map<String, Value>, key: &str, path: &str, min: u32, max: u32, default: Option<f64>, issues: &mut Vec<Issue>) -> f64 {
-    let (lo, hi) = (f64::from(min), f64::from(max));
-    match o.get(key) {
-        None | Some(Value::Null) if default.is_some() => default.unwrap_or(0.0),
-        Some(Value::Number(n)) => match n.as_f64() {
-            Some(x) if x.is_finite() && (lo..=hi).contains(&x) => x,
-            _ => {
-                issues.push(issue(path, &format!("expected a number from {min} to {max}")));
-                0.0
-            }
-        },
+fn number(v: &Val<f64>, path: &str, (min, max): (u32, u32), default: Option<f64>, issues: &mut Vec<Issue>) -> f64 {
+    match (v, default) {
+        (Val::Absent, Some(d)) => d,
+        // `+ 0.0`: a -0 given is read as 0, as the scenario's numbers always have been.
+        (Val::Ok(x), _) if x.is_finite() && (f64::from(min)..=f64::from(max)).contains(x) => *x + 0.0,
         _ => {
             issues.push(issue(path, &format!("expected a number from {min} to {max}")));
             0.0
@@ -76,58 +114,52 @@ fn number(o: &serde_json::Map<String, Value>, key: &str, path: &str, min: u32, m
     }
 }
 
-fn round_cents(x: f64) -> f64 {
-    (x.round()) / 100.0
-}
-
-pub fn project_json(json: &str) -> String {
-    if json.len() > MAX_JSON_BYTES {
-        return err(vec![issue("", "the scenario is larger than 2 MiB")]);
-    }
-    let v: Value = match crate::input::Json::parse(json).map(crate::input::Json::into_value) {
-        Ok(v) => v,
-        Err(_) => {
-            let e = InputError::new("INVALID_JSON", "the scenario is not valid JSON", vec![issue("", "invalid JSON")]);
-            return serde_json::to_string(&json!({ "ok": false, "error": e })).unwrap_or_default();
-        }
-    };
-    let Some(o) = v.as_object() else { return err(vec![issue("", "expected an object (a what-if scenario)")]) };
+/// Every problem of the scenario in one pass, in the order of its fields.
+fn check<'s, 'p>(s: &'s ScenarioIn<'s>, custom: &'p mut Option<Pack>) -> Result<Scenario<'p>, InputError>
+where
+    's: 'p,
+{
     let mut issues = Vec::new();
-    let patients = number(o, "patients", "patients", 0, 1_000_000_000, None, &mut issues);
-    let eligible = number(o, "eligibleShare", "eligibleShare", 0, 1, Some(1.0), &mut issues);
-    let enrollment = number(o, "enrollment", "enrollment", 0, 1, Some(1.0), &mut issues);
-    let cost = number(o, "staffCostPerHour", "staffCostPerHour", 0, 1_000_000, Some(0.0), &mut issues);
-    let month = match o.get("serviceMonth") {
-        None | Some(Value::Null) => validate::parse_month("2026-01"),
-        Some(Value::String(s)) => validate::parse_month(s),
+    let patients = number(&s.patients, "patients", (0, 1_000_000_000), None, &mut issues);
+    let eligible = number(&s.eligible_share, "eligibleShare", (0, 1), Some(1.0), &mut issues);
+    let enrollment = number(&s.enrollment, "enrollment", (0, 1), Some(1.0), &mut issues);
+    let cost = number(&s.staff_cost_per_hour, "staffCostPerHour", (0, 1_000_000), Some(0.0), &mut issues);
+    let month = match &s.service_month {
+        Val::Absent => validate::parse_month("2026-01"),
+        Val::Ok(m) => validate::parse_month(m),
         _ => None,
     };
     if month.is_none() {
         issues.push(issue("serviceMonth", "expected a month YYYY-MM"));
     }
-    // Payment options: the same lenient reader and checks as a month's (the scenario's `payment`
-    // placed in a minimal month, so issue paths read `payment.…` as they do for a month).
-    let probe = format!(
-        r#"{{"serviceMonth":"2026-01","billingPractitioner":{{"id":"what-if"}},"payment":{}}}"#,
-        o.get("payment").map_or_else(|| "null".to_string(), Value::to_string)
-    );
-    let checked = match crate::input::parse_root(&probe) {
-        Ok(root) => validate::check_root(&root).map(|c| c.payment).map_err(|e| e.issues),
-        Err(_) => Err(vec![issue("payment", "expected an object")]),
-    };
-    let payment: PaymentOptions = match checked {
-        Ok(p) => p,
-        Err(e) => {
-            issues.extend(e);
-            PaymentOptions::default()
+    let mut payment = validate::payment_options(&s.payment).unwrap_or_else(|e| {
+        issues.extend(e);
+        PaymentOptions::default()
+    });
+    let pack = scenario_pack(&s.rule_pack, month.as_ref(), custom, &mut issues);
+    if let Some(p) = pack {
+        if let Err(i) = price::localize(&mut payment, p) {
+            issues.push(i);
         }
-    };
-    let mut custom: Option<Pack> = None;
-    let pack: Option<&Pack> = match (o.get("rulePack"), &month) {
-        (_, None) => None,
-        (None | Some(Value::Null), Some(m)) => pack::built_in_for(m.first, m.last),
-        (Some(Value::String(id)), _) => pack::built_in_by_id(id),
-        (Some(p @ Value::Object(_)), _) => match Pack::from_value(p, "rulePack") {
+    }
+    if pack.is_none() && month.is_some() && !issues.iter().any(|i| i.path.starts_with("rulePack")) {
+        issues.push(issue("rulePack", "no such rule pack, or none covers serviceMonth"));
+    }
+    let bands = check_bands(&s.bands, pack, &mut issues);
+    match pack {
+        Some(pack) if issues.is_empty() => Ok(Scenario { pack, payment, enrolled: patients * eligible * enrollment, staff_cost_per_hour: cost, bands }),
+        _ => Err(invalid(issues)),
+    }
+}
+
+/// The scenario's pack: the built-in one in effect for the month, a built-in id, or the caller's
+/// own (validated). `None` when the month is not valid, or for anything else.
+fn scenario_pack<'p>(r: &'p Val<PackRef<'p>>, month: Option<&Month>, custom: &'p mut Option<Pack>, issues: &mut Vec<Issue>) -> Option<&'p Pack> {
+    let m = month?;
+    match r {
+        Val::Absent => pack::built_in_for(m.first, m.last),
+        Val::Ok(PackRef::Id(id)) => pack::built_in_by_id(id),
+        Val::Ok(PackRef::Custom(tree)) => match Pack::from_json(tree, "rulePack") {
             Ok(p) => Some(&*custom.insert(p)),
             Err(e) => {
                 issues.extend(e);
@@ -135,19 +167,14 @@ pub fn project_json(json: &str) -> String {
             }
         },
         _ => None,
-    };
-    let mut payment = payment;
-    if let Some(p) = pack {
-        if let Err(i) = crate::price::localize(&mut payment, p) {
-            issues.push(i);
-        }
     }
-    if pack.is_none() && month.is_some() && !issues.iter().any(|i| i.path.starts_with("rulePack")) {
-        issues.push(issue("rulePack", "no such rule pack, or none covers serviceMonth"));
-    }
-    let bands_in: &[Value] = match o.get("bands") {
-        Some(Value::Array(a)) if a.len() <= MAX_BANDS => a,
-        Some(Value::Array(_)) => {
+}
+
+/// The bands as (track, minutes, share), each field checked; their shares add up to at most 1.
+fn check_bands(v: &Val<crate::input::List<Val<Obj<BandIn>>, MAX_BANDS>>, pack: Option<&Pack>, issues: &mut Vec<Issue>) -> Vec<(String, f64, f64)> {
+    let list: &[Val<Obj<BandIn>>] = match v {
+        Val::Ok(l) => &l.0,
+        Val::TooLarge(_) => {
             issues.push(issue("bands", "at most 100 bands"));
             &[]
         }
@@ -158,22 +185,22 @@ pub fn project_json(json: &str) -> String {
     };
     let mut bands = Vec::new();
     let mut share_sum = 0.0;
-    for (i, b) in bands_in.iter().enumerate() {
+    for (i, b) in list.iter().enumerate() {
         let p = format!("bands[{i}]");
-        let Some(bo) = b.as_object() else {
+        let Val::Ok(Obj(b)) = b else {
             issues.push(issue(&p, "expected an object"));
             continue;
         };
-        let track = match (bo.get("track").and_then(Value::as_str), pack) {
+        let track = match (b.track.ok(), pack) {
             (Some(t), Some(pk)) if pk.track(t).is_some() => Some(t.to_string()),
-            (Some(t), None) if pack::TRACKS.contains(&t) => Some(t.to_string()),
+            (Some(t), None) if pack::TRACKS.contains(&&**t) => Some(t.to_string()),
             _ => {
                 issues.push(issue(&format!("{p}.track"), "expected staff, complex or practitioner"));
                 None
             }
         };
-        let minutes = number(bo, "minutes", &format!("{p}.minutes"), 0, 44_640, None, &mut issues);
-        let share = number(bo, "share", &format!("{p}.share"), 0, 1, None, &mut issues);
+        let minutes = number(&b.minutes, &format!("{p}.minutes"), (0, 44_640), None, issues);
+        let share = number(&b.share, &format!("{p}.share"), (0, 1), None, issues);
         share_sum += share;
         if let Some(t) = track {
             bands.push((t, minutes, share));
@@ -182,80 +209,191 @@ pub fn project_json(json: &str) -> String {
     if share_sum > 1.0 + 1e-9 {
         issues.push(issue("bands", "the bands' shares add up to more than 1"));
     }
-    let Some(pack) = pack else { return err(issues) };
-    if !issues.is_empty() {
-        return err(issues);
-    }
+    bands
+}
 
-    let enrolled = patients * eligible * enrollment;
-    let mut out_bands = Vec::new();
-    let (mut pm_total, mut allowed_total, mut coins_total, mut cost_total) = (0.0, 0.0, 0.0, 0.0);
-    let (mut miss_pm, mut miss_allowed) = (0.0, 0.0);
-    for (track, minutes, share) in bands {
-        let Some(def) = pack.track(&track) else { continue };
+fn round_cents(x: f64) -> f64 {
+    (x.round()) / 100.0
+}
+
+/// Each band through the pack's track and prices, and the sums.
+fn project<'p>(s: &Scenario<'p>) -> (Vec<BandOut<'p>>, Totals) {
+    let mut totals = Totals::default();
+    let mut out = Vec::new();
+    for (track, minutes, share) in &s.bands {
+        let Some(def) = s.pack.track(track) else { continue };
         let whole = minutes.floor() as i64;
         let pool = Pool { by_day: vec![whole * MINUTE_US], total: whole * MINUTE_US };
-        let mdm = def.mdm.first().map(String::as_str);
-        let t = crate::tracks::support(def, &pool, mdm);
-        let pm = enrolled * share;
+        let t = crate::tracks::support(def, &pool, def.mdm.first().map(String::as_str));
+        let pm = s.enrolled * share;
         let (mut per_a, mut per_c) = (0i64, 0i64);
-        let lines: Vec<LineOut> = t.lines.iter().map(|u| {
-            let unit = price::unit_cents(u.code, &payment, pack);
-            let (a, c) = price::line_cents(unit, u.units, pack, false);
-            per_a += a;
-            per_c += c;
-            LineOut { code: u.code.code.clone(), units: u.units, allowed: price::dollars(a), coinsurance: price::dollars(c) }
-        }).collect();
-        let allowed = round_cents(per_a as f64 * pm);
-        let coins = round_cents(per_c as f64 * pm);
-        let staff_cost = round_cents(pm * minutes / 60.0 * cost * 100.0);
-        let near = t.next.is_some_and(|(_, n)| n <= NEAR_MISS_MINUTES);
-        if near {
-            if let Some((code, _)) = t.next {
-                miss_pm += pm;
-                miss_allowed += round_cents(price::unit_cents(code, &payment, pack) as f64 * pm);
-            }
-        }
-        pm_total += pm;
-        allowed_total += allowed;
-        coins_total += coins;
-        cost_total += staff_cost;
-        out_bands.push(BandOut {
-            track,
-            minutes,
-            share,
+        let lines: Vec<LineOut> = t
+            .lines
+            .iter()
+            .map(|u| {
+                let (a, c) = price::line_cents(price::unit_cents(u.code, &s.payment, s.pack), u.units, s.pack, false);
+                per_a += a;
+                per_c += c;
+                LineOut { code: u.code.code.clone(), units: u.units, allowed: price::dollars(a), coinsurance: price::dollars(c) }
+            })
+            .collect();
+        let band = BandOut {
+            track: track.clone(),
+            minutes: *minutes,
+            share: *share,
             patient_months: pm,
             lines,
             allowed_per_patient_month: price::dollars(per_a),
-            allowed,
-            coinsurance: coins,
-            staff_cost,
-            next_unit: t.next.map(|(c, n)| json!({ "code": c.code, "minutesNeeded": n })),
-            near_miss: near,
-        });
+            allowed: round_cents(per_a as f64 * pm),
+            coinsurance: round_cents(per_c as f64 * pm),
+            staff_cost: round_cents(pm * minutes / 60.0 * s.staff_cost_per_hour * 100.0),
+            next_unit: t.next,
+            near_miss: t.next.is_some_and(|(_, n)| n <= NEAR_MISS_MINUTES),
+        };
+        if let (true, Some((code, _))) = (band.near_miss, t.next) {
+            totals.miss_patient_months += pm;
+            totals.miss_allowed += round_cents(price::unit_cents(code, &s.payment, s.pack) as f64 * pm);
+        }
+        totals.patient_months += pm;
+        totals.allowed += band.allowed;
+        totals.coinsurance += band.coinsurance;
+        totals.staff_cost += band.staff_cost;
+        out.push(band);
     }
-    let r2 = |x: f64| (x * 100.0).round() / 100.0;
-    let totals = |k: f64| json!({
-        "patientMonths": pm_total * k,
-        "allowed": r2(allowed_total * k),
-        "coinsurance": r2(coins_total * k),
-        "staffCost": r2(cost_total * k),
-        "margin": r2((allowed_total - cost_total) * k),
-        "minutesLeftOnTable": { "patientMonths": miss_pm * k, "allowed": r2(miss_allowed * k) },
+    (out, totals)
+}
+
+fn r2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// `{ annual, apcmComparison, bands, enrolledPatients, monthly, ok, rulePack }`.
+fn write(out: &mut Out, s: &Scenario, (bands, totals): &(Vec<BandOut>, Totals)) {
+    out.raw("{\"annual\":");
+    write_totals(out, totals, 12.0);
+    out.raw(",\"apcmComparison\":");
+    match &s.pack.comparison {
+        Some((code, rvu)) => {
+            let per = price::rvu_cents(rvu, &s.payment, s.pack);
+            let monthly = round_cents(per as f64 * s.enrolled);
+            out.raw("{\"annual\":");
+            out.num(r2(monthly * 12.0));
+            out.raw(",\"code\":");
+            out.str(code);
+            out.raw(",\"monthly\":");
+            out.num(monthly);
+            out.raw(",\"perPatientMonth\":");
+            out.num(price::dollars(per));
+            out.raw("}");
+        }
+        None => out.raw("null"),
+    }
+    out.raw(",\"bands\":");
+    out.list(bands, write_band);
+    out.raw(",\"enrolledPatients\":");
+    out.num(s.enrolled);
+    out.raw(",\"monthly\":");
+    write_totals(out, totals, 1.0);
+    out.raw(",\"ok\":true,\"rulePack\":");
+    write_pack_info(out, &RulePackInfo::of(s.pack));
+    out.raw("}");
+}
+
+fn write_totals(out: &mut Out, t: &Totals, k: f64) {
+    out.raw("{\"allowed\":");
+    out.num(r2(t.allowed * k));
+    out.raw(",\"coinsurance\":");
+    out.num(r2(t.coinsurance * k));
+    out.raw(",\"margin\":");
+    out.num(r2((t.allowed - t.staff_cost) * k));
+    out.raw(",\"minutesLeftOnTable\":{\"allowed\":");
+    out.num(r2(t.miss_allowed * k));
+    out.raw(",\"patientMonths\":");
+    out.num(t.miss_patient_months * k);
+    out.raw("},\"patientMonths\":");
+    out.num(t.patient_months * k);
+    out.raw(",\"staffCost\":");
+    out.num(r2(t.staff_cost * k));
+    out.raw("}");
+}
+
+fn write_band(out: &mut Out, b: &BandOut) {
+    out.raw("{\"allowed\":");
+    out.num(b.allowed);
+    out.raw(",\"allowedPerPatientMonth\":");
+    out.num(b.allowed_per_patient_month);
+    out.raw(",\"coinsurance\":");
+    out.num(b.coinsurance);
+    out.raw(",\"lines\":");
+    out.list(&b.lines, |o, l| {
+        o.raw("{\"allowed\":");
+        o.num(l.allowed);
+        o.raw(",\"code\":");
+        o.str(&l.code);
+        o.raw(",\"coinsurance\":");
+        o.num(l.coinsurance);
+        o.raw(",\"units\":");
+        o.int(l.units);
+        o.raw("}");
     });
-    let apcm = pack.comparison.as_ref().map(|(code, rvu)| {
-        let per = price::rvu_cents(rvu, &payment, pack);
-        let monthly = round_cents(per as f64 * enrolled);
-        json!({ "code": code, "perPatientMonth": price::dollars(per), "monthly": monthly, "annual": r2(monthly * 12.0) })
+    out.raw(",\"minutes\":");
+    out.num(b.minutes);
+    out.raw(",\"nearMiss\":");
+    out.bool(b.near_miss);
+    out.raw(",\"nextUnit\":");
+    match b.next_unit {
+        Some((code, n)) => {
+            out.raw("{\"code\":");
+            out.str(&code.code);
+            out.raw(",\"minutesNeeded\":");
+            out.int(n);
+            out.raw("}");
+        }
+        None => out.raw("null"),
+    }
+    out.raw(",\"patientMonths\":");
+    out.num(b.patient_months);
+    out.raw(",\"share\":");
+    out.num(b.share);
+    out.raw(",\"staffCost\":");
+    out.num(b.staff_cost);
+    out.raw(",\"track\":");
+    out.str(&b.track);
+    out.raw("}");
+}
+
+/// The pack's identity, keys in alphabetical order.
+fn write_pack_info(out: &mut Out, p: &RulePackInfo) {
+    out.raw("{\"effectiveFrom\":");
+    out.str(&p.effective_from);
+    out.raw(",\"effectiveTo\":");
+    out.opt_str(p.effective_to.as_deref());
+    out.raw(",\"id\":");
+    out.str(&p.id);
+    out.raw(",\"payer\":");
+    out.str(&p.payer);
+    if let Some(status) = &p.status {
+        out.raw(",\"status\":");
+        out.str(status);
+    }
+    out.raw(",\"version\":");
+    out.str(&p.version);
+    out.raw("}");
+}
+
+/// `{ error: { code, issues: [{ message, path }], message }, ok: false }`.
+fn write_error(out: &mut Out, e: &InputError) {
+    out.raw("{\"error\":{\"code\":");
+    out.str(&e.code);
+    out.raw(",\"issues\":");
+    out.list(&e.issues, |o, i| {
+        o.raw("{\"message\":");
+        o.str(&i.message);
+        o.raw(",\"path\":");
+        o.str(&i.path);
+        o.raw("}");
     });
-    serde_json::to_string(&json!({
-        "ok": true,
-        "rulePack": RulePackInfo::of(pack),
-        "enrolledPatients": enrolled,
-        "bands": out_bands,
-        "monthly": totals(1.0),
-        "annual": totals(12.0),
-        "apcmComparison": apcm,
-    }))
-    .unwrap_or_default()
+    out.raw(",\"message\":");
+    out.str(&e.message);
+    out.raw("},\"ok\":false}");
 }

@@ -14,7 +14,6 @@ pub use slot::{Fields, Fill, Key, Leaf, List, Obj, Slot, Val, MAX_STRING_CHARS};
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
-use serde_json::Value;
 use std::fmt;
 
 /// A parsed JSON value borrowing from the input text.
@@ -32,20 +31,6 @@ impl<'a> Json<'a> {
     /// Parses JSON text; only syntax (or nesting deeper than 128) can fail.
     pub fn parse(text: &'a str) -> Result<Self, serde_json::Error> {
         serde_json::from_str(text)
-    }
-
-    /// The owned `serde_json::Value` of this tree.
-    pub fn into_value(self) -> Value {
-        match self {
-            Json::Null => Value::Null,
-            Json::Bool(b) => Value::Bool(b),
-            // Whole numbers go back as integers: the pack validator reads counts with as_i64.
-            Json::Num(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Value::Number((n as i64).into()),
-            Json::Num(n) => serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number),
-            Json::Str(s) => Value::String(s.into_owned()),
-            Json::Arr(a) => Value::Array(a.into_iter().map(Json::into_value).collect()),
-            Json::Obj(o) => Value::Object(o.into_iter().map(|(k, v)| (k.into_owned(), v.into_value())).collect()),
-        }
     }
 }
 
@@ -117,4 +102,39 @@ pub type Members<'a> = [(Cow<'a, str>, Json<'a>)];
 /// The value of `key` in an object's members: the last one given, as `JSON.parse` keeps it.
 pub fn get<'t, 'a>(members: &'t Members<'a>, key: &str) -> Option<&'t Json<'a>> {
     members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+/// Whether an object's members have `key` (with any value, `null` included).
+pub fn has(members: &Members, key: &str) -> bool {
+    members.iter().any(|(k, _)| k == key)
+}
+
+/// Members sorted by key, each key once with its last value: the order in which a `serde_json`
+/// map (and so the pack validator before it read trees) visits them.
+pub fn sorted<'t, 'a>(members: &'t Members<'a>) -> Vec<(&'t str, &'t Json<'a>)> {
+    let mut out: Vec<(&str, &Json)> = Vec::with_capacity(members.len());
+    for (k, v) in members {
+        match out.iter_mut().find(|(o, _)| o == k) {
+            Some(slot) => slot.1 = v,
+            None => out.push((k, v)),
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(b.0));
+    out
+}
+
+/// A whole number a JSON number holds exactly as an integer (below 9·10^15), as `serde_json`'s
+/// `as_i64` reads the numbers of a tree.
+pub fn whole(n: f64) -> Option<i64> {
+    (n.fract() == 0.0 && n.abs() < 9.0e15).then_some(n as i64)
+}
+
+impl Json<'_> {
+    /// The number, if this is one.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Json::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
 }
