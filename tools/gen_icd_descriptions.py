@@ -5,7 +5,8 @@
                                   condition autocomplete (the engine's wasm keeps only validity and
                                   chronic flags; the descriptions stay out of it to keep it small).
   www/data/gpci-2025.json         CY2025 GPCIs by Medicare locality, for the page's locality pickers
-                                  (month check and what-if), with the states' names.
+                                  (month check and what-if), with the states' names; `alsoIn` lists
+                                  the other states a locality takes counties of (DC's: MD, VA).
   npm/localities.js, .cjs,        The npm package's locality helper (copied into pkg/ by
   npm/localities.d.ts, .d.cts     scripts/build-wasm.sh): the same localities with their counties
                                   parsed from 25LOCCO, and findLocality(state, county).
@@ -158,7 +159,13 @@ def read_localities(data_dir):
 
 
 def build_gpci(data_dir):
-    localities, states, _ = read_localities(data_dir)
+    localities, states, state_codes = read_localities(data_dir)
+    for l in localities:
+        # A locality that also takes counties of other states (DC's: Virginia and Maryland suburbs)
+        # lists them, so the page's state picker offers it there too.
+        others = sorted(st for st in parse_counties(l["counties"], l["state"], state_codes)[0] if st != l["state"])
+        if others:
+            l["alsoIn"] = others
     doc = {
         "year": 2025,
         "label": "CY2025 GPCIs (CMS Addendum E, GPCI2025, RVU25D). No CY2026 table was available: the engine uses these for 2026 and 2027 months as a stand-in (GPCI_STAND_IN).",
