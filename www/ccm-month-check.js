@@ -191,7 +191,8 @@ export class CcmMonthCheck extends HTMLElement {
       if (!issues.length) items.push({ path: "", severity: "issue", node: issueNode({ path: "", message: result.error?.message ?? "" }, result.error?.code) });
       this.#form.showMessages(items);
     }
-    renderVerdict(this.#verdict, result, { ms, notes, lastGood: result.ok ? null : this.#lastGood, onJump });
+    const localityName = (id) => this.#form.localities?.byId.get(id)?.name ?? null;
+    renderVerdict(this.#verdict, result, { ms, notes, lastGood: result.ok ? null : this.#lastGood, onJump, localityName });
     this.dispatchEvent(new CustomEvent("result", { detail: result, bubbles: true, composed: true }));
     return result;
   }

@@ -7,7 +7,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { startSuite } from "./harness.mjs";
-import { openCheck, checkEl, control, pasteMonth } from "./page.mjs";
+import { join } from "node:path";
+import { openCheck, checkEl, control, pasteMonth, region } from "./page.mjs";
+import { ROOT } from "./harness.mjs";
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -46,7 +48,14 @@ test("check a month: empty, sample with findings, blocked with a finding opened"
   await scan(page, "empty month");
   await checkEl(page).getByRole("button", { name: "Sample month" }).click();
   await control(page, "timeEntries[0].narrative").fill("call");
-  await scan(page, "sample month with a warning");
+  // The payment controls: state → locality (with its findings), GPCI override open, QMB.
+  const pay = region(page, "Payment");
+  await page.waitForFunction(() => document.querySelector("ccm-month-check").shadowRoot.querySelectorAll('[data-focus-key="locality-state"] option').length > 50);
+  await pay.getByLabel("State (for the locality)").selectOption("CA");
+  await pay.getByLabel("Medicare locality", { exact: true }).selectOption("01112-09");
+  await pay.locator("summary", { hasText: "Override GPCIs" }).click();
+  await region(page, "Patient").getByLabel("Qualified Medicare Beneficiary (QMB)").check();
+  await scan(page, "sample month with a warning, a locality and the GPCI override");
   const month = await page.evaluate(() => document.querySelector("ccm-month-check").value);
   delete month.consent;
   month.conditions.push({ code: "E11" });
@@ -62,6 +71,12 @@ test("check a month: empty, sample with findings, blocked with a finding opened"
   await checkEl(page).getByRole("button", { name: "Paste JSON…" }).click();
   await scan(page, "paste dialog");
   await page.keyboard.press("Escape");
+  // A custom rule pack the engine refuses: the pack's group, its buttons and the issues with paths.
+  const pack = JSON.parse(readFileSync(join(ROOT, "packs", "examples", "example-medicare-advantage-2026.json"), "utf8"));
+  pack.codes[0] = { code: "99490" };
+  await pasteMonth(page, { ...month, rulePack: pack, payment: { setting: "rhc", locality: "01112-09" } });
+  await checkEl(page).locator('[data-msg-path="rulePack"] .issue').first().waitFor();
+  await scan(page, "custom rule pack with INVALID_RULE_PACK issues");
   await page.close();
 });
 
@@ -83,7 +98,9 @@ test("what-if revenue with its charts", { timeout: 120_000 }, async () => {
   await page.goto(`${suite.origin}/#whatif`);
   await page.locator('#view-whatif .whatif-results[data-ok="true"]').waitFor();
   await page.waitForFunction(() => document.querySelectorAll("#wi-locality option").length > 50);
-  await scan(page, "what-if");
+  await page.locator("#wi-locality").selectOption("01112-09");
+  await page.locator("#wi-setting").selectOption("rhc");
+  await scan(page, "what-if with a locality");
   await page.getByLabel("Panel size (patients)").fill("");
   await scan(page, "what-if with an input problem");
   await page.close();

@@ -22,6 +22,7 @@ function focused(page) {
       type: a.type ?? null,
       path: a.dataset?.path ?? null,
       action: a.dataset?.action ? `${a.dataset.action}:${a.dataset.target}` : null,
+      key: a.dataset?.focusKey ?? null,
       text: (a.getAttribute("aria-label") ?? a.textContent ?? "").trim().slice(0, 60),
       value: a.value ?? null,
     };
@@ -99,6 +100,7 @@ test("the intake form can be completed with the keyboard only", { timeout: 240_0
   assert.equal(await value("billingPractitioner.credential"), "MD");
   await k.type("patient.ref", "kbd-001");
   await k.date("patient.lastVisitDate", "2025-11-03");
+  await k.check("patient.qmb");
 
   // Conditions: Enter on "Add condition" puts the focus in the new row's diagnosis box.
   const conditions = [["diabetes type 2", "E11.9"], ["hypertension", "I10"], ["copd", "J44.9"]];
@@ -171,6 +173,13 @@ test("the intake form can be completed with the keyboard only", { timeout: 240_0
     await k.type(`${row}.narrative`, narrative);
   }
 
+  // Payment: a state, then one of its localities, typed into the closed selects.
+  await k.choose((f) => f.key === "locality-state", "Calif");
+  await k.choose("payment.locality", "SAN JOSE-SUNNYVALE-SANTA CLARA (SANTA");
+  assert.equal(await value("payment.locality"), "01112-09");
+  await k.check((f) => f.key === "gpci-override");
+  await k.type("payment.gpci.mp", "0.5");
+
   const v = await readVerdict(page);
   assert.equal(v.status, "billable", `${v.badge}: ${v.summary} ${v.findings.join(",")}`);
   assert.deepEqual(v.lines, [["99490", 1], ["99439", 1]]);
@@ -178,6 +187,9 @@ test("the intake form can be completed with the keyboard only", { timeout: 240_0
   const month = await currentValue(page);
   assert.deepEqual(month.conditions.map((c) => c.code), ["E11.9", "I10", "J44.9"]);
   assert.deepEqual(month.timeEntries.map((t) => t.performer.role), ["rn", "rn", "ma"]);
+  assert.deepEqual(month.payment, { locality: "01112-09", gpci: { mp: 0.5 } });
+  assert.equal(month.patient.qmb, true);
+  assert.match(v.summary, /patient coinsurance \$0\.00/);
   assert.deepEqual(ctx.errors, []);
   console.log(`# keyboard-only month: ${k.presses()} Tab/Enter presses`);
 });

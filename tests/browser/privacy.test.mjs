@@ -4,8 +4,10 @@
 // CSP itself refuses an off-origin fetch; nothing is left in cookies or storage.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startSuite } from "./harness.mjs";
-import { openCheck, checkEl, enterMonthByFields, exportFile } from "./page.mjs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startSuite, ROOT } from "./harness.mjs";
+import { openCheck, checkEl, region, enterMonthByFields, exportFile } from "./page.mjs";
 
 let suite;
 before(async () => (suite = await startSuite()));
@@ -40,6 +42,14 @@ test("no request leaves the page's origin while a full month is entered and eval
   const page = await openCheck(ctx, suite.origin);
 
   await enterMonthByFields(page);
+  // A locality picked (the table is the page's own file) and a rule-pack file read from disk.
+  const pay = region(page, "Payment");
+  await pay.getByLabel("State (for the locality)").selectOption("CA");
+  await pay.getByLabel("Medicare locality", { exact: true }).selectOption("01112-09");
+  const chooser = page.waitForEvent("filechooser");
+  await region(page, "Month").getByRole("button", { name: "Load pack file…" }).click();
+  await (await chooser).setFiles({ name: "payer.json", mimeType: "application/json", buffer: readFileSync(join(ROOT, "packs", "examples", "example-medicare-advantage-2026.json")) });
+  await page.waitForFunction(() => document.querySelector("ccm-month-check").value.rulePack?.id === "example-ma-plan-2026");
   await exportFile(page);
   // The other views too: consent scripts and the what-if (which loads the 2025 locality table).
   await page.getByRole("navigation", { name: "Views" }).getByRole("link", { name: "Capture consent" }).click();

@@ -79,7 +79,7 @@ test("what-if totals, bands and the APCM comparison equal the engine's, for defa
     eligibleShare: 0.6,
     enrollment: 0.5,
     staffCostPerHour: 40,
-    payment: { setting: "nonFacility", qualifyingApmParticipant: false, gpci: { work: 1, pe: 1, mp: 1 } },
+    payment: { setting: "nonFacility", qualifyingApmParticipant: false },
     bands: [
       { track: "staff", minutes: 12, share: 0.15 },
       { track: "staff", minutes: 17, share: 0.1 },
@@ -107,8 +107,10 @@ test("what-if totals, bands and the APCM comparison equal the engine's, for defa
   const gpci = JSON.parse(readFileSync(join(ROOT, "www", "data", "gpci-2025.json"), "utf8"));
   const loc = gpci.localities.find((l) => l.name === "MANHATTAN");
   await form.getByLabel("Medicare locality (2025 table)").selectOption({ label: `${loc.name} (2025: ${loc.work.toFixed(3)} / ${loc.pe.toFixed(3)} / ${loc.mp.toFixed(3)})` });
-  assert.equal(await form.getByLabel("Work GPCI").inputValue(), String(loc.work));
-  assert.equal(await form.getByLabel("PE GPCI").inputValue(), String(loc.pe));
+  // The locality goes to the engine as payment.locality; its GPCIs are shown, not copied.
+  assert.equal(await form.getByLabel("Work GPCI").inputValue(), "");
+  assert.equal(await form.getByLabel("Work GPCI").getAttribute("placeholder"), String(loc.work));
+  assert.equal(await form.getByLabel("PE GPCI").getAttribute("placeholder"), String(loc.pe));
   await form.getByLabel("Band 1 minutes").fill("19");
   await form.getByLabel("Band 4 share of months, percent").fill("12.5");
   await form.getByRole("button", { name: "Remove band 7" }).click();
@@ -124,7 +126,7 @@ test("what-if totals, bands and the APCM comparison equal the engine's, for defa
     eligibleShare: 0.55,
     enrollment: 0.4,
     staffCostPerHour: 38.5,
-    payment: { setting: "facility", qualifyingApmParticipant: true, gpci: { work: loc.work, pe: loc.pe, mp: 1.7 } },
+    payment: { setting: "facility", qualifyingApmParticipant: true, locality: `${loc.mac}-${loc.locality}`, gpci: { mp: 1.7 } },
     bands: [
       { track: "staff", minutes: 19, share: 0.15 },
       { track: "staff", minutes: 17, share: 0.1 },

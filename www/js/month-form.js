@@ -2,10 +2,11 @@
 // every control carries `data-path` (the engine's path syntax) and writes its value there on each
 // `input` event. Findings and input issues come back with the same paths and are shown next to
 // the control (or the row or section) they name.
-import { h, clear, uid } from "./dom.js";
+import { h, clear, uid, readFileText } from "./dom.js";
 import { getPath, setPath, parentPath } from "./paths.js";
 import { ROLES, SERVICES, SETTINGS, CONSENT_ELEMENTS } from "./words.js";
 import { icdSearch, icdLookup, icdReady, CHRONIC_WORDS } from "./icd.js";
+import { loadLocalities, localityId, localityLabel } from "./localities.js";
 
 const CREDENTIALS = ["MD", "DO", "NP", "PA", "CNS", "CNM"];
 const VISIT_TYPES = [
@@ -13,6 +14,14 @@ const VISIT_TYPES = [
   ["awv", "Annual Wellness Visit"],
   ["ippe", "Welcome to Medicare (IPPE)"],
   ["tcm", "Transitional care (TCM)"],
+];
+/** `payment.setting` (blank: the engine's default, non-facility). */
+const PAYMENT_SETTINGS = [
+  ["", "Office / non-facility"],
+  ["facility", "Facility"],
+  ["nonFacility", "Non-facility (explicit)"],
+  ["rhc", "Rural health clinic (RHC)"],
+  ["fqhc", "Federally qualified health center (FQHC)"],
 ];
 const OTHER_CODES = [
   ["99490", "CCM (another practitioner?)"],
@@ -90,11 +99,25 @@ export class MonthForm {
     this.msgSlots = new Map(); // path → .msgs element
     this.controls = new Map(); // path → control
     this.timerTick = null;
+    this.localities = null; // the CY2025 locality table (js/localities.js), once loaded
+    this.localityState = undefined; // the state picked for the locality (UI only, not in the month)
+    this.gpciOpen = undefined; // the "Override GPCIs" disclosure, once the user toggled it
+    this.packFileName = null; // the rule-pack file loaded from disk, if any
+    this.packNote = null; // why a pack file was not loaded
     this.form = h("form", { class: "month-form", novalidate: true, onsubmit: (e) => e.preventDefault() });
     root.appendChild(this.form);
     this.form.addEventListener("input", (e) => this.onEdit(e));
     this.form.addEventListener("change", (e) => this.onCommit(e));
     this.form.addEventListener("click", (e) => this.onClick(e));
+    loadLocalities()
+      .then((table) => {
+        this.localities = table;
+        this.fillLocalityControls();
+      })
+      .catch((err) => {
+        this.localityError = err.message;
+        this.fillLocalityControls();
+      });
   }
 
   // ------------------------------------------------------------------ state
@@ -102,6 +125,10 @@ export class MonthForm {
   setValue(input) {
     this.state = input && typeof input === "object" && !Array.isArray(input) ? structuredClone(input) : {};
     this.meta = new WeakMap();
+    this.localityState = undefined;
+    this.gpciOpen = undefined;
+    this.packFileName = null;
+    this.packNote = null;
     this.render();
   }
 
@@ -197,6 +224,7 @@ export class MonthForm {
     } else {
       setPath(this.state, path, this.readControl(el));
       if (el.dataset.combo !== undefined) this.comboInput(el);
+      if (path === "payment.locality") this.describeLocality();
       if (path.startsWith("timeEntries[")) this.updateDuration(path.replace(/^(timeEntries\[\d+\]).*$/, "$1"));
     }
     this.opts.onChange();
@@ -489,6 +517,7 @@ export class MonthForm {
           this.field("Patient reference", "patient.ref", "text", { hint: "Your own ID; no names needed", autocomplete: "off" }),
           this.field("Last visit with the practice", "patient.lastVisitDate", "date", {}),
           this.field("New patient", "patient.newPatient", "bool", {}),
+          this.field("Qualified Medicare Beneficiary (QMB)", "patient.qmb", "bool", { hint: "Medicaid covers the patient's share: no coinsurance may be billed to the patient" }),
         ),
       ]),
       this.conditionsSection(),
@@ -526,12 +555,11 @@ export class MonthForm {
         h(
           "div",
           { class: "grid" },
-          this.field("Setting", "payment.setting", "select", { options: [["", "Office / non-facility"], ["facility", "Facility"], ["nonFacility", "Non-facility (explicit)"]] }),
+          this.field("Setting", "payment.setting", "select", { options: PAYMENT_SETTINGS, hint: "RHCs and FQHCs are paid the national amount, without geographic adjustment" }),
           this.field("Qualifying APM participant", "payment.qualifyingApmParticipant", "bool", {}),
-          this.field("Work GPCI", "payment.gpci.work", "number", { step: "0.001", min: "0", placeholder: "1.000" }),
-          this.field("PE GPCI", "payment.gpci.pe", "number", { step: "0.001", min: "0", placeholder: "1.000" }),
-          this.field("MP GPCI", "payment.gpci.mp", "number", { step: "0.001", min: "0", placeholder: "1.000" }),
         ),
+        this.localityFields(),
+        this.gpciOverride(),
       ]),
       this.section("Claim", "claim", "The consent version the claim pins; it must match the consent on file.", [
         h(
@@ -628,15 +656,151 @@ export class MonthForm {
     );
   }
 
+  /**
+   * The rule pack: a built-in pack (or the month's default), or a pack object, from an imported
+   * month or from a JSON file read here (FileReader: nothing is sent or kept). The engine validates
+   * the object; its INVALID_RULE_PACK issues come back with paths (`rulePack.codes[0].rvu`) and are
+   * shown here and in the verdict.
+   */
   packField() {
     const value = this.state.rulePack;
     const packs = this.opts.packs ?? [];
     const options = [["", "Default for the month"], ...packs.map((p) => [p.id, `${p.id} (${p.effectiveFrom} – ${p.effectiveTo ?? "open"})${p.status === "provisional" ? " — provisional" : ""}`])];
-    if (value && typeof value === "object") {
+    const fileInput = h("input", { type: "file", accept: "application/json,.json", class: "visually-hidden", tabindex: "-1", "aria-hidden": "true", onchange: (e) => this.loadPackFile(e.target) });
+    const loadButton = (text) => h("button", { type: "button", class: "small", dataset: { focusKey: "pack-file" }, text, onclick: () => fileInput.click() });
+    const note = this.packNote ? h("p", { class: "pack-note", role: "alert", text: this.packNote }) : null;
+    if (value && typeof value === "object" && !Array.isArray(value)) {
       const slot = this.slot("rulePack");
-      return h("div", { class: "field", "data-msg-path": "rulePack" }, h("span", { class: "label", text: "Rule pack" }), h("p", { text: `Custom pack from the imported data: ${value.id ?? "(no id)"}` }), slot);
+      const labelId = uid("pack");
+      const from = this.packFileName ? `Custom pack from ${this.packFileName}: ` : "Custom pack from the imported month: ";
+      return h(
+        "div",
+        { class: "field pack-custom", "data-msg-path": "rulePack", role: "group", "aria-labelledby": labelId },
+        h("span", { class: "label", id: labelId, text: "Rule pack" }),
+        h(
+          "p",
+          { class: "pack-name", dataset: { packId: String(value.id ?? "") } },
+          from,
+          h("strong", { text: typeof value.id === "string" && value.id ? value.id : "(no id)" }),
+          typeof value.payer === "string" ? ` · ${value.payer}` : "",
+          typeof value.version === "string" ? ` · version ${value.version}` : "",
+          value.status === "provisional" ? " — provisional" : "",
+        ),
+        h("div", { class: "pack-buttons" }, loadButton("Load another pack file…"), h("button", { type: "button", class: "small", dataset: { focusKey: "pack-builtin" }, text: "Use a built-in pack", onclick: () => this.useBuiltInPack() })),
+        note,
+        fileInput,
+        slot,
+      );
     }
-    return this.field("Rule pack", "rulePack", "select", { options });
+    return h("div", { class: "pack-picker" }, this.field("Rule pack", "rulePack", "select", { options }), h("div", { class: "pack-load" }, loadButton("Load pack file…"), fileInput), note);
+  }
+
+  async loadPackFile(input) {
+    const file = input.files?.[0];
+    input.value = "";
+    if (!file) return;
+    let pack;
+    try {
+      pack = JSON.parse(await readFileText(file));
+    } catch (err) {
+      this.packNote = `${file.name} is not valid JSON (${err.message}); the rule pack was not changed.`;
+      this.render({ focus: "pack-file" });
+      return;
+    }
+    if (!pack || typeof pack !== "object" || Array.isArray(pack)) {
+      this.packNote = `${file.name} is not a rule pack (one JSON object); the rule pack was not changed.`;
+      this.render({ focus: "pack-file" });
+      return;
+    }
+    this.packNote = null;
+    this.packFileName = file.name;
+    this.state.rulePack = pack;
+    this.render({ focus: "pack-file" });
+    this.opts.onChange();
+  }
+
+  useBuiltInPack() {
+    delete this.state.rulePack;
+    this.packFileName = null;
+    this.packNote = null;
+    this.render({ focus: "rulePack" });
+    this.opts.onChange();
+  }
+
+  // ------------------------------------------------------------------ locality
+
+  /** State → Medicare locality (sets `payment.locality`); the state itself is not part of the month. */
+  localityFields() {
+    const stateId = uid("state");
+    const stateHint = uid("hint");
+    this.stateSelect = h("select", { id: stateId, "aria-describedby": stateHint, dataset: { focusKey: "locality-state" }, onchange: (e) => this.pickState(e.target.value) });
+    const grid = h(
+      "div",
+      { class: "grid locality" },
+      h("div", { class: "field" }, h("label", { for: stateId, text: "State (for the locality)" }), this.stateSelect, h("span", { class: "hint", id: stateHint, text: "Narrows the list of localities" })),
+      this.field("Medicare locality", "payment.locality", "select", { options: [["", ""]], hint: "CY2025 GPCIs (CMS); for 2026 and 2027 months a stand-in" }),
+    );
+    this.localityDesc = h("p", { class: "locality-desc hint", "aria-live": "polite" });
+    this.fillLocalityControls();
+    return h("div", { class: "locality-picker" }, grid, this.localityDesc);
+  }
+
+  /** (Re)fills the state and locality options from the table, the month's locality and the picked state. */
+  fillLocalityControls() {
+    const stateSel = this.stateSelect;
+    const locSel = this.controls.get("payment.locality");
+    if (!stateSel || !locSel) return;
+    const table = this.localities;
+    const raw = getPath(this.state, "payment.locality");
+    const current = raw === undefined || raw === null ? "" : String(raw);
+    const loc = table?.byId.get(current) ?? null;
+    if (this.localityState === undefined || (loc && !table.byState.get(this.localityState)?.includes(loc))) this.localityState = loc ? loc.state : "";
+    const none = table ? "— choose a state —" : this.localityError ? "Locality table unavailable" : "Loading the locality table…";
+    clear(stateSel).append(h("option", { value: "", text: none }), ...(table?.states ?? []).map(([code, name]) => h("option", { value: code, text: `${name} (${code})` })));
+    stateSel.value = table ? this.localityState : "";
+    const list = table?.byState.get(this.localityState) ?? [];
+    const options = [["", this.localityState ? "— choose a locality —" : "None: national GPCIs (1.0)"], ...list.map((l) => [localityId(l), localityLabel(l)])];
+    if (current && !options.some(([v]) => v === current)) options.push([current, `${current} (from the data)`]);
+    clear(locSel).append(...options.map(([v, t]) => h("option", { value: v, text: t })));
+    locSel.value = current;
+    this.describeLocality();
+  }
+
+  pickState(code) {
+    this.localityState = code;
+    const list = this.localities?.byState.get(code) ?? [];
+    const current = getPath(this.state, "payment.locality");
+    const keep = list.some((l) => localityId(l) === current);
+    // A state that is one locality picks it; otherwise the person picks one of the state's.
+    if (!keep) setPath(this.state, "payment.locality", list.length === 1 ? localityId(list[0]) : undefined);
+    this.fillLocalityControls();
+    if (!keep) this.opts.onChange();
+  }
+
+  describeLocality() {
+    if (!this.localityDesc) return;
+    const id = getPath(this.state, "payment.locality");
+    const l = typeof id === "string" ? this.localities?.byId.get(id) : null;
+    this.localityDesc.textContent = l ? `${l.name}. Counties: ${l.counties || l.area}. CY2025 GPCIs: work ${l.work}, PE ${l.pe}, MP ${l.mp}.` : "";
+  }
+
+  /** The three GPCIs, an explicit override of the locality's (each sent only when filled). */
+  gpciOverride() {
+    const gpci = getPath(this.state, "payment.gpci");
+    const filled = gpci !== undefined && gpci !== null && !(typeof gpci === "object" && Object.values(gpci).every((v) => v === undefined || v === null || v === ""));
+    return h(
+      "details",
+      { class: "gpci-override", open: this.gpciOpen ?? filled, ontoggle: (e) => (this.gpciOpen = e.target.open) },
+      h("summary", { dataset: { focusKey: "gpci-override" }, text: "Override GPCIs" }),
+      h("p", { class: "hint", text: "Only when other indices apply: a number typed here wins over the locality's (or 1.0) for that index; blank ones are not sent." }),
+      h(
+        "div",
+        { class: "grid" },
+        this.field("Work GPCI", "payment.gpci.work", "number", { step: "0.001", min: "0", placeholder: "1.000" }),
+        this.field("PE GPCI", "payment.gpci.pe", "number", { step: "0.001", min: "0", placeholder: "1.000" }),
+        this.field("MP GPCI", "payment.gpci.mp", "number", { step: "0.001", min: "0", placeholder: "1.000" }),
+      ),
+    );
   }
 
   templateListId() {
@@ -912,8 +1076,15 @@ export class MonthForm {
       while (p && !this.msgSlots.has(p)) p = parentPath(p);
       const slot = p ? this.msgSlots.get(p) : general;
       if (p) placed++;
+      // An issue shown beside a field other than the one its path names says the exact path
+      // (a custom rule pack's `rulePack.codes[0].rvu` next to the pack picker).
+      if (it.severity === "issue" && p && it.path && p !== it.path) it.node.append(" ", h("code", { class: "path", text: it.path }));
       slot.appendChild(it.node);
-      if (it.severity === "error" || it.severity === "issue") this.controls.get(p)?.setAttribute("aria-invalid", "true");
+      if (it.severity === "error" || it.severity === "issue") {
+        this.controls.get(p)?.setAttribute("aria-invalid", "true");
+        const closed = slot.closest("details:not([open])");
+        if (closed && this.form.contains(closed)) closed.open = true;
+      }
     }
     return placed;
   }

@@ -2,7 +2,7 @@
 // plain words (engine message, rule and source one click away), the documentation checklist and
 // why other tracks were not chosen.
 import { h, add, clear } from "./dom.js";
-import { CHECKLIST, CODES, INPUT_ERRORS, SEVERITY, STATUS, TRACKS, findingWords, money } from "./words.js";
+import { CHECKLIST, CODES, INPUT_ERRORS, PAYMENT_SETTINGS, SEVERITY, STATUS, TRACKS, findingWords, money } from "./words.js";
 
 const SEV_ORDER = { error: 0, warning: 1, info: 2 };
 
@@ -46,7 +46,7 @@ function linesTable(lines, caption, cls) {
     "table",
     { class: `lines ${cls ?? ""}` },
     h("caption", { text: caption }),
-    h("thead", {}, h("tr", {}, ["Code", "Units", "Allowed", "Patient pays (20%)", "Reached on"].map((t) => h("th", { scope: "col", text: t })))),
+    h("thead", {}, h("tr", {}, ["Code", "Units", "Allowed", "Patient pays", "Reached on"].map((t) => h("th", { scope: "col", text: t })))),
     h(
       "tbody",
       {},
@@ -67,10 +67,25 @@ function linesTable(lines, caption, cls) {
 
 const pairs = (lines) => lines.map((l) => `${l.code}x${l.units}`).join(" ");
 
+/** How the amounts were priced: the setting, and the Medicare locality when one priced the month. */
+function pricingNode(e, localityName) {
+  const p = e.payment ?? {};
+  const setting = PAYMENT_SETTINGS[p.setting] ?? p.setting ?? "";
+  const name = p.locality ? localityName?.(p.locality) : null;
+  return h(
+    "p",
+    { class: "pricing", dataset: { setting: p.setting ?? "", locality: p.locality ?? "" } },
+    `Priced for: ${setting}`,
+    p.locality ? [" in Medicare locality ", h("code", { text: p.locality }), name ? ` (${name})` : ""] : "",
+    e.rulePack?.payer && e.rulePack.payer !== "Medicare Part B" ? ` · payer: ${e.rulePack.payer}` : "",
+    ".",
+  );
+}
+
 /**
  * @param {HTMLElement} el
  * @param {object} result the engine's Result
- * @param {{ ms?: number, notes?: {path,text}[], lastGood?: object|null, onJump?: (path) => void }} o
+ * @param {{ ms?: number, notes?: {path,text}[], lastGood?: object|null, onJump?: (path) => void, localityName?: (id: string) => string|null }} o
  */
 export function renderVerdict(el, result, o = {}) {
   clear(el);
@@ -141,6 +156,8 @@ export function renderVerdict(el, result, o = {}) {
   } else if (t.monthComplete) {
     add(el, h("p", { class: "next-unit", text: "Month complete." }));
   }
+
+  add(el, pricingNode(e, o.localityName));
 
   if (e.lines.length) add(el, linesTable(e.lines, "Codes to bill", "bill"));
   else if (e.supportedLines?.length) add(el, linesTable(e.supportedLines, e.status === "blocked" ? "What the time supports once the problems are fixed" : "What the time supports", "supported"));

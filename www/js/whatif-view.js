@@ -1,10 +1,12 @@
 // What-if revenue (CONTRACT §7): the calculator over the engine's `whatIf`, which prices each band
 // with the same code that evaluates a month. Recomputes on every input.
-import { h, add, clear, uid, download } from "./dom.js";
-import { CODES, TRACKS, money } from "./words.js";
+import { h, add, clear, uid, download, readFileText } from "./dom.js";
+import { CODES, PAYMENT_SETTINGS, TRACKS, money } from "./words.js";
 import { barChart } from "./chart.js";
+import { loadLocalities, localityId } from "./localities.js";
 
-const GPCI_URL = new URL("../data/gpci-2025.json", import.meta.url);
+/** The pack picker's value for a pack loaded from a file. */
+const FILE_PACK = "file:";
 
 export const DEFAULT_BANDS = [
   { track: "staff", minutes: 12, share: 0.15 },
@@ -27,16 +29,16 @@ export class WhatIfView {
     this.packs = engine.rulePacks();
     this.bands = DEFAULT_BANDS.map((b) => ({ ...b }));
     this.localities = null;
+    this.filePack = null; // { name, pack } of a rule-pack file read here (never sent or kept)
     this.build();
     this.update();
-    fetch(GPCI_URL)
-      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
-      .then((doc) => this.fillLocalities(doc))
+    loadLocalities()
+      .then((table) => this.fillLocalities(table))
       .catch((e) => (this.localitySelect.title = `2025 locality table unavailable: ${e.message}`));
   }
 
   num(id, label, value, o = {}) {
-    const input = h("input", { type: "number", id, value: String(value), step: o.step ?? "any", min: o.min ?? "0", max: o.max, inputmode: "decimal", "aria-describedby": o.hint ? `${id}-hint` : null, dataset: { scenario: id } });
+    const input = h("input", { type: "number", id, value: String(value), step: o.step ?? "any", min: o.min ?? "0", max: o.max, placeholder: o.placeholder, inputmode: "decimal", "aria-describedby": o.describedBy ?? (o.hint ? `${id}-hint` : null), dataset: { scenario: id } });
     return h("div", { class: "field" }, h("label", { for: id, text: label }), input, o.hint ? h("span", { class: "hint", id: `${id}-hint`, text: o.hint }) : null);
   }
 
@@ -45,7 +47,9 @@ export class WhatIfView {
     this.form = h("form", { class: "whatif-form", novalidate: true, onsubmit: (e) => e.preventDefault(), "aria-labelledby": "wi-inputs" });
     this.form.addEventListener("input", () => this.update());
     this.form.addEventListener("change", () => this.update());
-    this.localitySelect = h("select", { id: "wi-locality", onchange: (e) => this.pickLocality(e.target.value) }, h("option", { value: "", text: "— enter GPCIs, or pick a 2025 locality —" }));
+    this.localitySelect = h("select", { id: "wi-locality", "aria-describedby": "wi-locality-hint", onchange: () => this.describeLocality() }, h("option", { value: "", text: "None: national GPCIs (1.0)" }));
+    this.packFileInput = h("input", { type: "file", accept: "application/json,.json", class: "visually-hidden", tabindex: "-1", "aria-hidden": "true", onchange: (e) => this.loadPackFile(e.target) });
+    this.packNote = h("p", { class: "hint pack-note", id: "wi-pack-note", "aria-live": "polite" });
     this.bandsBody = h("tbody");
     this.results = h("div", { class: "whatif-results", "aria-live": "polite", "aria-atomic": "false" });
     this.form.append(
@@ -58,10 +62,17 @@ export class WhatIfView {
           { class: "field" },
           h("label", { for: "wi-pack", text: "Rule pack" }),
           h(
-            "select",
-            { id: "wi-pack" },
-            this.packs.map((p) => h("option", { value: p.id, text: `${p.id} (${p.effectiveFrom} – ${p.effectiveTo ?? "open"})${p.status === "provisional" ? " — provisional" : ""}`, selected: p.id === "medicare-cy2026" })),
+            "div",
+            { class: "with-button" },
+            h(
+              "select",
+              { id: "wi-pack", "aria-describedby": "wi-pack-note" },
+              this.packs.map((p) => h("option", { value: p.id, text: `${p.id} (${p.effectiveFrom} – ${p.effectiveTo ?? "open"})${p.status === "provisional" ? " — provisional" : ""}`, selected: p.id === "medicare-cy2026" })),
+            ),
+            h("button", { type: "button", class: "small", text: "Load pack file…", onclick: () => this.packFileInput.click() }),
+            this.packFileInput,
           ),
+          this.packNote,
         ),
         this.num("wi-patients", "Panel size (patients)", 1000, { step: "1" }),
         this.num("wi-eligible", "Eligible for CCM (%)", 60, { max: "100", hint: "Two or more chronic conditions" }),
@@ -71,7 +82,14 @@ export class WhatIfView {
           "div",
           { class: "field" },
           h("label", { for: "wi-setting", text: "Setting" }),
-          h("select", { id: "wi-setting" }, h("option", { value: "nonFacility", text: "Office / non-facility" }), h("option", { value: "facility", text: "Facility" })),
+          h(
+            "select",
+            { id: "wi-setting" },
+            h("option", { value: "nonFacility", text: "Office / non-facility" }),
+            h("option", { value: "facility", text: "Facility" }),
+            h("option", { value: "rhc", text: "Rural health clinic (RHC): national amount" }),
+            h("option", { value: "fqhc", text: "FQHC: national amount" }),
+          ),
         ),
         h("div", { class: "field check" }, h("input", { type: "checkbox", id: "wi-apm" }), h("label", { for: "wi-apm", text: "Qualifying APM participant" })),
       ),
@@ -79,8 +97,9 @@ export class WhatIfView {
         "fieldset",
         { class: "gpci" },
         h("legend", { text: "Geographic adjustment (GPCI)" }),
-        h("div", { class: "field wide" }, h("label", { for: "wi-locality", text: "Medicare locality (2025 table)" }), this.localitySelect, h("span", { class: "hint", id: "wi-locality-hint", text: "The table is CY2025 (the only one available here); for 2026 months enter your locality's 2026 GPCIs." })),
-        h("div", { class: "grid" }, this.num("wi-gpci-work", "Work GPCI", 1, { step: "0.001" }), this.num("wi-gpci-pe", "PE GPCI", 1, { step: "0.001" }), this.num("wi-gpci-mp", "MP GPCI", 1, { step: "0.001" })),
+        h("div", { class: "field wide" }, h("label", { for: "wi-locality", text: "Medicare locality (2025 table)" }), this.localitySelect, h("span", { class: "hint", id: "wi-locality-hint", text: "Sent to the engine as the locality; the engine prices it with CMS's CY2025 GPCIs (for 2026 and 2027, a stand-in: no later table was available)." })),
+        h("p", { class: "hint", id: "wi-gpci-hint", text: "Override GPCIs: a number typed here wins over the locality's (or 1.0); blank ones are not sent." }),
+        h("div", { class: "grid" }, ...["work", "pe", "mp"].map((k) => this.num(`wi-gpci-${k}`, `${k === "work" ? "Work" : k.toUpperCase()} GPCI`, "", { step: "0.001", placeholder: "1.000", describedBy: "wi-gpci-hint" }))),
       ),
       h("h2", { id: "wi-bands-title", text: "Minutes per patient-month" }),
       h("p", { class: "hint", text: "How enrolled patients' months spread over minutes of care management, by kind of CCM. Shares should add up to 100% or less (the rest: months with no CCM time)." }),
@@ -134,30 +153,45 @@ export class WhatIfView {
     this.update();
   }
 
-  fillLocalities(doc) {
-    this.localities = doc.localities;
-    const byState = new Map();
-    for (const l of doc.localities) {
-      if (!byState.has(l.state)) byState.set(l.state, []);
-      byState.get(l.state).push(l);
-    }
-    for (const [state, list] of byState) {
+  /** The locality picker: one group per state (DC's locality also under MD and VA). */
+  fillLocalities(table) {
+    this.localities = table;
+    for (const [code, name] of table.states) {
       this.localitySelect.append(
         h(
           "optgroup",
-          { label: state },
-          list.map((l) => h("option", { value: `${l.mac}-${l.locality}`, text: `${l.name}${l.area && l.area !== "STATEWIDE" ? "" : ""} (2025: ${l.work.toFixed(3)} / ${l.pe.toFixed(3)} / ${l.mp.toFixed(3)})` })),
+          { label: `${name} (${code})` },
+          table.byState.get(code).map((l) => h("option", { value: localityId(l), text: `${l.name} (2025: ${l.work.toFixed(3)} / ${l.pe.toFixed(3)} / ${l.mp.toFixed(3)})` })),
         ),
       );
     }
   }
 
-  pickLocality(key) {
-    const l = this.localities?.find((x) => `${x.mac}-${x.locality}` === key);
-    if (!l) return;
-    this.form.querySelector("#wi-gpci-work").value = String(l.work);
-    this.form.querySelector("#wi-gpci-pe").value = String(l.pe);
-    this.form.querySelector("#wi-gpci-mp").value = String(l.mp);
+  /** The picked locality's GPCIs become the override fields' placeholders (the fields stay blank). */
+  describeLocality() {
+    const l = this.localities?.byId.get(this.localitySelect.value);
+    for (const k of ["work", "pe", "mp"]) this.form.querySelector(`#wi-gpci-${k}`).placeholder = l ? String(l[k]) : "1.000";
+  }
+
+  async loadPackFile(input) {
+    const file = input.files?.[0];
+    input.value = "";
+    if (!file) return;
+    const select = this.form.querySelector("#wi-pack");
+    let pack;
+    try {
+      pack = JSON.parse(await readFileText(file));
+      if (!pack || typeof pack !== "object" || Array.isArray(pack)) throw new Error("not one JSON object");
+    } catch (err) {
+      this.packNote.textContent = `${file.name} is not a rule pack (${err.message}); the pack was not changed.`;
+      return;
+    }
+    this.filePack = { name: file.name, pack };
+    select.querySelector(`option[value="${FILE_PACK}"]`)?.remove();
+    const id = typeof pack.id === "string" && pack.id ? pack.id : "(no id)";
+    select.append(h("option", { value: FILE_PACK, text: `${id} (from ${file.name})${pack.status === "provisional" ? " — provisional" : ""}` }));
+    select.value = FILE_PACK;
+    this.packNote.textContent = `Loaded ${file.name} in this browser (not sent anywhere). The engine checks it like a built-in pack.`;
     this.update();
   }
 
@@ -165,17 +199,18 @@ export class WhatIfView {
   scenario() {
     const v = (id) => this.form.querySelector(`#${id}`).value;
     const n = (id) => (v(id) === "" ? NaN : Number(v(id)));
+    const payment = { setting: v("wi-setting"), qualifyingApmParticipant: this.form.querySelector("#wi-apm").checked };
+    if (v("wi-locality")) payment.locality = v("wi-locality");
+    // Override GPCIs: only the filled ones are sent.
+    const gpci = Object.fromEntries(["work", "pe", "mp"].filter((k) => v(`wi-gpci-${k}`) !== "").map((k) => [k, n(`wi-gpci-${k}`)]));
+    if (Object.keys(gpci).length) payment.gpci = gpci;
     return {
-      rulePack: v("wi-pack"),
+      rulePack: v("wi-pack") === FILE_PACK && this.filePack ? this.filePack.pack : v("wi-pack"),
       patients: n("wi-patients"),
       eligibleShare: n("wi-eligible") / 100,
       enrollment: n("wi-enrollment") / 100,
       staffCostPerHour: n("wi-cost"),
-      payment: {
-        setting: v("wi-setting"),
-        qualifyingApmParticipant: this.form.querySelector("#wi-apm").checked,
-        gpci: { work: n("wi-gpci-work"), pe: n("wi-gpci-pe"), mp: n("wi-gpci-mp") },
-      },
+      payment,
       bands: this.bands.map((b) => ({ track: b.track, minutes: b.minutes, share: b.share })),
     };
   }
@@ -189,10 +224,22 @@ export class WhatIfView {
     const r = this.engine.whatIf(JSON.parse(JSON.stringify(sc)));
     const ms = performance.now() - t0;
     this.last = { scenario: sc, result: r };
-    this.renderResults(r, ms);
+    this.renderResults(r, ms, sc);
   }
 
-  renderResults(r, ms) {
+  /** "Priced for: office (non-facility) in Medicare locality 01112-09 (…), CY2025 GPCIs as a stand-in for 2026." */
+  pricingWords(sc, r) {
+    const p = sc.payment;
+    const l = p.locality ? this.localities?.byId.get(p.locality) : null;
+    const year = r.rulePack.effectiveFrom?.slice(0, 4);
+    const national = p.setting === "rhc" || p.setting === "fqhc";
+    let text = `Priced for: ${PAYMENT_SETTINGS[p.setting] ?? p.setting}`;
+    if (p.locality && !national) text += ` in Medicare locality ${p.locality}${l ? ` (${l.name})` : ""}, CY2025 GPCIs${year && year !== "2025" ? ` as a stand-in for ${year}` : ""}`;
+    if (p.gpci) text += `; typed GPCIs: ${Object.entries(p.gpci).map(([k, x]) => `${k} ${x}`).join(", ")}`;
+    return `${text}.`;
+  }
+
+  renderResults(r, ms, sc) {
     const out = clear(this.results);
     out.dataset.ok = String(Boolean(r?.ok));
     if (!r?.ok) {
@@ -285,7 +332,8 @@ export class WhatIfView {
       r.rulePack.status === "provisional"
         ? h("p", { class: "provisional", role: "note", text: `Provisional rules: ${r.rulePack.id} uses facts that are not final (for CY2027 the proposed rule's conversion factor and CY2026's RVUs). Amounts may change.` })
         : "",
-      h("p", { class: "meta", text: `Rules: ${r.rulePack.id} ${r.rulePack.version} · computed in ${ms.toFixed(2)} ms · estimates, before deductibles and secondary insurance.` }),
+      h("p", { class: "pricing", dataset: { setting: sc.payment.setting ?? "", locality: sc.payment.locality ?? "" } }, this.pricingWords(sc, r)),
+      h("p", { class: "meta", text: `Rules: ${r.rulePack.id} ${r.rulePack.version}${r.rulePack.payer && r.rulePack.payer !== "Medicare Part B" ? ` (${r.rulePack.payer})` : ""} · computed in ${ms.toFixed(2)} ms · estimates, before deductibles and secondary insurance.` }),
     );
   }
 }

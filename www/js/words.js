@@ -305,6 +305,14 @@ export const SETTINGS = {
   snf_part_a: "Skilled nursing, Part A stay",
 };
 
+/** `payment.setting` of an evaluation, as the verdict says it. */
+export const PAYMENT_SETTINGS = {
+  nonFacility: "office (non-facility)",
+  facility: "facility",
+  rhc: "rural health clinic (RHC), national amount",
+  fqhc: "federally qualified health center (FQHC), national amount",
+};
+
 export const CONSENT_ELEMENTS = {
   availability: "24/7 access to the care team",
   costSharing: "Cost sharing (coinsurance) may apply",
