@@ -100,6 +100,7 @@ export class MonthForm {
     this.controls = new Map(); // path → control
     this.timerTick = null;
     this.localities = null; // the CY2025 locality table (js/localities.js), once loaded
+    this.localityError = null; // why it could not be loaded
     this.localityState = undefined; // the state picked for the locality (UI only, not in the month)
     this.gpciOpen = undefined; // the "Override GPCIs" disclosure, once the user toggled it
     this.packFileName = null; // the rule-pack file loaded from disk, if any
