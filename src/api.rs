@@ -36,7 +36,15 @@ pub fn evaluate_checked(checked: &validate::Checked) -> Result<Evaluation, Input
     let mut custom = None;
     let pack = evaluate::resolve_pack(checked, &mut custom)?;
     let context = crate::price::resolve(checked, pack)?;
-    Ok(evaluate::run(checked, pack, context))
+    if !checked.programs.any() {
+        return Ok(evaluate::run(checked, pack, pack.ccm(), checked.track, context));
+    }
+    let programs_context = crate::price::Context { payment: context.payment.clone(), findings: context.findings.clone() };
+    let mut e = evaluate::run(checked, pack, pack.ccm(), checked.track, context);
+    let (entries, recommended) = crate::programs::decide(checked, pack, &programs_context, &e);
+    e.programs = Some(entries);
+    e.recommended = Some(recommended);
+    Ok(e)
 }
 
 /// The contract `Result` as JSON text (see [`crate::output`]).

@@ -2,10 +2,12 @@
 //! table (codes, and the severity by who billed them) is pack data.
 
 use crate::evaluate::Finding;
-use crate::pack::Pack;
+use crate::pack::{Conflict, Pack};
 use crate::validate::Checked;
 
-pub fn check(m: &Checked, pack: &Pack) -> Vec<Finding> {
+/// The findings of `table` (a program's conflict table) for the month's other services; `name`
+/// is how messages call the program.
+pub fn check(m: &Checked, pack: &Pack, table: &[Conflict], name: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     for (i, s) in m.other_services.iter().enumerate() {
         if s.date.is_some_and(|d| !m.month.contains(d)) {
@@ -14,7 +16,7 @@ pub fn check(m: &Checked, pack: &Pack) -> Vec<Finding> {
         let same_practitioner = s.practitioner_id == Some(m.billing_id);
         let same_group = !same_practitioner
             && matches!((&s.group_id, &m.group_id), (Some(a), Some(b)) if a == b);
-        for c in pack.conflicts.iter().filter(|c| c.codes.contains(&s.code)) {
+        for c in table.iter().filter(|c| c.codes.contains(&s.code)) {
             let (severity, who) = if same_practitioner {
                 (c.same_practitioner, "the billing practitioner")
             } else if same_group {
@@ -24,7 +26,7 @@ pub fn check(m: &Checked, pack: &Pack) -> Vec<Finding> {
             };
             if let Some(sev) = severity {
                 out.push(Finding::with_severity(pack, c.finding.clone(), sev, format!("otherServices[{i}]"),
-                    format!("{} billed by {who} in the service month conflicts with CCM", s.code).into()));
+                    format!("{} billed by {who} in the service month conflicts with {name}", s.code).into()));
             }
         }
     }

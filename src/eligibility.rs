@@ -1,9 +1,10 @@
-//! Stage 3: patient and practice eligibility (CONTRACT §6.6–6.9): conditions, consent, initiating
-//! visit, care plan, supervision and the billing practitioner's credential.
+//! Stage 3: patient and practice eligibility (CONTRACT §6.6–6.9, §10.1, §10.3): conditions (or a
+//! PCM focus condition), consent, initiating visit, care plan, supervision, the billing
+//! practitioner's credential and APCM's primary-care role, as the program's [`Requirements`] ask.
 
 use crate::evaluate::{ConsentSummary, Finding};
 use crate::icd::{self, Chronic, CodeStatus};
-use crate::pack::{Pack, Severity};
+use crate::pack::{Pack, Requirements, Severity};
 use crate::validate::{months_before, Checked, ConsentStatus};
 
 #[derive(Debug, Default)]
@@ -17,19 +18,29 @@ pub struct Eligibility {
     pub consent: Option<ConsentSummary>,
 }
 
-pub fn check(m: &Checked, pack: &Pack) -> Eligibility {
+/// The eligibility findings of a program (`name` is how messages call it: `CCM`, `PCM`, `APCM`).
+pub fn check(m: &Checked, pack: &Pack, req: &Requirements, name: &str) -> Eligibility {
     let mut out = Eligibility::default();
-    conditions(m, pack, &mut out);
-    consent(m, pack, &mut out);
-    initiating_visit(m, pack, &mut out);
-    care_plan(m, pack, &mut out);
-    let pol = &pack.policies;
-    if pol.supervision_required && m.supervision != Some(true) {
+    conditions(m, pack, req, &mut out);
+    consent(m, pack, req, name, &mut out);
+    initiating_visit(m, pack, req, name, &mut out);
+    if req.care_plan {
+        care_plan(m, pack, &mut out);
+    }
+    if req.disease_specific_care_plan && m.care_plan.as_ref().and_then(|c| c.disease_specific) != Some(true) {
+        out.findings.push(Finding::new(pack, "PCM_CARE_PLAN_NOT_DISEASE_SPECIFIC", "carePlan.diseaseSpecific".into(),
+            "PCM needs a care plan that addresses the focus condition specifically (carePlan.diseaseSpecific)".into()));
+    }
+    if req.supervision && m.supervision != Some(true) {
         out.findings.push(Finding::new(pack, "SUPERVISION_NOT_ATTESTED", "supervisionAttested".into(),
             "supervision of clinical staff by the billing practitioner is not attested".into()));
     }
     if let Some(raw) = m.credential {
-        credential(raw, pack, &mut out);
+        credential(raw, pack, name, &mut out);
+    }
+    if req.primary_care && m.apcm.responsible_for_primary_care != Some(true) {
+        out.findings.push(Finding::new(pack, "APCM_NOT_PRIMARY_CARE", "apcm.responsibleForPrimaryCare".into(),
+            "APCM is billed by the practitioner responsible for the patient's primary care and the continuing focal point for all needed services".into()));
     }
     out
 }
@@ -37,12 +48,12 @@ pub fn check(m: &Checked, pack: &Pack) -> Eligibility {
 /// The billing practitioner's credential, read as claim forms write it: any case, dots and spaces
 /// left out, a trailing "-C" (certified) dropped, so "m.d.", "D.O." and "P.A.-C" are MD, DO and
 /// PA. A credential read other than as written says what it was read as.
-fn credential(raw: &str, pack: &Pack, out: &mut Eligibility) {
+fn credential(raw: &str, pack: &Pack, name: &str, out: &mut Eligibility) {
     let read = normalize_credential(raw);
     let eligible = &pack.policies.eligible_credentials;
     match eligible.iter().find(|x| x.eq_ignore_ascii_case(&read)) {
         None => out.findings.push(Finding::new(pack, "PRACTITIONER_NOT_ELIGIBLE", "billingPractitioner.credential".into(),
-            format!("the credential is not one that may bill CCM ({})", eligible.join(", ")).into())),
+            format!("the credential is not one that may bill {name} ({})", eligible.join(", ")).into())),
         // Only a pack's own credential is named, never the input's text.
         Some(x) if x != raw.trim() => out.findings.push(Finding::new(pack, "PRACTITIONER_CREDENTIAL_READ_AS", "billingPractitioner.credential".into(),
             format!("the credential was read as {x}").into())),
@@ -61,10 +72,16 @@ pub fn normalize_credential(raw: &str) -> String {
     }
 }
 
-fn conditions(m: &Checked, pack: &Pack, out: &mut Eligibility) {
+fn conditions(m: &Checked, pack: &Pack, req: &Requirements, out: &mut Eligibility) {
     let pol = &pack.policies;
     let mut categories: Vec<&str> = Vec::new();
+    // PCM judges its focus condition alone (PCM-002); the others do not concern it.
+    let focus_only = req.focus_condition && req.min_chronic_conditions.is_none();
+    let mut focus_ok = 0;
     for (i, c) in m.conditions.iter().enumerate() {
+        if focus_only && !c.pcm_focus {
+            continue;
+        }
         // Built only for a finding: most conditions have none.
         let path = || format!("conditions[{i}].code");
         let status = if c.well_formed { icd::lookup(&c.code) } else { CodeStatus::Unknown };
@@ -101,15 +118,33 @@ fn conditions(m: &Checked, pack: &Pack, out: &mut Eligibility) {
             continue;
         }
         categories.push(cat);
+        focus_ok += usize::from(c.pcm_focus);
     }
     out.counted_conditions = categories.len();
-    if categories.len() < pol.min_chronic_conditions {
-        out.findings.push(Finding::new(pack, "CONDITIONS_FEWER_THAN_TWO", "conditions".into(),
-            format!("{} qualifying chronic condition(s) counted; at least {} are required", categories.len(), pol.min_chronic_conditions).into()));
+    match req.min_chronic_conditions {
+        Some(min) if categories.len() < min => out.findings.push(Finding::new(pack, "CONDITIONS_FEWER_THAN_TWO", "conditions".into(),
+            format!("{} qualifying chronic condition(s) counted; at least {min} are required", categories.len()).into())),
+        _ => {}
+    }
+    if req.focus_condition {
+        focus(m, pack, focus_ok, out);
     }
 }
 
-fn consent(m: &Checked, pack: &Pack, out: &mut Eligibility) {
+/// PCM: exactly one condition marked `pcmFocus`, valid and counted as chronic (PCM-002).
+fn focus(m: &Checked, pack: &Pack, counted: usize, out: &mut Eligibility) {
+    let marked = m.conditions.iter().filter(|c| c.pcm_focus).count();
+    let why = match (marked, counted) {
+        (0, _) => "no condition is marked pcmFocus",
+        (1, 1) => return,
+        (1, _) => "the condition marked pcmFocus is not a valid chronic condition under the rule pack (see its finding)",
+        _ => "more than one condition is marked pcmFocus; PCM manages one",
+    };
+    out.findings.push(Finding::new(pack, "PCM_FOCUS_CONDITION_MISSING", "conditions".into(),
+        format!("PCM needs exactly one complex chronic condition marked pcmFocus: {why}").into()));
+}
+
+fn consent(m: &Checked, pack: &Pack, req: &Requirements, name: &str, out: &mut Eligibility) {
     let claim_pins = m.claim_version.is_some() || m.claim_sha.is_some();
     let Some(c) = &m.consent else {
         out.findings.push(Finding::new(pack, "CONSENT_MISSING", "consent".into(), "no consent is on file".into()));
@@ -131,7 +166,7 @@ fn consent(m: &Checked, pack: &Pack, out: &mut Eligibility) {
             false
         }
         Some(ConsentStatus::Declined) => {
-            out.findings.push(Finding::new(pack, "CONSENT_DECLINED", "consent.status".into(), "the patient declined CCM".into()));
+            out.findings.push(Finding::new(pack, "CONSENT_DECLINED", "consent.status".into(), format!("the patient declined {name}").into()));
             false
         }
         Some(ConsentStatus::Revoked) if c.revoked_on.is_none() => {
@@ -149,7 +184,7 @@ fn consent(m: &Checked, pack: &Pack, out: &mut Eligibility) {
     }
     let implied = template.is_some() && pack.built_in_versions_imply_elements;
     if !implied {
-        let missing: Vec<&str> = pack.required_elements.iter().map(String::as_str).filter(|r| !c.elements.contains(r)).collect();
+        let missing: Vec<&str> = req.consent_elements.iter().map(String::as_str).filter(|r| !c.elements.contains(r)).collect();
         if !missing.is_empty() {
             out.findings.push(Finding::new(pack, "CONSENT_ELEMENTS_INCOMPLETE", "consent.elements".into(),
                 format!("the consent does not record these required elements: {}", missing.join(", ")).into()));
@@ -188,23 +223,24 @@ fn revocation(m: &Checked, pack: &Pack, revoked_on: Option<chrono::NaiveDate>, o
     }
 }
 
-fn initiating_visit(m: &Checked, pack: &Pack, out: &mut Eligibility) {
+fn initiating_visit(m: &Checked, pack: &Pack, req: &Requirements, name: &str, out: &mut Eligibility) {
     let pol = &pack.policies;
+    let months = req.initiating_visit_max_months;
     let began = m.consent.as_ref().and_then(|c| c.date).unwrap_or(m.month.first);
-    let limit = months_before(began, pol.initiating_visit_max_months);
+    let limit = months_before(began, months);
     let required = m.new_patient || m.last_visit.map_or(true, |d| d < limit);
     if !required {
         return;
     }
     let Some(v) = &m.visit else {
         out.findings.push(Finding::new(pack, "INITIATING_VISIT_REQUIRED", "initiatingVisit".into(),
-            "an initiating visit is required (new patient, or no visit in the 12 months before CCM began)".into()));
+            format!("an initiating visit is required (new patient, or no visit in the {months} months before {name} began)").into()));
         return;
     };
     match v.date {
         None => out.findings.push(Finding::new(pack, "INITIATING_VISIT_REQUIRED", "initiatingVisit.date".into(), "the initiating visit has no date".into())),
         Some(d) if d < limit => out.findings.push(Finding::new(pack, "INITIATING_VISIT_TOO_OLD", "initiatingVisit.date".into(),
-            format!("the initiating visit is more than {} months before CCM began", pol.initiating_visit_max_months).into())),
+            format!("the initiating visit is more than {months} months before {name} began").into())),
         Some(_) => {}
     }
     // Free text (CONTRACT §2): trimmed, in any case.

@@ -1,6 +1,6 @@
 //! Stage 7: assembling the month's decision (CONTRACT §3, §5) from the earlier stages.
 
-use crate::pack::{self, Pack, Severity};
+use crate::pack::{self, Pack, Program, Severity};
 use crate::price;
 use crate::time::{self, MINUTE_US};
 use crate::tracks::{self, TrackTime};
@@ -34,10 +34,10 @@ pub fn default_severity(code: &str) -> Severity {
         | "TIME_ENTRY_NON_CLINICAL" | "TIME_ENTRY_FACILITY_STAY" | "TIME_ENTRY_BEFORE_CONSENT"
         | "TIME_ENTRY_NO_START_END" | "TIME_ENTRY_PERFORMER_MISSING" | "TIME_ENTRY_NARRATIVE_INSUFFICIENT"
         | "COMPLEX_CARE_PLAN_REVISION_NOT_DOCUMENTED" | "RULE_PACK_PROVISIONAL" | "GPCI_STAND_IN"
-        | "RHC_FQHC_G0511_PERIOD" => Severity::Warning,
+        | "RHC_FQHC_G0511_PERIOD" | "ADDON_CAP_NOT_SOURCED" => Severity::Warning,
         "TIME_ENTRY_OUTSIDE_MONTH" | "TIME_ENTRY_SPLIT_AT_MONTH_END" | "TIME_ENTRY_OTHER_SERVICE"
         | "TIME_BELOW_THRESHOLD" | "ADDON_CAP_REACHED" | "TRACK_NOT_AVAILABLE" | "PRACTITIONER_CREDENTIAL_READ_AS"
-        | "LOCALITY_GPCI" | "QMB_NO_COINSURANCE" | "RHC_FQHC_NATIONAL_RATE" => Severity::Info,
+        | "LOCALITY_GPCI" | "QMB_NO_COINSURANCE" | "RHC_FQHC_NATIONAL_RATE" | "APCM_LEVEL" | "APCM_PRACTICE_ELECTION" => Severity::Info,
         _ => Severity::Error,
     }
 }
@@ -64,7 +64,8 @@ impl Finding {
         };
         Finding { code, severity: Cow::Borrowed(severity.as_str()), path: Some(path), message, rule, source }
     }
-    fn rank(&self) -> u8 {
+    /// 0 for an error, 1 for a warning, 2 for information.
+    pub fn rank(&self) -> u8 {
         match &*self.severity {
             "error" => 0,
             "warning" => 1,
@@ -102,7 +103,7 @@ impl RulePackInfo {
 
 /// `RULE_PACK_PROVISIONAL` (warning) for a provisional pack: each provisional fact, and the
 /// sources as the finding's source.
-fn provisional_finding(pack: &Pack) -> Option<Finding> {
+pub fn provisional_finding(pack: &Pack) -> Option<Finding> {
     let notes = pack.provisional.as_ref()?;
     let what: Vec<&str> = notes.iter().map(|(w, _)| w.as_str()).collect();
     let message = if what.is_empty() { "the rule pack is provisional".to_string() } else { format!("the rule pack is provisional: {}", what.join("; ")) };
@@ -180,6 +181,52 @@ pub struct ConsentSummary {
     pub matches_claim: Option<bool>,
 }
 
+/// One program's decision this month (CONTRACT §10): what it bills if chosen, or what it lacks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProgramEntry {
+    /// `ccm`, `pcm` or `apcm`.
+    pub program: Text,
+    pub status: Text,
+    pub track: Option<String>,
+    /// Empty unless `status` is `billable`.
+    pub lines: Vec<Line>,
+    /// What the time (APCM: the level) supports, even when blocked.
+    pub supported_lines: Vec<Line>,
+    pub allowed: f64,
+    pub coinsurance: f64,
+    /// The error codes that block it.
+    pub blocked_by: Vec<Text>,
+    pub next_unit: Option<ProgramNext>,
+    /// In words: what it bills, or what it needs ("99426 needs 30 staff-pool minutes: 12 to go").
+    pub summary: String,
+    /// The program's own findings (absent for CCM: they are the evaluation's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub findings: Option<Vec<Finding>>,
+}
+
+/// The next code a program's time can reach.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProgramNext {
+    pub code: String,
+    pub minutes_needed: i64,
+}
+
+/// The billable program that pays most (CONTRACT §10.5).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recommended {
+    pub program: Text,
+    pub allowed: f64,
+    pub reason: String,
+}
+
+/// `Some(None)` for a `null` that was there (serde reads it as absent otherwise).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
 /// The decision for one patient-month (CONTRACT §3).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -197,6 +244,23 @@ pub struct Evaluation {
     pub findings: Vec<Finding>,
     pub checklist: Vec<ChecklistItem>,
     pub consent: Option<ConsentSummary>,
+    /// CONTRACT §10: each program decided, when `programs` asks for more than CCM.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub programs: Option<Vec<ProgramEntry>>,
+    /// With `programs`: the billable program that pays most, or `null`.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub recommended: Option<Option<Recommended>>,
+}
+
+/// Errors first, then warnings, then information; otherwise in pipeline order. (A stable pass
+/// through three buckets moves each finding twice; a stable sort moved each about log n times,
+/// which on a 2,000-entry month was most of the copying.)
+pub fn order_findings(findings: &mut Vec<Finding>) {
+    let mut by_rank: [Vec<Finding>; 3] = Default::default();
+    for f in findings.drain(..) {
+        by_rank[usize::from(f.rank())].push(f);
+    }
+    findings.extend(by_rank.into_iter().flatten());
 }
 
 /// Picks the pack: the caller's own (validated), a built-in id, or the built-in in effect.
@@ -252,15 +316,16 @@ fn price_lines(m: &Checked, pay: &validate::PaymentOptions, pack: &Pack, t: &Tra
     (lines, total, coins)
 }
 
-/// Evaluates a checked month against a pack, priced in `context` (see [`price::resolve`]).
-pub fn run(m: &Checked, pack: &Pack, context: price::Context) -> Evaluation {
+/// Evaluates a checked month for a time-based program (CCM, PCM) under a pack, on the track
+/// asked for, priced in `context` (see [`price::resolve`]).
+pub fn run(m: &Checked, pack: &Pack, program: Program, track: TrackRequest, context: price::Context) -> Evaluation {
     let pay = &context.payment;
-    let time = time::count(m, pack);
-    let elig = crate::eligibility::check(m, pack);
-    let conflicts = crate::conflicts::check(m, pack);
+    let time = time::count(m, pack, &program);
+    let elig = crate::eligibility::check(m, pack, program.requirements, program.name);
+    let conflicts = crate::conflicts::check(m, pack, program.conflicts, program.name);
 
     let mdm = m.mdm;
-    let options: Vec<TrackTime> = pack
+    let options: Vec<TrackTime> = program
         .tracks
         .iter()
         .map(|t| tracks::support(t, if t.practitioner_pool { &time.practitioner } else { &time.staff }, mdm))
@@ -273,7 +338,7 @@ pub fn run(m: &Checked, pack: &Pack, context: price::Context) -> Evaluation {
     findings.extend(conflicts);
     findings.extend(time.findings);
 
-    let chosen: Option<usize> = match m.track {
+    let chosen: Option<usize> = match track {
         TrackRequest::Auto => {
             let mut best: Option<usize> = None;
             for (i, t) in options.iter().enumerate() {
@@ -285,13 +350,13 @@ pub fn run(m: &Checked, pack: &Pack, context: price::Context) -> Evaluation {
         }
         TrackRequest::Forced(name) => options.iter().position(|t| t.track.name == name),
     };
-    let track_name: Option<String> = match m.track {
+    let track_name: Option<String> = match track {
         TrackRequest::Forced(name) => Some(name.to_string()),
         TrackRequest::Auto => chosen.map(|i| options[i].track.name.clone()),
     };
 
     // Track findings.
-    match (m.track, chosen) {
+    match (track, chosen) {
         (TrackRequest::Forced(name), None) => findings.push(Finding::new(pack, "TRACK_NOT_AVAILABLE", "track".into(),
             format!("the rule pack has no {name} track").into())),
         (TrackRequest::Forced(_), Some(i)) => {
@@ -311,7 +376,7 @@ pub fn run(m: &Checked, pack: &Pack, context: price::Context) -> Evaluation {
     }
     let next_of = |t: &TrackTime| t.next.map(|(c, n)| (c.code.clone(), n));
     // `nextUnit` is what the chosen track can reach: a forced track the pack lacks reaches nothing.
-    let next: Option<(String, i64)> = match (chosen, m.track) {
+    let next: Option<(String, i64)> = match (chosen, track) {
         (Some(i), _) => next_of(&options[i]),
         (None, TrackRequest::Forced(_)) => None,
         (None, TrackRequest::Auto) => options
@@ -343,6 +408,11 @@ pub fn run(m: &Checked, pack: &Pack, context: price::Context) -> Evaluation {
                     addon.rule.as_deref()));
             }
         }
+        if let Some(addon) = t.track.addon.as_ref().filter(|a| a.cap_unsourced && t.lines.iter().any(|u| u.code.code == a.code)) {
+            findings.push(Finding::cited(pack, "ADDON_CAP_NOT_SOURCED", Severity::Warning, "timeEntries".into(),
+                format!("no unit cap for {} was found in the sources: check CMS's practitioner MUE table before billing more than one unit", addon.code).into(),
+                addon.rule.as_deref()));
+        }
         // A payer pack's uncovered codes among the lines the time supports (priced at 0).
         for code in std::iter::once(&t.track.base).chain(&t.track.addon) {
             if let (Some(sev), true) = (code.not_covered, t.lines.iter().any(|u| u.code.code == code.code)) {
@@ -355,14 +425,7 @@ pub fn run(m: &Checked, pack: &Pack, context: price::Context) -> Evaluation {
                 "complex CCM expects a care plan revision dated in the service month".into()));
         }
     }
-    // Errors first, then warnings, then information; otherwise in pipeline order. (A stable pass
-    // through three buckets moves each finding twice; a stable sort moved each about log n times,
-    // which on a 2,000-entry month was most of the copying.)
-    let mut by_rank: [Vec<Finding>; 3] = Default::default();
-    for f in findings.drain(..) {
-        by_rank[usize::from(f.rank())].push(f);
-    }
-    findings.extend(by_rank.into_iter().flatten());
+    order_findings(&mut findings);
 
     let blocked = findings.iter().any(|f| f.severity == "error");
     let status = if blocked {
@@ -397,7 +460,7 @@ pub fn run(m: &Checked, pack: &Pack, context: price::Context) -> Evaluation {
         ("staffTimeTotal", !supported.is_empty()),
         ("encounterDetails", time.encounter_details_ok && time.staff.total > 0),
         ("carePlanSigned", elig.care_plan_signed),
-        ("conditionsWithCodes", elig.counted_conditions >= pack.policies.min_chronic_conditions),
+        ("conditionsWithCodes", program.requirements.min_chronic_conditions.map_or(true, |n| elig.counted_conditions >= n)),
         ("supervisionAttested", m.supervision == Some(true)),
         ("consentOnFile", elig.consent_on_file),
     ]
@@ -432,5 +495,7 @@ pub fn run(m: &Checked, pack: &Pack, context: price::Context) -> Evaluation {
         findings,
         checklist,
         consent: elig.consent,
+        programs: None,
+        recommended: None,
     }
 }

@@ -93,6 +93,14 @@ input_structs! {
         pub time_entries: Val<List<Val<Obj<TimeEntryIn<'de>>>, MAX_TIME_ENTRIES>> = "timeEntries",
         pub other_services: Val<List<Val<Obj<OtherServiceIn<'de>>>, MAX_OTHER_SERVICES>> = "otherServices",
         pub claim: Val<Obj<ClaimIn<'de>>> = "claim",
+        pub programs: Val<List<Str<'de>, MAX_SMALL_LIST>> = "programs",
+        pub apcm: Val<Obj<ApcmIn<'de>>> = "apcm",
+    }
+
+    /// APCM's attestations (CONTRACT §10).
+    pub struct ApcmIn<'de> {
+        pub responsible_for_primary_care: Bool = "responsibleForPrimaryCare",
+        pub elements_attested: Val<List<Str<'de>, MAX_SMALL_LIST>> = "elementsAttested",
     }
 
     pub struct PaymentIn<'de> {
@@ -125,6 +133,7 @@ input_structs! {
         pub code: Str<'de> = "code",
         pub chronic: Bool = "chronic",
         pub significant_risk: Bool = "significantRisk",
+        pub pcm_focus: Bool = "pcmFocus",
     }
 
     pub struct ConsentIn<'de> {
@@ -159,6 +168,7 @@ input_structs! {
         pub signed_on: Str<'de> = "signedOn",
         pub last_reviewed: Str<'de> = "lastReviewed",
         pub revised_on: Val<List<Str<'de>, MAX_SMALL_LIST>> = "revisedOn",
+        pub disease_specific: Bool = "diseaseSpecific",
     }
 
     pub struct ComplexityIn<'de> {

@@ -24,6 +24,7 @@ pub mod input;
 pub mod output;
 pub mod pack;
 pub mod price;
+pub mod programs;
 pub mod json;
 pub use json::reader;
 pub mod time;

@@ -10,7 +10,7 @@
 //! generated months. Keys appear in the order of the struct fields, as the derives (and the
 //! contract's examples) have them.
 
-use crate::evaluate::{Alternative, ChecklistItem, ConsentSummary, Evaluation, Finding, Line, NextUnit, Payment, RulePackInfo, TimeSummary};
+use crate::evaluate::{Alternative, ChecklistItem, ConsentSummary, Evaluation, Finding, Line, NextUnit, Payment, ProgramEntry, RulePackInfo, TimeSummary};
 use crate::validate::{InputError, Issue};
 
 /// A JSON text under construction.
@@ -106,6 +106,62 @@ impl Out {
             Some(c) => self.consent(c),
             None => self.raw("null"),
         }
+        if let Some(p) = &e.programs {
+            self.raw(",\"programs\":");
+            self.list(p, Self::program);
+        }
+        if let Some(r) = &e.recommended {
+            self.raw(",\"recommended\":");
+            match r {
+                Some(r) => {
+                    self.raw("{\"program\":");
+                    self.str(&r.program);
+                    self.raw(",\"allowed\":");
+                    self.num(r.allowed);
+                    self.raw(",\"reason\":");
+                    self.str(&r.reason);
+                    self.0.push('}');
+                }
+                None => self.raw("null"),
+            }
+        }
+    }
+
+    fn program(&mut self, p: &ProgramEntry) {
+        self.raw("{\"program\":");
+        self.str(&p.program);
+        self.raw(",\"status\":");
+        self.str(&p.status);
+        self.raw(",\"track\":");
+        self.opt_str(p.track.as_deref());
+        self.raw(",\"lines\":");
+        self.list(&p.lines, Self::line);
+        self.raw(",\"supportedLines\":");
+        self.list(&p.supported_lines, Self::line);
+        self.raw(",\"allowed\":");
+        self.num(p.allowed);
+        self.raw(",\"coinsurance\":");
+        self.num(p.coinsurance);
+        self.raw(",\"blockedBy\":");
+        self.list(&p.blocked_by, |o, s| o.str(s));
+        self.raw(",\"nextUnit\":");
+        match &p.next_unit {
+            Some(n) => {
+                self.raw("{\"code\":");
+                self.str(&n.code);
+                self.raw(",\"minutesNeeded\":");
+                self.int(n.minutes_needed);
+                self.0.push('}');
+            }
+            None => self.raw("null"),
+        }
+        self.raw(",\"summary\":");
+        self.str(&p.summary);
+        if let Some(f) = &p.findings {
+            self.raw(",\"findings\":");
+            self.list(f, Self::finding);
+        }
+        self.0.push('}');
     }
 
     /// A pack's identity (`rulePack` of an evaluation, `rulePacks()`), keys in the struct's order.

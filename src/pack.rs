@@ -69,6 +69,9 @@ pub struct CodeDef {
     /// `covered: false`: the payer does not pay the code; the severity of
     /// `CODE_NOT_COVERED_BY_PAYER` (`notCoveredSeverity`, default error).
     pub not_covered: Option<Severity>,
+    /// `maxUnitsSourced: false`: no cap was found in the sources (`ADDON_CAP_NOT_SOURCED` when
+    /// the add-on is billed: the MUE must be checked).
+    pub cap_unsourced: bool,
 }
 
 /// One track's codes: a base and at most one add-on.
@@ -112,6 +115,71 @@ pub struct Policies {
     pub facility_settings: Vec<String>,
 }
 
+/// What a program requires beside its time (CONTRACT §6.6–6.9 for CCM, §10.1 and §10.3).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Requirements {
+    /// At least this many chronic conditions (`CONDITIONS_FEWER_THAN_TWO`); `None`: not required.
+    pub min_chronic_conditions: Option<usize>,
+    /// Exactly one condition marked `pcmFocus`, valid and chronic (`PCM_FOCUS_CONDITION_MISSING`).
+    pub focus_condition: bool,
+    /// `carePlan.diseaseSpecific` (`PCM_CARE_PLAN_NOT_DISEASE_SPECIFIC`).
+    pub disease_specific_care_plan: bool,
+    /// The care plan of §6.9 (exists, electronic, 24/7, shared, signed; stale).
+    pub care_plan: bool,
+    /// `supervisionAttested`.
+    pub supervision: bool,
+    /// `apcm.responsibleForPrimaryCare` (`APCM_NOT_PRIMARY_CARE`).
+    pub primary_care: bool,
+    /// An initiating visit is required when the patient was not seen within this many months.
+    pub initiating_visit_max_months: u32,
+    /// Consent elements a version other than a built-in template must list.
+    pub consent_elements: Vec<String>,
+}
+
+/// A time-based program (CCM, PCM): tracks of a base code and an add-on, its conflict table, the
+/// services whose time counts for it, and its requirements.
+#[derive(Debug, Clone, Copy)]
+pub struct Program<'p> {
+    /// `"ccm"` or `"pcm"`: the program's id in the output.
+    pub id: &'static str,
+    /// How messages name it (`"CCM"`, `"PCM"`).
+    pub name: &'static str,
+    pub tracks: &'p [TrackDef],
+    pub conflicts: &'p [Conflict],
+    pub counted_services: &'p [String],
+    pub requirements: &'p Requirements,
+}
+
+/// `programs.pcm` of a pack (CONTRACT §10).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pcm {
+    pub tracks: Vec<TrackDef>,
+    pub conflicts: Vec<Conflict>,
+    pub counted_services: Vec<String>,
+    pub requirements: Requirements,
+}
+
+/// One APCM level: the first level whose requirements hold is billed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApcmLevel {
+    pub code: CodeDef,
+    pub min_chronic_conditions: usize,
+    /// Only for a Qualified Medicare Beneficiary.
+    pub qmb: bool,
+}
+
+/// `programs.apcm` of a pack (CONTRACT §10.3).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Apcm {
+    pub levels: Vec<ApcmLevel>,
+    /// Service elements the practice must attest (`apcm.elementsAttested`).
+    pub elements: Vec<String>,
+    pub conflicts: Vec<Conflict>,
+    pub requirements: Requirements,
+    /// Finding code → rule id, over the pack's own for APCM's findings.
+    pub finding_rules: FxHashMap<String, String>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pack {
     pub id: String,
@@ -143,6 +211,13 @@ pub struct Pack {
     /// RHC/FQHC: the first date of service of the individual codes (`policies.rhcFqhcIndividualCodesFrom`),
     /// and what applied before it (`policies.rhcFqhcBefore`).
     pub clinic_codes_from: Option<(NaiveDate, String)>,
+    /// CCM's requirements, from `policies` and `consent` (v1's pack layout).
+    pub ccm_requirements: Requirements,
+    /// The services whose time counts for CCM (`ccm`).
+    pub ccm_services: Vec<String>,
+    /// `programs.pcm`, `programs.apcm` (CONTRACT §10); absent in a v1 pack.
+    pub pcm: Option<Pcm>,
+    pub apcm: Option<Apcm>,
 }
 
 /// A pack's GPCIs by locality (`MMMMM-LL`), each scaled by 10^6.
@@ -166,6 +241,16 @@ impl Pack {
 
     pub fn track(&self, name: &str) -> Option<&TrackDef> {
         self.tracks.iter().find(|t| t.name == name)
+    }
+
+    /// CCM as a program: the pack's top-level codes, conflicts and policies.
+    pub fn ccm(&self) -> Program<'_> {
+        Program { id: "ccm", name: "CCM", tracks: &self.tracks, conflicts: &self.conflicts, counted_services: &self.ccm_services, requirements: &self.ccm_requirements }
+    }
+
+    /// PCM as a program, when the pack defines it.
+    pub fn pcm(&self) -> Option<Program<'_>> {
+        self.pcm.as_ref().map(|p| Program { id: "pcm", name: "PCM", tracks: &p.tracks, conflicts: &p.conflicts, counted_services: &p.counted_services, requirements: &p.requirements })
     }
 
     /// The rule and citation behind a finding code (a code's own rule wins when given).
@@ -419,21 +504,11 @@ fn parse_pack(c: &mut Checker, v: &Json) -> Option<Pack> {
     let policies = parse_policies(c, json::get(m, "policies"));
     let codes = parse_codes(c, json::get(m, "codes"));
     let tracks = match (&codes, &policies) {
-        (Some(codes), Some((pol, order, mdm))) => build_tracks(c, codes, pol, order, mdm),
+        (Some(codes), Some((_, order, mdm))) => build_tracks(c, codes, order, mdm, "policies.trackOrder"),
         _ => None,
     };
     let conflicts = parse_conflicts(c, json::get(m, "conflicts"));
-    let consent = c.obj(json::get(m, "consent"), "consent");
-    let (elements, implied) = match consent {
-        Some(cm) => (
-            c.strings(json::get(cm, "requiredElements"), "consent.requiredElements"),
-            match json::get(cm, "builtInVersionsImplyElements") {
-                None => Some(true),
-                v => c.boolean(v, "consent.builtInVersionsImplyElements"),
-            },
-        ),
-        None => (None, None),
-    };
+    let (elements, implied) = parse_consent(c, m);
     let comparison = match json::get(m, "comparison") {
         None | Some(Json::Null) => Some(None),
         Some(v) => c.obj(Some(v), "comparison").and_then(|cm| {
@@ -442,7 +517,69 @@ fn parse_pack(c: &mut Checker, v: &Json) -> Option<Pack> {
             Some(Some((code?, rvu?)))
         }),
     };
-    let finding_rules = match json::get(m, "findingRules") {
+    let finding_rules = parse_finding_rules(c, json::get(m, "findingRules"), "findingRules");
+    let rules = parse_rules(c, json::get(m, "rules"));
+    let provisional = parse_provisional(c, m);
+    let gpci = parse_gpci(c, json::get(m, "gpci"));
+    let clinic = parse_clinic(c, json::get(m, "policies"));
+    let programs = parse_programs(c, json::get(m, "programs"));
+    let (policies, _, _) = policies?;
+    let ccm_requirements = Requirements {
+        min_chronic_conditions: Some(policies.min_chronic_conditions),
+        focus_condition: false,
+        disease_specific_care_plan: false,
+        care_plan: true,
+        supervision: policies.supervision_required,
+        primary_care: false,
+        initiating_visit_max_months: policies.initiating_visit_max_months,
+        consent_elements: elements.clone()?,
+    };
+    let (pcm, apcm) = programs?;
+    Some(Pack {
+        id: id?,
+        version: version?,
+        payer: payer?,
+        effective_from: from?,
+        effective_to: to,
+        cf_default: cf_default?,
+        cf_qualifying_apm: cf_qp?,
+        coinsurance_percent: coins?,
+        tracks: tracks?,
+        conflicts: conflicts?,
+        required_elements: elements?,
+        built_in_versions_imply_elements: implied?,
+        policies,
+        comparison: comparison?,
+        finding_rules: finding_rules?,
+        rules: rules?,
+        provisional: provisional?,
+        gpci: gpci?,
+        clinic_codes_from: clinic?,
+        ccm_requirements,
+        ccm_services: vec!["ccm".to_string()],
+        pcm,
+        apcm,
+    })
+}
+
+/// `consent`: the elements a non-template consent must list, and whether a built-in template
+/// version implies them (default true).
+fn parse_consent(c: &mut Checker, m: &Members) -> (Option<Vec<String>>, Option<bool>) {
+    match c.obj(json::get(m, "consent"), "consent") {
+        Some(cm) => (
+            c.strings(json::get(cm, "requiredElements"), "consent.requiredElements"),
+            match json::get(cm, "builtInVersionsImplyElements") {
+                None => Some(true),
+                v => c.boolean(v, "consent.builtInVersionsImplyElements"),
+            },
+        ),
+        None => (None, None),
+    }
+}
+
+/// A finding code → rule id map (absent: empty).
+fn parse_finding_rules(c: &mut Checker, v: Option<&Json>, path: &str) -> Option<FxHashMap<String, String>> {
+    match v {
         None | Some(Json::Null) => Some(FxHashMap::default()),
         Some(Json::Obj(fr)) => {
             let mut out = FxHashMap::default();
@@ -451,17 +588,21 @@ fn parse_pack(c: &mut Checker, v: &Json) -> Option<Pack> {
                     Json::Str(r) => {
                         out.insert(k.to_string(), r.to_string());
                     }
-                    _ => c.bad(&format!("findingRules.{k}"), "must be a rule id"),
+                    _ => c.bad(&format!("{path}.{k}"), "must be a rule id"),
                 }
             }
             Some(out)
         }
         Some(_) => {
-            c.bad("findingRules", "must be an object");
+            c.bad(path, "must be an object");
             None
         }
-    };
-    let rules = match json::get(m, "rules") {
+    }
+}
+
+/// `rules[]`: rule id → its source (the first listed, should an id repeat).
+fn parse_rules(c: &mut Checker, v: Option<&Json>) -> Option<FxHashMap<String, String>> {
+    match v {
         None | Some(Json::Null) => Some(FxHashMap::default()),
         Some(Json::Arr(a)) => {
             let mut out = FxHashMap::default();
@@ -481,30 +622,106 @@ fn parse_pack(c: &mut Checker, v: &Json) -> Option<Pack> {
             c.bad("rules", "must be an array");
             None
         }
+    }
+}
+
+/// `programs` (CONTRACT §10): `pcm` and `apcm`, each optional; absent in a v1 pack.
+fn parse_programs(c: &mut Checker, v: Option<&Json>) -> Option<(Option<Pcm>, Option<Apcm>)> {
+    let m = match v {
+        None | Some(Json::Null) => return Some((None, None)),
+        v => c.obj(v, "programs")?,
     };
-    let provisional = parse_provisional(c, m);
-    let gpci = parse_gpci(c, json::get(m, "gpci"));
-    let clinic = parse_clinic(c, json::get(m, "policies"));
-    Some(Pack {
-        id: id?,
-        version: version?,
-        payer: payer?,
-        effective_from: from?,
-        effective_to: to,
-        cf_default: cf_default?,
-        cf_qualifying_apm: cf_qp?,
-        coinsurance_percent: coins?,
-        tracks: tracks?,
-        conflicts: conflicts?,
-        required_elements: elements?,
-        built_in_versions_imply_elements: implied?,
-        policies: policies?.0,
-        comparison: comparison?,
-        finding_rules: finding_rules?,
-        rules: rules?,
-        provisional: provisional?,
-        gpci: gpci?,
-        clinic_codes_from: clinic?,
+    let pcm = match json::get(m, "pcm") {
+        None | Some(Json::Null) => Some(None),
+        v => {
+            let prefix = c.path("programs.pcm");
+            parse_pcm(&mut Checker { issues: &mut *c.issues, prefix: &prefix }, v).map(Some)
+        }
+    };
+    let apcm = match json::get(m, "apcm") {
+        None | Some(Json::Null) => Some(None),
+        v => {
+            let prefix = c.path("programs.apcm");
+            parse_apcm(&mut Checker { issues: &mut *c.issues, prefix: &prefix }, v).map(Some)
+        }
+    };
+    Some((pcm?, apcm?))
+}
+
+/// `programs.pcm`: codes and `trackOrder` as CCM's, `countedServices`, `conflicts`, `requirements`.
+fn parse_pcm(c: &mut Checker, v: Option<&Json>) -> Option<Pcm> {
+    let m = c.obj(v, "")?;
+    let codes = parse_codes(c, json::get(m, "codes"));
+    let order = c.strings(json::get(m, "trackOrder"), "trackOrder");
+    if let Some(o) = &order {
+        check_track_order(c, o, "trackOrder");
+    }
+    let tracks = match (&codes, &order) {
+        (Some(codes), Some(order)) => build_tracks(c, codes, order, &[], "trackOrder"),
+        _ => None,
+    };
+    let services = c.strings(json::get(m, "countedServices"), "countedServices");
+    let conflicts = parse_conflicts(c, json::get(m, "conflicts"));
+    let requirements = parse_requirements(c, json::get(m, "requirements"));
+    Some(Pcm { tracks: tracks?, conflicts: conflicts?, counted_services: services?, requirements: requirements? })
+}
+
+/// `programs.apcm`: `levels[]` (a code with `minChronicConditions` and `qmb`), `elements`,
+/// `conflicts`, `requirements`, and `findingRules` over the pack's.
+fn parse_apcm(c: &mut Checker, v: Option<&Json>) -> Option<Apcm> {
+    let m = c.obj(v, "")?;
+    let levels = match json::get(m, "levels") {
+        Some(Json::Arr(a)) if !a.is_empty() => {
+            let mut out = Vec::new();
+            for (i, l) in a.iter().enumerate() {
+                let p = format!("levels[{i}]");
+                let Some(lm) = c.obj(Some(l), &p) else { continue };
+                let code = c.string(lm, "code", &format!("{p}.code"));
+                let min = c.int(json::get(lm, "minChronicConditions"), &format!("{p}.minChronicConditions"), 0, 100, false).flatten();
+                let qmb = c.boolean(json::get(lm, "qmb"), &format!("{p}.qmb"));
+                let price = parse_price(c, lm, &p);
+                let rule = c.opt_string(lm, "rule", &format!("{p}.rule"));
+                if let (Some(code), Some(min), Some(qmb), Some((rvu, contract_cents, not_covered))) = (code, min, qmb, price) {
+                    let code = CodeDef { code, track: String::new(), is_addon: false, base: None, threshold_minutes: 0, unit_minutes: 0,
+                        max_units: Some(1), rvu, rule, contract_cents, not_covered, cap_unsourced: false };
+                    out.push(ApcmLevel { code, min_chronic_conditions: min as usize, qmb });
+                }
+            }
+            Some(out)
+        }
+        _ => {
+            c.bad("levels", "must be a non-empty array");
+            None
+        }
+    };
+    let elements = c.strings(json::get(m, "elements"), "elements");
+    let conflicts = parse_conflicts(c, json::get(m, "conflicts"));
+    let requirements = parse_requirements(c, json::get(m, "requirements"));
+    let finding_rules = parse_finding_rules(c, json::get(m, "findingRules"), "findingRules");
+    Some(Apcm { levels: levels?, elements: elements?, conflicts: conflicts?, requirements: requirements?, finding_rules: finding_rules? })
+}
+
+/// A program's `requirements` (see [`Requirements`]).
+fn parse_requirements(c: &mut Checker, v: Option<&Json>) -> Option<Requirements> {
+    let m = c.obj(v, "requirements")?;
+    let flag = |c: &mut Checker, k: &str| c.boolean(json::get(m, k), &format!("requirements.{k}"));
+    let min = c.int(json::get(m, "minChronicConditions"), "requirements.minChronicConditions", 0, 100, true);
+    let focus = flag(c, "focusCondition");
+    let disease = flag(c, "diseaseSpecificCarePlan");
+    let care_plan = flag(c, "carePlan");
+    let supervision = flag(c, "supervision");
+    let primary = flag(c, "primaryCare");
+    let months = c.int(json::get(m, "initiatingVisitMaxMonths"), "requirements.initiatingVisitMaxMonths", 0, 1200, false).flatten();
+    let elements = c.strings(json::get(m, "consentElements"), "requirements.consentElements");
+    Some(Requirements {
+        min_chronic_conditions: min?.map(|n| n as usize),
+        focus_condition: focus?,
+        disease_specific_care_plan: disease?,
+        care_plan: care_plan?,
+        supervision: supervision?,
+        primary_care: primary?,
+        initiating_visit_max_months: months? as u32,
+        consent_elements: elements?,
     })
 }
 
@@ -599,6 +816,18 @@ fn parse_provisional(c: &mut Checker, m: &Members) -> Option<Option<Vec<(String,
 
 type PolicyParts = (Policies, Vec<String>, Vec<String>);
 
+/// Each listed track is one of [`TRACKS`], listed once.
+fn check_track_order(c: &mut Checker, order: &[String], path: &str) {
+    for (i, t) in order.iter().enumerate() {
+        if !TRACKS.contains(&t.as_str()) {
+            c.bad(&format!("{path}[{i}]"), "must be staff, complex or practitioner");
+        } else if order[..i].contains(t) {
+            // A track listed twice would be offered twice (found by fuzzing the pack validator).
+            c.bad(&format!("{path}[{i}]"), "lists a track already listed");
+        }
+    }
+}
+
 fn parse_policies(c: &mut Checker, v: Option<&Json>) -> Option<PolicyParts> {
     let m = c.obj(v, "policies")?;
     let int = |c: &mut Checker, k: &str, min: i64, max: i64| c.int(json::get(m, k), &format!("policies.{k}"), min, max, false).flatten();
@@ -619,14 +848,7 @@ fn parse_policies(c: &mut Checker, v: Option<&Json>) -> Option<PolicyParts> {
     let nonc = c.strings(json::get(m, "nonClinicalRoles"), "policies.nonClinicalRoles");
     let fac = c.strings(json::get(m, "facilitySettings"), "policies.facilitySettings");
     if let Some(o) = &order {
-        for (i, t) in o.iter().enumerate() {
-            if !TRACKS.contains(&t.as_str()) {
-                c.bad(&format!("policies.trackOrder[{i}]"), "must be staff, complex or practitioner");
-            } else if o[..i].contains(t) {
-                // A track listed twice would be offered twice (found by fuzzing the pack validator).
-                c.bad(&format!("policies.trackOrder[{i}]"), "lists a track already listed");
-            }
-        }
+        check_track_order(c, o, "policies.trackOrder");
     }
     Some((
         Policies {
@@ -708,33 +930,14 @@ fn parse_codes(c: &mut Checker, v: Option<&Json>) -> Option<Vec<CodeDef>> {
             // (found by fuzzing the pack validator: 0 still billed one unit).
             c.bad(&format!("{p}.maxUnits"), "a base code bills one unit a month: must be 1 (or null)");
         }
-        let contract = match json::get(m, "contractAmount") {
-            None | Some(Json::Null) => Some(None),
-            v => c.scaled(v, &format!("{p}.contractAmount"), 100.0, 100_000).map(Some),
-        };
-        let covered = match json::get(m, "covered") {
-            None | Some(Json::Null) => Some(true),
-            v => c.boolean(v, &format!("{p}.covered")),
-        };
-        let not_covered = match (covered, json::get(m, "notCoveredSeverity")) {
-            (Some(true), _) => Some(None),
-            (_, None | Some(Json::Null)) => Some(Some(Severity::Error)),
-            (_, v) => match c.severity(v, &format!("{p}.notCoveredSeverity")) {
-                Some(Some(Severity::Info)) => {
-                    c.bad(&format!("{p}.notCoveredSeverity"), "must be error or warning");
-                    None
-                }
-                x => x,
-            },
-        };
-        // A contract-priced code needs no RVUs.
-        let rvu = match (json::get(m, "rvu"), contract) {
-            (None, Some(Some(_))) => Some(Rvu { work: 0, pe_non_facility: 0, pe_facility: 0, mp: 0 }),
-            (v, _) => c.rvu(v, &format!("{p}.rvu")),
+        let price = parse_price(c, m, &p);
+        let cap_unsourced = match json::get(m, "maxUnitsSourced") {
+            None | Some(Json::Null) => Some(false),
+            v => c.boolean(v, &format!("{p}.maxUnitsSourced")).map(|sourced| !sourced),
         };
         let rule = c.opt_string(m, "rule", &format!("{p}.rule"));
-        match (code, track, is_addon, thr, unit, max_units, rvu, contract, not_covered) {
-            (Some(code), Some(track), Some(is_addon), Some(thr), Some(unit), Some(max_units), Some(rvu), Some(contract_cents), Some(not_covered)) => {
+        match (code, track, is_addon, thr, unit, max_units, price, cap_unsourced) {
+            (Some(code), Some(track), Some(is_addon), Some(thr), Some(unit), Some(max_units), Some((rvu, contract_cents, not_covered)), Some(cap_unsourced)) => {
                 out.push(CodeDef {
                     code,
                     track,
@@ -747,6 +950,7 @@ fn parse_codes(c: &mut Checker, v: Option<&Json>) -> Option<Vec<CodeDef>> {
                     rule,
                     contract_cents,
                     not_covered,
+                    cap_unsourced,
                 })
             }
             _ => ok = false,
@@ -755,7 +959,37 @@ fn parse_codes(c: &mut Checker, v: Option<&Json>) -> Option<Vec<CodeDef>> {
     ok.then_some(out)
 }
 
-fn build_tracks(c: &mut Checker, codes: &[CodeDef], pol: &Policies, order: &[String], mdm: &[String]) -> Option<Vec<TrackDef>> {
+/// How a code is priced: RVUs (optional with a contract amount), `contractAmount` in cents,
+/// and `covered: false` with the severity of `CODE_NOT_COVERED_BY_PAYER`.
+fn parse_price(c: &mut Checker, m: &Members, p: &str) -> Option<(Rvu, Option<i64>, Option<Severity>)> {
+    let contract = match json::get(m, "contractAmount") {
+        None | Some(Json::Null) => Some(None),
+        v => c.scaled(v, &format!("{p}.contractAmount"), 100.0, 100_000).map(Some),
+    };
+    let covered = match json::get(m, "covered") {
+        None | Some(Json::Null) => Some(true),
+        v => c.boolean(v, &format!("{p}.covered")),
+    };
+    let not_covered = match (covered, json::get(m, "notCoveredSeverity")) {
+        (Some(true), _) => Some(None),
+        (_, None | Some(Json::Null)) => Some(Some(Severity::Error)),
+        (_, v) => match c.severity(v, &format!("{p}.notCoveredSeverity")) {
+            Some(Some(Severity::Info)) => {
+                c.bad(&format!("{p}.notCoveredSeverity"), "must be error or warning");
+                None
+            }
+            x => x,
+        },
+    };
+    // A contract-priced code needs no RVUs.
+    let rvu = match (json::get(m, "rvu"), contract) {
+        (None, Some(Some(_))) => Some(Rvu { work: 0, pe_non_facility: 0, pe_facility: 0, mp: 0 }),
+        (v, _) => c.rvu(v, &format!("{p}.rvu")),
+    };
+    Some((rvu?, contract?, not_covered?))
+}
+
+fn build_tracks(c: &mut Checker, codes: &[CodeDef], order: &[String], mdm: &[String], order_path: &str) -> Option<Vec<TrackDef>> {
     let mut tracks = Vec::new();
     for (i, code) in codes.iter().enumerate() {
         if codes[..i].iter().any(|o| o.code == code.code) {
@@ -788,10 +1022,9 @@ fn build_tracks(c: &mut Checker, codes: &[CodeDef], pol: &Policies, order: &[Str
     }
     for (i, code) in codes.iter().enumerate() {
         if !order.contains(&code.track) {
-            c.bad(&format!("codes[{i}].track"), "is not listed in policies.trackOrder");
+            c.bad(&format!("codes[{i}].track"), &format!("is not listed in {order_path}"));
         }
     }
-    let _ = pol;
     if tracks.is_empty() {
         c.bad("codes", "no track has a base code");
         return None;

@@ -7,7 +7,7 @@
 //! that removes overlap. Everything is in microseconds; minutes are floored only at the end.
 
 use crate::evaluate::{Finding, Text};
-use crate::pack::Pack;
+use crate::pack::{Pack, Program};
 use crate::validate::{Checked, Entry, When};
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -202,7 +202,10 @@ fn is_filler_bytes(word: &[u8]) -> bool {
     )
 }
 
-pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
+/// Counts the month's time for `program`: entries of its `counted_services` count; every other
+/// service's time is excluded and cuts what overlaps it.
+pub fn count(m: &Checked, pack: &Pack, program: &Program) -> TimeCount {
+    let counts = |service: &str| program.counted_services.iter().any(|s| s == service);
     let pol = &pack.policies;
     let days = m.month.days() as usize;
     let month_lo = midnight_us(m.month.first);
@@ -221,7 +224,7 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
     let cuts = union(
         m.entries
             .iter()
-            .filter(|e| e.service != "ccm")
+            .filter(|e| !counts(e.service))
             .filter_map(|e| match e.when {
                 When::Interval { start, end, .. } if end > start => Some((start, end)),
                 _ => None,
@@ -247,8 +250,8 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
         let role = e.role;
         let is_billing = role.is_some_and(|r| pol.practitioner_roles.iter().any(|p| p == r))
             || e.performer_id == Some(m.billing_id);
-        let whole = if e.service != "ccm" {
-            Some(("TIME_ENTRY_OTHER_SERVICE", path("service"), "time claimed by another service does not count toward CCM"))
+        let whole = if !counts(e.service) {
+            Some(("TIME_ENTRY_OTHER_SERVICE", path("service"), other_service(program.name)))
         } else if role.is_none() {
             Some(("TIME_ENTRY_PERFORMER_MISSING", path("performer"), "the performer's role is missing, so the entry cannot be classified and does not count"))
         } else if !role.is_some_and(|r| pol.staff_roles.iter().any(|s| s == r)) {
@@ -353,6 +356,14 @@ pub fn count(m: &Checked, pack: &Pack) -> TimeCount {
     out.encounter_details_ok = encounter_ok;
     dedupe(&mut out.findings);
     out
+}
+
+/// The message of `TIME_ENTRY_OTHER_SERVICE` (fixed text, lent for the life of the program).
+fn other_service(program: &str) -> &'static str {
+    match program {
+        "PCM" => "time claimed by another service does not count toward PCM",
+        _ => "time claimed by another service does not count toward CCM",
+    }
 }
 
 /// The documentation findings of a counted entry (CONTRACT §6.11), in their order: the

@@ -114,6 +114,29 @@ pub struct Condition {
     pub well_formed: bool,
     pub chronic: Option<bool>,
     pub significant_risk: Option<bool>,
+    /// `pcmFocus` (read only when PCM is decided).
+    pub pcm_focus: bool,
+}
+
+/// The programs decided beside CCM (CONTRACT §10; `programs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Programs {
+    pub pcm: bool,
+    pub apcm: bool,
+}
+
+impl Programs {
+    /// Any program beside CCM: the output then carries `programs` and `recommended`.
+    pub fn any(self) -> bool {
+        self.pcm || self.apcm
+    }
+}
+
+/// `apcm`: the practice's attestations (read only when APCM is decided).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApcmAttest<'a> {
+    pub responsible_for_primary_care: Option<bool>,
+    pub elements_attested: Vec<&'a str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,6 +175,8 @@ pub struct CarePlan<'a> {
     pub signed_on: Option<NaiveDate>,
     pub last_reviewed: Option<NaiveDate>,
     pub revised_on: Vec<NaiveDate>,
+    /// `diseaseSpecific` (read only when PCM is decided).
+    pub disease_specific: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -215,6 +240,8 @@ pub struct Checked<'a> {
     pub other_services: Vec<OtherService<'a>>,
     pub claim_version: Option<&'a str>,
     pub claim_sha: Option<&'a str>,
+    pub programs: Programs,
+    pub apcm: ApcmAttest<'a>,
 }
 
 pub const ROLES: [&str; 7] = ["rn", "lpn", "ma", "clinical_staff", "other_practitioner", "billing_practitioner", "non_clinical"];
@@ -458,6 +485,7 @@ pub fn check<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
         Some(t) => TrackRequest::Forced(t),
     };
     let payment = payment(&mut v, &input.payment);
+    let programs = programs(&mut v, &input.programs);
 
     let mut billing_id = None;
     let mut credential = None;
@@ -506,9 +534,12 @@ pub fn check<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
             }
             let chronic = v.boolean(&c.chronic, &|| format!("conditions[{i}].chronic"));
             let significant_risk = v.boolean(&c.significant_risk, &|| format!("conditions[{i}].significantRisk"));
+            // §10's inputs are read only when a program that uses them is decided: without
+            // `programs` a month is read as v1 read it (unknown fields ignored).
+            let pcm_focus = programs.pcm && v.boolean(&c.pcm_focus, &|| format!("conditions[{i}].pcmFocus")) == Some(true);
             if let Some(code) = code {
                 let (code, well_formed) = normalize_icd(code);
-                conditions.push(Condition { code, well_formed, chronic, significant_risk });
+                conditions.push(Condition { code, well_formed, chronic, significant_risk, pcm_focus });
             }
         }
     }
@@ -525,7 +556,8 @@ pub fn check<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
         None => None,
     };
 
-    let care_plan = v.take(&input.care_plan, &|| "carePlan".into(), "an object").map(|Obj(cp)| care_plan(&mut v, cp));
+    let care_plan = v.take(&input.care_plan, &|| "carePlan".into(), "an object").map(|Obj(cp)| care_plan(&mut v, cp, programs.pcm));
+    let apcm = if programs.apcm { apcm(&mut v, &input.apcm) } else { ApcmAttest::default() };
 
     let mdm = match v.take(&input.complexity, &|| "complexity".into(), "an object") {
         Some(Obj(c)) => v.one_of(&c.mdm, &|| "complexity.mdm".into(), &MDM),
@@ -606,7 +638,39 @@ pub fn check<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
         other_services,
         claim_version,
         claim_sha,
+        programs,
+        apcm,
     })
+}
+
+/// `programs`: which of `ccm`, `pcm`, `apcm` to decide (CCM always is).
+fn programs(v: &mut V, p: &Val<List<Str, MAX_SMALL_LIST>>) -> Programs {
+    let mut out = Programs::default();
+    if let Some(List(list)) = v.take(p, &|| "programs".into(), "an array of ccm, pcm, apcm") {
+        for (i, x) in list.iter().enumerate() {
+            match v.one_of(x, &|| format!("programs[{i}]"), &["ccm", "pcm", "apcm"]) {
+                Some("pcm") => out.pcm = true,
+                Some("apcm") => out.apcm = true,
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+fn apcm<'a>(v: &mut V, a: &'a Val<Obj<ApcmIn>>) -> ApcmAttest<'a> {
+    let mut out = ApcmAttest::default();
+    if let Some(Obj(a)) = v.take(a, &|| "apcm".into(), "an object") {
+        out.responsible_for_primary_care = v.boolean(&a.responsible_for_primary_care, &|| "apcm.responsibleForPrimaryCare".into());
+        if let Some(List(list)) = v.take(&a.elements_attested, &|| "apcm.elementsAttested".into(), "an array") {
+            for (i, e) in list.iter().enumerate() {
+                if let Some(s) = v.string(e, &|| format!("apcm.elementsAttested[{i}]")) {
+                    out.elements_attested.push(s.trim());
+                }
+            }
+        }
+    }
+    out
 }
 
 fn fail(v: V) -> InputError {
@@ -705,7 +769,7 @@ fn consent<'a>(v: &mut V, c: &'a ConsentIn) -> Consent<'a> {
     Consent { status, date, method, version, text_sha256, practitioner_id, elements, revoked_on }
 }
 
-fn care_plan<'a>(v: &mut V, cp: &'a CarePlanIn) -> CarePlan<'a> {
+fn care_plan<'a>(v: &mut V, cp: &'a CarePlanIn, pcm: bool) -> CarePlan<'a> {
     let mut revised_on = Vec::new();
     if let Some(List(list)) = v.take(&cp.revised_on, &|| "carePlan.revisedOn".into(), "an array") {
         for (i, d) in list.iter().enumerate() {
@@ -723,6 +787,7 @@ fn care_plan<'a>(v: &mut V, cp: &'a CarePlanIn) -> CarePlan<'a> {
         signed_on: v.date(&cp.signed_on, &|| "carePlan.signedOn".into()),
         last_reviewed: v.date(&cp.last_reviewed, &|| "carePlan.lastReviewed".into()),
         revised_on,
+        disease_specific: if pcm { v.boolean(&cp.disease_specific, &|| "carePlan.diseaseSpecific".into()) } else { None },
     }
 }
 

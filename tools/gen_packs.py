@@ -26,6 +26,23 @@ CCM_CODES = [
     ("99437", "practitioner", "addon", "99491", None, 30, 2, "CODE-004"),
 ]
 
+# CONTRACT §10 (domain/pcm-apcm-rules.md). PCM-004: no MUE for the add-ons was sourced, so they are
+# uncapped and marked `maxUnitsSourced: false` (a warning asks for the MUE check).
+PCM_CODES = [
+    ("99426", "staff", "base", None, 30, None, 1, "PCM-001"),
+    ("99427", "staff", "addon", "99426", None, 30, None, "PCM-004"),
+    ("99424", "practitioner", "base", None, 30, None, 1, "PCM-001"),
+    ("99425", "practitioner", "addon", "99424", None, 30, None, "PCM-004"),
+]
+
+# APCM-001: the first level whose requirements hold (QMB with 2+ conditions, 2+, then any).
+APCM_LEVELS = [("G0558", 2, True), ("G0557", 2, False), ("G0556", 0, False)]
+
+# APCM-002: the service elements the practice attests (ids the input's apcm.elementsAttested uses).
+APCM_ELEMENTS = ["access24x7", "continuity", "alternativeCareDelivery", "comprehensiveCareManagement", "carePlan",
+                 "careTransitions", "careCoordination", "enhancedCommunication", "populationManagement",
+                 "performanceMeasurement"]
+
 FINDING_RULES = {
     "CONDITIONS_FEWER_THAN_TWO": "ELIG-001", "CONDITION_CODE_INVALID": "ELIG-001",
     "CONDITION_NOT_CHRONIC": "ELIG-001", "CONDITIONS_SAME_CATEGORY": "ELIG-001",
@@ -52,7 +69,17 @@ FINDING_RULES = {
     "LOCALITY_GPCI": "PAY-002", "GPCI_STAND_IN": "PAY-003", "QMB_NO_COINSURANCE": "PAY-002",
     "RHC_FQHC_NATIONAL_RATE": "FQHC-003", "RHC_FQHC_G0511_PERIOD": "FQHC-002",
     "CODE_NOT_COVERED_BY_PAYER": "PAY-002",
+    "PCM_FOCUS_CONDITION_MISSING": "PCM-002", "PCM_CARE_PLAN_NOT_DISEASE_SPECIFIC": "PCM-002",
+    "CCM_SAME_MONTH": "PCM-005", "ADDON_CAP_NOT_SOURCED": "PCM-004",
+    "APCM_NOT_PRIMARY_CARE": "APCM-002", "APCM_ELEMENTS_NOT_ATTESTED": "APCM-002",
+    "APCM_PRACTICE_ELECTION": "APCM-002", "APCM_BUNDLED_SERVICE_SAME_MONTH": "APCM-004",
 }
+
+# APCM's own consent and initiating-visit rule (APCM-003) replaces CCM's for its findings.
+APCM_FINDING_RULES = {code: "APCM-003" for code in [
+    "CONSENT_MISSING", "CONSENT_DECLINED", "CONSENT_ELEMENTS_INCOMPLETE", "CONSENT_DETAILS_MISSING",
+    "CONSENT_PRACTITIONER_MISMATCH", "CONSENT_REVOKED", "INITIATING_VISIT_REQUIRED", "INITIATING_VISIT_TOO_OLD",
+    "INITIATING_VISIT_TYPE_INVALID", "INITIATING_VISIT_PRACTITIONER_MISMATCH"]}
 
 CONFLICTS = [
     # CCM by anyone but the billing practitioner (same group included): one practitioner per month.
@@ -66,6 +93,33 @@ CONFLICTS = [
      "samePractitioner": "error", "sameGroup": None, "other": None},
     {"finding": "ESRD_SAME_MONTH", "codes": [str(c) for c in range(90951, 90971)],
      "samePractitioner": "error", "sameGroup": None, "other": None},
+]
+
+APCM_CODES = ["G0556", "G0557", "G0558"]
+PCM_CODE_LIST = [c[0] for c in PCM_CODES]
+OVERSIGHT = [
+    {"finding": "CARE_PLAN_OVERSIGHT_SAME_MONTH", "codes": ["G0181", "G0182"],
+     "samePractitioner": "error", "sameGroup": None, "other": None},
+    {"finding": "ESRD_SAME_MONTH", "codes": [str(c) for c in range(90951, 90971)],
+     "samePractitioner": "error", "sameGroup": None, "other": None},
+]
+PCM_CONFLICTS = [
+    # CONC-002: the same practitioner's CCM excludes PCM; another practitioner's is flagged for review.
+    {"finding": "CCM_SAME_MONTH", "codes": [c[0] for c in CCM_CODES],
+     "samePractitioner": "error", "sameGroup": None, "other": "warning"},
+    {"finding": "APCM_SAME_MONTH", "codes": APCM_CODES,
+     "samePractitioner": "error", "sameGroup": "error", "other": "warning"},
+] + OVERSIGHT
+# CONC-003 / APCM-004: APCM bundles CCM, PCM, TCM, interprofessional consults and communication-technology
+# codes for its practitioner (and, conservatively, the group); one APCM a patient a month.
+APCM_CONFLICTS = [
+    {"finding": "APCM_BUNDLED_SERVICE_SAME_MONTH", "codes": [c[0] for c in CCM_CODES] + PCM_CODE_LIST,
+     "samePractitioner": "error", "sameGroup": "error", "other": "warning"},
+    {"finding": "APCM_BUNDLED_SERVICE_SAME_MONTH",
+     "codes": ["99495", "99496", "99446", "99447", "99448", "99449", "99451", "99452", "G2250", "G2251", "G2252",
+               "98970", "98971", "98972", "99421", "99422", "99423"],
+     "samePractitioner": "error", "sameGroup": "error", "other": None},
+    {"finding": "APCM_SAME_MONTH", "codes": APCM_CODES, "samePractitioner": None, "sameGroup": "error", "other": "error"},
 ]
 
 POLICIES = {
@@ -147,22 +201,95 @@ def domain_rules():
     return rules, sources
 
 
+PCM_APCM_TITLES = {
+    "PCM-001": "PCM codes: 99424/99425 practitioner, 99426/99427 clinical staff, per 30 minutes",
+    "PCM-002": "PCM eligibility: one complex chronic condition and a disease-specific care plan",
+    "PCM-003": "PCM consent, initiating visit, access and care plan as for CCM",
+    "PCM-004": "PCM add-on unit caps (99425, 99427): check the MUE",
+    "PCM-005": "PCM and CCM by the same practitioner in one month exclude each other",
+    "APCM-001": "APCM levels G0556, G0557, G0558 (since 2025)",
+    "APCM-002": "APCM: the primary-care focal point; attested service elements",
+    "APCM-003": "APCM consent and initiating visit (new patients, 3-year look-back)",
+    "APCM-004": "APCM bundles CCM, PCM, TCM and communication-technology codes",
+    "APCM-005": "APCM cost sharing; none for QMB patients",
+    "APCM-006": "RHCs and FQHCs may bill APCM from 2025-10",
+    "ALL-001": "CY2027 proposed rule: no PCM or APCM change",
+}
+
+
+def pcm_apcm_rules(rules, sources):
+    """Rows of domain/pcm-apcm-rules.md (`| PCM-001 | rule | H |`), cited with the sources of
+    ccm-rules.md's CONC-002 (PCM) or CONC-003 (APCM), which that file names as its background."""
+    text = open(os.path.join(SHARED, "domain", "pcm-apcm-rules.md"), encoding="utf-8").read()
+    conf = {"H": "high", "M": "medium", "L": "low", "M / L": "medium / low"}
+    out = {}
+    for m in re.finditer(r"^\| ((?:PCM|APCM|ALL)-\d+) \| ([^|]+) \| ([^|]+) \|", text, re.M):
+        rid = m.group(1)
+        background = "CONC-002" if rid.startswith("PCM") else "CONC-003"
+        out[rid] = {"title": PCM_APCM_TITLES[rid], "sources": rules[background]["sources"], "confidence": conf.get(m.group(3).strip(), m.group(3).strip()),
+                    "reference": "domain/pcm-apcm-rules.md#" + rid}
+    return out
+
+
+def code_entry(r, code, track, kind, base, thr, unit, cap, rule):
+    return {
+        "code": code, "track": track, "kind": kind, "base": base,
+        "thresholdMinutes": thr, "unitMinutes": unit, "maxUnits": cap,
+        "rvu": rvu_of(r), "label": r["label"], "rule": rule,
+    }
+
+
+def rvu_of(r):
+    return {"work": num(r["work_rvu"]), "peNonFacility": num(r["pe_rvu_nonfacility"]),
+            "peFacility": num(r["pe_rvu_facility"]), "mp": num(r["mp_rvu"])}
+
+
+def programs(rvu_year, rvus):
+    """CONTRACT §10: PCM and APCM beside CCM (CCM stays the pack's top level, as in v1)."""
+    pcm_codes = []
+    for c in PCM_CODES:
+        e = code_entry(rvus[(rvu_year, c[0])], *c)
+        if c[2] == "addon":
+            e["maxUnitsSourced"] = False
+        pcm_codes.append(e)
+    levels = [{"code": code, "minChronicConditions": n, "qmb": qmb, "rvu": rvu_of(rvus[(rvu_year, code)]),
+               "label": rvus[(rvu_year, code)]["label"], "rule": "APCM-001"} for code, n, qmb in APCM_LEVELS]
+    return {
+        "pcm": {
+            "codes": pcm_codes,
+            "trackOrder": ["staff", "practitioner"],
+            # §10: `ccm` time counts for whichever of CCM or PCM is decided; `pcm` time for PCM only.
+            "countedServices": ["ccm", "pcm"],
+            "conflicts": PCM_CONFLICTS,
+            # PCM-002/003: one focus condition and a disease-specific plan instead of two conditions;
+            # consent, initiating visit, care plan, supervision and credential as for CCM.
+            "requirements": {"minChronicConditions": None, "focusCondition": True, "diseaseSpecificCarePlan": True,
+                             "carePlan": True, "supervision": True, "primaryCare": False,
+                             "initiatingVisitMaxMonths": POLICIES["initiatingVisitMaxMonths"],
+                             "consentElements": CONSENT["requiredElements"]},
+        },
+        "apcm": {
+            "levels": levels,
+            "elements": APCM_ELEMENTS,
+            "conflicts": APCM_CONFLICTS,
+            # APCM-002/003: the primary-care focal point, attested elements, consent explaining cost
+            # sharing and the right to stop, an initiating visit only for patients not seen in 3 years.
+            "requirements": {"minChronicConditions": None, "focusCondition": False, "diseaseSpecificCarePlan": False,
+                             "carePlan": False, "supervision": False, "primaryCare": True,
+                             "initiatingVisitMaxMonths": 36, "consentElements": ["costSharing", "rightToStop"]},
+            "findingRules": APCM_FINDING_RULES,
+        },
+    }
+
+
 def build(spec, rvus, cfs, rules, sources, provisional):
     year = str(spec["year"])
     rvu_year = str(spec.get("rvu_year", year))
-    codes = []
-    for code, track, kind, base, thr, unit, cap, rule in CCM_CODES:
-        r = rvus[(rvu_year, code)]
-        codes.append({
-            "code": code, "track": track, "kind": kind, "base": base,
-            "thresholdMinutes": thr, "unitMinutes": unit, "maxUnits": cap,
-            "rvu": {"work": num(r["work_rvu"]), "peNonFacility": num(r["pe_rvu_nonfacility"]),
-                    "peFacility": num(r["pe_rvu_facility"]), "mp": num(r["mp_rvu"])},
-            "label": r["label"], "rule": rule,
-        })
+    codes = [code_entry(rvus[(rvu_year, c[0])], *c) for c in CCM_CODES]
     apcm = rvus[(rvu_year, "G0557")]
     notes = provisional.get(spec["id"], [])
-    used = sorted((set(FINDING_RULES.values()) - {"PACK-PROVISIONAL"}) | {c[7] for c in CCM_CODES} | {"PAY-001", "PAY-002", "CONC-001", "CONC-009"})
+    extra = pcm_apcm_rules(rules, sources)
+    used = sorted((set(FINDING_RULES.values()) - {"PACK-PROVISIONAL"} - set(extra)) | {c[7] for c in CCM_CODES} | {"PAY-001", "PAY-002", "CONC-001", "CONC-009"})
     rule_list = []
     if notes:
         rule_list.append({"id": "PACK-PROVISIONAL", "title": "Provisional facts of this pack", "confidence": "provisional",
@@ -177,6 +304,10 @@ def build(spec, rvus, cfs, rules, sources, provisional):
         rule_list.append({"id": rid, "title": d["title"], "confidence": d["confidence"],
                           "source": "; ".join(cites) or "domain/ccm-rules.md " + rid,
                           "reference": "domain/ccm-rules.md#" + rid})
+    for rid, d in sorted(extra.items()):
+        cites = [sources[sid][1][0] for sid in d["sources"][:3] if sid in sources and sources[sid][1]]
+        rule_list.append({"id": rid, "title": d["title"], "confidence": d["confidence"],
+                          "source": "; ".join(cites) or d["reference"], "reference": d["reference"]})
     pack = {
         "id": spec["id"],
         "version": spec["version"],
@@ -192,9 +323,8 @@ def build(spec, rvus, cfs, rules, sources, provisional):
         "conflicts": CONFLICTS,
         "consent": CONSENT,
         "policies": POLICIES,
-        "comparison": {"code": "G0557", "label": apcm["label"],
-                       "rvu": {"work": num(apcm["work_rvu"]), "peNonFacility": num(apcm["pe_rvu_nonfacility"]),
-                               "peFacility": num(apcm["pe_rvu_facility"]), "mp": num(apcm["mp_rvu"])}},
+        "comparison": {"code": "G0557", "label": apcm["label"], "rvu": rvu_of(apcm)},
+        "programs": programs(rvu_year, rvus),
         "findingRules": FINDING_RULES,
         "rules": rule_list,
     }
@@ -233,7 +363,9 @@ def locality_list():
 # An illustrative Medicare Advantage contract: made-up rates, NOT a real payer's. MA plans must
 # cover CCM as a Part B benefit but pay by contract; this one pays flat amounts, charges no
 # coinsurance, and (like some payers) does not cover 99437.
-EXAMPLE_CONTRACT = {"99490": 58.00, "99439": 44.00, "99487": 125.00, "99489": 66.00, "99491": 80.00}
+EXAMPLE_CONTRACT = {"99490": 58.00, "99439": 44.00, "99487": 125.00, "99489": 66.00, "99491": 80.00,
+                    "99424": 82.00, "99425": 58.00, "99426": 64.00, "99427": 50.00,
+                    "G0556": 15.00, "G0557": 50.00, "G0558": 110.00}
 
 
 def example_payer(medicare):
@@ -242,7 +374,7 @@ def example_payer(medicare):
                  "title": "EXAMPLE ONLY: a made-up Medicare Advantage CCM contract for 2026 (illustrative rates, not a real payer)",
                  "payer": "Example Medicare Advantage plan (illustrative)", "coinsurancePercent": 0})
     pack.pop("gpci", None)  # contract amounts do not vary by locality
-    for c in pack["codes"]:
+    for c in pack["codes"] + pack["programs"]["pcm"]["codes"] + pack["programs"]["apcm"]["levels"]:
         if c["code"] in EXAMPLE_CONTRACT:
             c["contractAmount"] = EXAMPLE_CONTRACT[c["code"]]
         else:

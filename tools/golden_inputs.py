@@ -71,6 +71,10 @@ def pack_months(r, n):
     ex = examples()
     base = [load("packs/medicare-cy2026.json"), load("packs/medicare-cy2025.json"), load("packs/medicare-cy2027.json"),
             load("packs/examples/example-medicare-advantage-2026.json")]
+    if os.environ.get("GOLDEN_V1_PACKS"):
+        # The packs as v1 had them (no CONTRACT §10 programs), to compare with answers from before.
+        for p in base:
+            p.pop("programs", None)
     out = []
     for i in range(n):
         m = copy.deepcopy(r.choice(ex))
