@@ -208,12 +208,12 @@ fn recommend(pack: &Pack, entries: &mut [ProgramEntry]) -> Option<Recommended> {
         .enumerate()
         .filter(|(i, _)| *i != b)
         .map(|(_, e)| match &*e.status {
-            "billable" => format!("{} {}", e.program.to_uppercase(), money(cents(e.allowed))),
-            _ => format!("{} not billable", e.program.to_uppercase()),
+            "billable" => format!("{} {}", e.program.to_ascii_uppercase(), money(cents(e.allowed))),
+            _ => format!("{} not billable", e.program.to_ascii_uppercase()),
         })
         .collect();
     let chosen = &entries[b];
-    let mut reason = format!("{} pays the most of the billable programs: {}", chosen.program.to_uppercase(), money(cents(chosen.allowed)));
+    let mut reason = format!("{} pays the most of the billable programs: {}", chosen.program.to_ascii_uppercase(), money(cents(chosen.allowed)));
     if !others.is_empty() {
         reason.push_str(&format!(" ({})", others.join("; ")));
     }
