@@ -215,6 +215,7 @@ input_structs! {
         pub enrollment: Num = "enrollment",
         pub staff_cost_per_hour: Num = "staffCostPerHour",
         pub bands: Val<List<Val<Obj<BandIn<'de>>>, MAX_BANDS>> = "bands",
+        pub programs: Val<List<Str<'de>, MAX_SMALL_LIST>> = "programs",
     }
 
     /// One band of a what-if scenario: a share of the panel with the same minutes a month.

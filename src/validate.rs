@@ -643,6 +643,13 @@ pub fn check<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
     })
 }
 
+/// `programs` read outside a month (a what-if scenario's), with a month's checks and paths.
+pub fn programs_option(p: &Val<List<Str, MAX_SMALL_LIST>>) -> Result<Programs, Vec<Issue>> {
+    let mut v = V { issues: Vec::new(), too_large: false };
+    let out = programs(&mut v, p);
+    if v.issues.is_empty() { Ok(out) } else { Err(v.issues) }
+}
+
 /// `programs`: which of `ccm`, `pcm`, `apcm` to decide (CCM always is).
 fn programs(v: &mut V, p: &Val<List<Str, MAX_SMALL_LIST>>) -> Programs {
     let mut out = Programs::default();

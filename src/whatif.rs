@@ -9,6 +9,12 @@
 //! unit is reported as minutes left on the table. APCM (G0557, level 2) is priced per enrolled
 //! patient-month for comparison.
 //!
+//! With `programs` listing PCM or APCM (CONTRACT §10), each band also says what the same
+//! patient-months would pay under each program (`programs`: PCM through its track of the same
+//! pool, APCM at level 2, G0557, which needs no minutes) and which pays most (`best`); patients
+//! qualify for the programs differently (PCM: one complex condition; APCM: elected by the
+//! practice), so this compares payment, not eligibility.
+//!
 //! The scenario is read by the month's own reader into [`ScenarioIn`] ([`read`]), checked with
 //! the month's payment checks ([`check`]), projected ([`project`]) and written ([`write`]).
 //! Objects of the answer list their keys in alphabetical order (as they always have).
@@ -19,7 +25,7 @@ use crate::output::Out;
 use crate::pack::{self, CodeDef, Pack};
 use crate::price;
 use crate::time::{Pool, MINUTE_US};
-use crate::validate::{self, InputError, Issue, Month, PaymentOptions};
+use crate::validate::{self, InputError, Issue, Month, PaymentOptions, Programs};
 
 /// A band this close to its next code counts as minutes left on the table.
 const NEAR_MISS_MINUTES: i64 = 5;
@@ -31,6 +37,7 @@ struct Scenario<'p> {
     enrolled: f64,
     staff_cost_per_hour: f64,
     bands: Vec<(String, f64, f64)>,
+    programs: Programs,
 }
 
 struct LineOut {
@@ -52,6 +59,8 @@ struct BandOut<'p> {
     staff_cost: f64,
     next_unit: Option<(&'p CodeDef, i64)>,
     near_miss: bool,
+    /// With `programs`: (program, per patient-month in cents, track) of CCM and each program asked for.
+    programs: Vec<(&'static str, i64, Option<&'p str>)>,
 }
 
 /// Sums over the bands, per month.
@@ -146,8 +155,12 @@ where
         issues.push(issue("rulePack", "no such rule pack, or none covers serviceMonth"));
     }
     let bands = check_bands(&s.bands, pack, &mut issues);
+    let programs = validate::programs_option(&s.programs).unwrap_or_else(|e| {
+        issues.extend(e);
+        Programs::default()
+    });
     match pack {
-        Some(pack) if issues.is_empty() => Ok(Scenario { pack, payment, enrolled: patients * eligible * enrollment, staff_cost_per_hour: cost, bands }),
+        Some(pack) if issues.is_empty() => Ok(Scenario { pack, payment, enrolled: patients * eligible * enrollment, staff_cost_per_hour: cost, bands, programs }),
         _ => Err(invalid(issues)),
     }
 }
@@ -237,6 +250,7 @@ fn project<'p>(s: &Scenario<'p>) -> (Vec<BandOut<'p>>, Totals) {
                 LineOut { code: u.code.code.clone(), units: u.units, allowed: price::dollars(a), coinsurance: price::dollars(c) }
             })
             .collect();
+        let programs = if s.programs.any() { band_programs(s, def.practitioner_pool, &pool, per_a) } else { Vec::new() };
         let band = BandOut {
             track: track.clone(),
             minutes: *minutes,
@@ -249,6 +263,7 @@ fn project<'p>(s: &Scenario<'p>) -> (Vec<BandOut<'p>>, Totals) {
             staff_cost: round_cents(pm * minutes / 60.0 * s.staff_cost_per_hour * 100.0),
             next_unit: t.next,
             near_miss: t.next.is_some_and(|(_, n)| n <= NEAR_MISS_MINUTES),
+            programs,
         };
         if let (true, Some((code, _))) = (band.near_miss, t.next) {
             totals.miss_patient_months += pm;
@@ -261,6 +276,33 @@ fn project<'p>(s: &Scenario<'p>) -> (Vec<BandOut<'p>>, Totals) {
         out.push(band);
     }
     (out, totals)
+}
+
+/// What a band's patient-months pay a month under each program: CCM (`ccm_cents`), PCM on its
+/// track of the band's pool, APCM at level 2 (G0557, the level of two or more conditions).
+fn band_programs<'p>(s: &Scenario<'p>, practitioner_pool: bool, pool: &Pool, ccm_cents: i64) -> Vec<(&'static str, i64, Option<&'p str>)> {
+    let mut out = vec![("ccm", ccm_cents, None)];
+    if let (true, Some(pcm)) = (s.programs.pcm, s.pack.pcm.as_ref()) {
+        let best = pcm
+            .tracks
+            .iter()
+            .filter(|t| t.practitioner_pool == practitioner_pool)
+            .map(|t| {
+                let tt = crate::tracks::support(t, pool, None);
+                let cents: i64 = tt.lines.iter().map(|u| price::line_cents(price::unit_cents(u.code, &s.payment, s.pack), u.units, s.pack, false).0).sum();
+                (cents, t.name.as_str())
+            })
+            .fold(None, |b: Option<(i64, &str)>, x| if b.map_or(true, |b| x.0 > b.0) { Some(x) } else { b });
+        if let Some((cents, track)) = best {
+            out.push(("pcm", cents, Some(track)));
+        }
+    }
+    if let (true, Some(apcm)) = (s.programs.apcm, s.pack.apcm.as_ref()) {
+        if let Some(level) = apcm.levels.iter().find(|l| l.min_chronic_conditions >= 2 && !l.qmb) {
+            out.push(("apcm", price::unit_cents(&level.code, &s.payment, s.pack), None));
+        }
+    }
+    out
 }
 
 fn r2(x: f64) -> f64 {
@@ -353,6 +395,40 @@ fn write_band(out: &mut Out, b: &BandOut) {
     }
     out.raw(",\"patientMonths\":");
     out.num(b.patient_months);
+    if let Some(best) = b.programs.iter().fold(None, |m: Option<&(&str, i64, Option<&str>)>, x| if m.map_or(true, |m| x.1 > m.1) { Some(x) } else { m }) {
+        // Keys in alphabetical order, as everywhere in the answer: apcm, best, ccm, pcm.
+        out.raw(",\"programs\":{");
+        let mut sorted: Vec<&(&str, i64, Option<&str>)> = b.programs.iter().collect();
+        sorted.sort_by_key(|p| p.0);
+        let mut first = true;
+        for (id, cents, track) in sorted {
+            if first && *id != "apcm" {
+                out.raw("\"best\":");
+                out.str(best.0);
+                out.raw(",");
+            }
+            if !first {
+                out.raw(",");
+            }
+            out.raw("\"");
+            out.raw(id);
+            out.raw("\":{\"allowed\":");
+            out.num(round_cents(*cents as f64 * b.patient_months));
+            out.raw(",\"allowedPerPatientMonth\":");
+            out.num(price::dollars(*cents));
+            if let Some(t) = track {
+                out.raw(",\"track\":");
+                out.str(t);
+            }
+            out.raw("}");
+            if *id == "apcm" {
+                out.raw(",\"best\":");
+                out.str(best.0);
+            }
+            first = false;
+        }
+        out.raw("}");
+    }
     out.raw(",\"share\":");
     out.num(b.share);
     out.raw(",\"staffCost\":");
