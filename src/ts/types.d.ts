@@ -58,6 +58,31 @@ export interface Condition {
   code: string;
   chronic?: boolean;
   significantRisk?: boolean;
+  /** §10: the one complex chronic condition a PCM care plan manages (read when PCM is decided). */
+  pcmFocus?: boolean;
+}
+
+/** §10: the programs a month can be billed under. */
+export type ProgramId = "ccm" | "pcm" | "apcm";
+
+/** §10: APCM service elements the built-in packs list (a pack may list others). */
+export type ApcmElement =
+  | "access24x7"
+  | "continuity"
+  | "alternativeCareDelivery"
+  | "comprehensiveCareManagement"
+  | "carePlan"
+  | "careTransitions"
+  | "careCoordination"
+  | "enhancedCommunication"
+  | "populationManagement"
+  | "performanceMeasurement";
+
+/** §10: the practice's APCM attestations (read when APCM is decided). */
+export interface ApcmAttestation {
+  /** The billing practitioner is the patient's continuing focal point for primary care. */
+  responsibleForPrimaryCare?: boolean;
+  elementsAttested?: (ApcmElement | (string & {}))[];
 }
 
 export interface Consent {
@@ -88,6 +113,8 @@ export interface CarePlan {
   signedOn?: IsoDate | null;
   lastReviewed?: IsoDate | null;
   revisedOn?: IsoDate[];
+  /** §10: the plan addresses the PCM focus condition specifically (read when PCM is decided). */
+  diseaseSpecific?: boolean;
 }
 
 export interface Performer {
@@ -146,6 +173,10 @@ export interface MonthInput {
   timeEntries?: TimeEntry[];
   otherServices?: OtherService[];
   claim?: Claim | null;
+  /** §10: decide these programs this month beside CCM (CCM is always decided). */
+  programs?: ProgramId[];
+  /** §10: APCM attestations. */
+  apcm?: ApcmAttestation | null;
   [extra: string]: unknown;
 }
 
@@ -264,7 +295,18 @@ export type FindingCode =
   | "QMB_NO_COINSURANCE"
   | "RHC_FQHC_NATIONAL_RATE"
   | "RHC_FQHC_G0511_PERIOD"
-  | "CODE_NOT_COVERED_BY_PAYER";
+  | "CODE_NOT_COVERED_BY_PAYER"
+  // programs (§10)
+  | "PCM_FOCUS_CONDITION_MISSING"
+  | "PCM_CARE_PLAN_NOT_DISEASE_SPECIFIC"
+  | "APCM_NOT_PRIMARY_CARE"
+  | "APCM_ELEMENTS_NOT_ATTESTED"
+  | "APCM_PRACTICE_ELECTION"
+  | "APCM_LEVEL"
+  | "APCM_BUNDLED_SERVICE_SAME_MONTH"
+  | "CCM_SAME_MONTH"
+  | "ADDON_CAP_NOT_SOURCED"
+  | "PROGRAM_NOT_IN_RULE_PACK";
 
 export interface Finding {
   /** A contract code; new codes may be added (additive change). */
@@ -319,6 +361,39 @@ export interface Evaluation {
   findings: Finding[];
   checklist: ChecklistItem[];
   consent: ConsentSummary | null;
+  /** §10: present when `programs` asks for more than CCM; CCM first, then PCM, then APCM. */
+  programs?: ProgramEntry[];
+  /** §10: with `programs`: the billable program that pays most, or null. */
+  recommended?: Recommended | null;
+}
+
+/** §10: one program's decision this month: what it bills if chosen, or what it lacks. */
+export interface ProgramEntry {
+  program: ProgramId;
+  status: Status;
+  /** CCM: its track; PCM: `staff` or `practitioner`; APCM: null. */
+  track: Track | null;
+  /** Empty unless `status` is `billable`. */
+  lines: Line[];
+  /** What the time (APCM: the level) supports, even when blocked. */
+  supportedLines: Line[];
+  allowed: number;
+  coinsurance: number;
+  /** The error codes that block it. */
+  blockedBy: (FindingCode | (string & {}))[];
+  nextUnit: { code: string; minutesNeeded: number } | null;
+  /** In words: what it bills, or what it lacks and needs. */
+  summary: string;
+  /** The program's own findings (absent for CCM: they are the evaluation's `findings`). */
+  findings?: Finding[];
+}
+
+/** §10: the recommendation among billable programs (ties: ccm, pcm, apcm). */
+export interface Recommended {
+  program: ProgramId;
+  allowed: number;
+  /** Names the amounts. */
+  reason: string;
 }
 
 // ---------------------------------------------------------------- errors (§4)
@@ -414,6 +489,19 @@ export interface WhatIfScenario {
   bands: WhatIfBand[];
   /** Loaded staff cost per hour, for margin. */
   staffCostPerHour?: number;
+  /** §10: compare these programs per band (adds `programs` to each band). */
+  programs?: ProgramId[];
+}
+
+/** §10: a band's patient-months under each program asked for; keys are program ids and `best`. */
+export interface ProjectionBandPrograms {
+  /** The program that pays most for this band. */
+  best: ProgramId;
+  ccm: { allowed: number; allowedPerPatientMonth: number };
+  /** PCM on its track of the band's pool (staff or practitioner). */
+  pcm?: { allowed: number; allowedPerPatientMonth: number; track: Track };
+  /** APCM level 2 (G0557), which needs no minutes. */
+  apcm?: { allowed: number; allowedPerPatientMonth: number };
 }
 
 export interface ProjectionLine {
@@ -438,6 +526,8 @@ export interface ProjectionBand {
   nextUnit: { code: string; minutesNeeded: number } | null;
   /** True when the band is close to the next unit. */
   nearMiss: boolean;
+  /** §10: present when the scenario lists `programs`. */
+  programs?: ProjectionBandPrograms;
 }
 
 export interface ProjectionTotals {
