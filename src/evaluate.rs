@@ -1,5 +1,6 @@
 //! Stage 7: assembling the month's decision (CONTRACT §3, §5) from the earlier stages.
 
+pub use crate::finding::{default_severity, Finding, Text};
 use crate::pack::{self, Pack, Program, Severity};
 use crate::price;
 use crate::time::{self, MINUTE_US};
@@ -7,72 +8,6 @@ use crate::tracks::{self, TrackTime};
 use crate::validate::{self, Checked, InputError, PackChoice, TrackRequest};
 use chrono::Days;
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
-
-/// Text of a result: the engine's own (finding codes, severities, most messages, status, labels)
-/// and a built-in pack's (rule ids, citations) is borrowed for the life of the program; the rest
-/// is owned. (A worst-case month has thousands of findings: copying each one's citation was most
-/// of their memory; in a typical month the copies were a tenth of its allocations.)
-pub type Text = Cow<'static, str>;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Finding {
-    pub code: Text,
-    pub severity: Text,
-    pub path: Option<String>,
-    pub message: Text,
-    pub rule: Option<Text>,
-    pub source: Option<Text>,
-}
-
-/// The contract's severity of each finding code, where it has one (CONTRACT §5).
-pub fn default_severity(code: &str) -> Severity {
-    match code {
-        "CONDITION_CODE_INVALID" | "CONDITION_NOT_CHRONIC" | "CONDITIONS_SAME_CATEGORY" | "CARE_PLAN_STALE"
-        | "TIME_ENTRY_AFTER_AS_OF" | "TIME_ENTRY_OVERLAP" | "TIME_CONCURRENT_STAFF" | "TIME_DOUBLE_COUNTED"
-        | "TIME_ENTRY_NON_CLINICAL" | "TIME_ENTRY_FACILITY_STAY" | "TIME_ENTRY_BEFORE_CONSENT"
-        | "TIME_ENTRY_NO_START_END" | "TIME_ENTRY_PERFORMER_MISSING" | "TIME_ENTRY_NARRATIVE_INSUFFICIENT"
-        | "COMPLEX_CARE_PLAN_REVISION_NOT_DOCUMENTED" | "RULE_PACK_PROVISIONAL" | "GPCI_STAND_IN"
-        | "RHC_FQHC_G0511_PERIOD" | "ADDON_CAP_NOT_SOURCED" => Severity::Warning,
-        "TIME_ENTRY_OUTSIDE_MONTH" | "TIME_ENTRY_SPLIT_AT_MONTH_END" | "TIME_ENTRY_OTHER_SERVICE"
-        | "TIME_BELOW_THRESHOLD" | "ADDON_CAP_REACHED" | "TRACK_NOT_AVAILABLE" | "PRACTITIONER_CREDENTIAL_READ_AS"
-        | "LOCALITY_GPCI" | "QMB_NO_COINSURANCE" | "RHC_FQHC_NATIONAL_RATE" | "APCM_LEVEL" | "APCM_PRACTICE_ELECTION" => Severity::Info,
-        _ => Severity::Error,
-    }
-}
-
-impl Finding {
-    pub fn new(pack: &Pack, code: impl Into<Text>, path: String, message: Text) -> Self {
-        let code = code.into();
-        let severity = default_severity(&code);
-        Self::cited(pack, code, severity, path, message, None)
-    }
-    pub fn with_severity(pack: &Pack, code: impl Into<Text>, severity: Severity, path: String, message: Text) -> Self {
-        Self::cited(pack, code, severity, path, message, None)
-    }
-    pub fn cited(pack: &Pack, code: impl Into<Text>, severity: Severity, path: String, message: Text, rule: Option<&str>) -> Self {
-        let code = code.into();
-        let (r, s) = pack.cite(&code, rule);
-        let (rule, source) = match (pack::as_static(pack), r) {
-            // The same rule, found again in the program-long pack, lent instead of copied.
-            (Some(p), Some(id)) => match p.rules.get_key_value(id) {
-                Some((k, v)) => (Some(Cow::Borrowed(k.as_str())), Some(Cow::Borrowed(v.as_str()))),
-                None => (Some(Cow::Owned(id.to_string())), None),
-            },
-            _ => (r.map(|x| Cow::Owned(x.to_string())), s.map(|x| Cow::Owned(x.to_string()))),
-        };
-        Finding { code, severity: Cow::Borrowed(severity.as_str()), path: Some(path), message, rule, source }
-    }
-    /// 0 for an error, 1 for a warning, 2 for information.
-    pub fn rank(&self) -> u8 {
-        match &*self.severity {
-            "error" => 0,
-            "warning" => 1,
-            _ => 2,
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

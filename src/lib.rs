@@ -19,6 +19,7 @@ pub mod conflicts;
 pub mod consent;
 pub mod eligibility;
 pub mod evaluate;
+pub mod finding;
 pub mod icd;
 pub mod input;
 pub mod output;

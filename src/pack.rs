@@ -4,6 +4,7 @@
 //! `tools/gen_packs.py` and embedded at build time. They are parsed once, on first use, by the
 //! same validator that checks a caller's own pack, so the two can never disagree.
 
+pub use crate::finding::Severity;
 use crate::validate::Issue;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
@@ -18,31 +19,6 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 ];
 
 pub const TRACKS: [&str; 3] = ["staff", "complex", "practitioner"];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-    fn parse(s: &str) -> Option<Self> {
-        match s {
-            "error" => Some(Severity::Error),
-            "warning" => Some(Severity::Warning),
-            "info" => Some(Severity::Info),
-            _ => None,
-        }
-    }
-}
 
 /// Relative value units, scaled by 10^4 (RVUs carry two decimals; four leave room).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -131,6 +131,10 @@ fn missing(pack: &Pack, id: &'static str) -> ProgramEntry {
 fn apcm(m: &Checked, pack: &Pack, def: &Apcm, context: &price::Context) -> ProgramEntry {
     let elig = crate::eligibility::check(m, pack, &def.requirements, "APCM");
     let mut findings = elig.findings;
+    // No time to cut at the consent date: consent given after the month does not cover it.
+    if m.consent.as_ref().and_then(|c| c.date).is_some_and(|d| d > m.month.last) {
+        findings.push(Finding::new(pack, "CONSENT_MISSING", "consent.date".into(), "the consent is dated after the service month".into()));
+    }
     let missing: Vec<&str> = def.elements.iter().map(String::as_str).filter(|e| !m.apcm.elements_attested.contains(e)).collect();
     if !missing.is_empty() {
         findings.push(Finding::new(pack, "APCM_ELEMENTS_NOT_ATTESTED", "apcm.elementsAttested".into(),

@@ -72,7 +72,7 @@ FINDING_RULES = {
     "PCM_FOCUS_CONDITION_MISSING": "PCM-002", "PCM_CARE_PLAN_NOT_DISEASE_SPECIFIC": "PCM-002",
     "CCM_SAME_MONTH": "PCM-005", "ADDON_CAP_NOT_SOURCED": "PCM-004",
     "APCM_NOT_PRIMARY_CARE": "APCM-002", "APCM_ELEMENTS_NOT_ATTESTED": "APCM-002",
-    "APCM_PRACTICE_ELECTION": "APCM-002", "APCM_BUNDLED_SERVICE_SAME_MONTH": "APCM-004",
+    "APCM_PRACTICE_ELECTION": "APCM-002", "APCM_BUNDLED_SERVICE_SAME_MONTH": "APCM-004", "APCM_LEVEL": "APCM-001",
 }
 
 # APCM's own consent and initiating-visit rule (APCM-003) replaces CCM's for its findings.
@@ -383,6 +383,21 @@ def example_payer(medicare):
     return pack
 
 
+def dump(value, depth=0):
+    """A pack as text: top-level keys one per line, and the elements of top-level arrays and
+    objects one per line (deeper values on their line, compact). Readable and diffable, and small
+    enough (under gzip's 32 KB window) that the three packs embedded in the wasm compress
+    against each other."""
+    compact = lambda v: json.dumps(v, ensure_ascii=False, separators=(", ", ": "))
+    pad = "  " * (depth + 1)
+    if depth < 2 and isinstance(value, dict) and value:
+        items = [f"{pad}{json.dumps(k)}: {dump(v, depth + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
+    if depth < 2 and isinstance(value, list) and value and any(isinstance(x, (dict, list)) for x in value):
+        return "[\n" + ",\n".join(pad + dump(x, depth + 2) for x in value) + "\n" + "  " * depth + "]"
+    return compact(value)
+
+
 def main():
     with open(os.path.join(SHARED, "data", "pfs-rvu-care-management.csv"), newline="") as f:
         rvus = {(r["year"], r["hcpcs"]): r for r in csv.DictReader(f)}
@@ -400,7 +415,7 @@ def main():
     outputs += [("gpci-cy2025", gpci_table()), ("localities-cy2025", locality_list())]
     outputs.append(("examples/example-medicare-advantage-2026", example_payer(dict(outputs)["medicare-cy2026"])))
     for name, data in outputs:
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        text = dump(data) + "\n"
         if name.startswith(("gpci-", "localities-")):
             text = json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n"
         path = os.path.join(ROOT, "packs", name + ".json")

@@ -350,7 +350,38 @@ pub fn month(u: &mut Unstructured) -> Result<Value> {
     if tidy {
         make_tidy(u, &cx, biller, &mut m)?;
     }
+    if u.ratio(1u8, 4)? {
+        programs(u, &mut m)?;
+    }
     Ok(Value::Object(m))
+}
+
+/// CONTRACT §10's inputs: the programs to decide, a PCM focus, a disease-specific plan, APCM's
+/// attestations (most of its elements, sometimes all), QMB status.
+fn programs(u: &mut Unstructured, m: &mut Map<String, Value>) -> Result<()> {
+    let lists: &[&[&str]] = &[&["ccm", "pcm", "apcm"], &["pcm"], &["apcm"], &["ccm"], &["ccm", "apcm"], &[]];
+    m.insert("programs".into(), json!(u.choose(lists)?));
+    if let Some(Value::Array(conds)) = m.get_mut("conditions") {
+        let n = conds.len();
+        if n > 0 && u.ratio(3u8, 4)? {
+            let i = u.int_in_range(0..=n - 1)?;
+            conds[i]["pcmFocus"] = json!(true);
+        }
+    }
+    if let Some(cp) = m.get_mut("carePlan").and_then(Value::as_object_mut) {
+        cp.insert("diseaseSpecific".into(), json!(u.ratio(3u8, 4)?));
+    }
+    const APCM_ELEMENTS: [&str; 10] = ["access24x7", "continuity", "alternativeCareDelivery", "comprehensiveCareManagement", "carePlan",
+        "careTransitions", "careCoordination", "enhancedCommunication", "populationManagement", "performanceMeasurement"];
+    let all = u.ratio(2u8, 3)?;
+    let els: Vec<&str> = APCM_ELEMENTS.iter().copied().filter(|_| all || u.ratio(9u8, 10).unwrap_or(true)).collect();
+    m.insert("apcm".into(), json!({ "responsibleForPrimaryCare": u.ratio(7u8, 8)?, "elementsAttested": els }));
+    if u.ratio(1u8, 4)? {
+        if let Some(p) = m.get_mut("patient").and_then(Value::as_object_mut) {
+            p.insert("qmb".into(), json!(true));
+        }
+    }
+    Ok(())
 }
 
 /// Chronic condition codes of distinct categories.

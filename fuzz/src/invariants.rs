@@ -64,6 +64,16 @@ const SEVERITIES: &[(&str, Option<&str>)] = &[
     ("RHC_FQHC_NATIONAL_RATE", Some("info")),
     ("RHC_FQHC_G0511_PERIOD", Some("warning")),
     ("CODE_NOT_COVERED_BY_PAYER", None),
+    ("PCM_FOCUS_CONDITION_MISSING", Some("error")),
+    ("PCM_CARE_PLAN_NOT_DISEASE_SPECIFIC", Some("error")),
+    ("APCM_NOT_PRIMARY_CARE", Some("error")),
+    ("APCM_ELEMENTS_NOT_ATTESTED", Some("error")),
+    ("APCM_PRACTICE_ELECTION", Some("info")),
+    ("APCM_LEVEL", Some("info")),
+    ("APCM_BUNDLED_SERVICE_SAME_MONTH", None),
+    ("CCM_SAME_MONTH", None),
+    ("ADDON_CAP_NOT_SOURCED", Some("warning")),
+    ("PROGRAM_NOT_IN_RULE_PACK", Some("error")),
 ];
 
 pub const ERROR_CODES: &[&str] =
@@ -381,6 +391,54 @@ pub fn check_evaluation(input: Option<&Value>, e: &Value) -> Result<(), String> 
     ensure!(items == CHECKLIST, "checklist items {items:?}");
     ensure!(e["checklist"][0]["ok"] == Value::Bool(!supported.is_empty()), "checklist staffTimeTotal disagrees with supportedLines");
     ensure!(e["engineVersion"] == ccm_engine::VERSION, "engineVersion");
+    check_programs(input, e)
+}
+
+/// CONTRACT §10: `programs` and `recommended` exactly when PCM or APCM is asked for; CCM's entry
+/// is the month's own decision; each entry's status follows its findings and lines; the
+/// recommendation is the billable entry paying most (ties: ccm, pcm, apcm).
+fn check_programs(input: Option<&Value>, e: &Value) -> Result<(), String> {
+    let asked = input.and_then(|i| i["programs"].as_array()).is_some_and(|a| a.iter().any(|p| p == "pcm" || p == "apcm"));
+    let Some(entries) = e["programs"].as_array() else {
+        ensure!(!asked && e.get("recommended").is_none(), "programs asked for but absent (or recommended without programs)");
+        return Ok(());
+    };
+    ensure!(input.is_none() || asked, "programs present though not asked for");
+    let ids: Vec<&str> = entries.iter().filter_map(|p| p["program"].as_str()).collect();
+    ensure!(ids.first() == Some(&"ccm"), "programs do not start with ccm: {ids:?}");
+    let order = |id: &str| ["ccm", "pcm", "apcm"].iter().position(|x| *x == id);
+    ensure!(ids.windows(2).all(|w| order(w[0]) < order(w[1])), "programs out of order: {ids:?}");
+    let ccm = &entries[0];
+    ensure!(ccm["status"] == e["status"] && ccm["lines"] == e["lines"] && ccm.get("findings").is_none(), "the ccm entry is not the month's decision");
+    let mut best: Option<(&str, i64)> = None;
+    for p in entries {
+        let id = p["program"].as_str().unwrap_or("");
+        let status = p["status"].as_str().unwrap_or("");
+        let lines = lines_of(&p["lines"]);
+        let blocked_by: Vec<&str> = p["blockedBy"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        ensure!(status != "billable" || (!lines.is_empty() && blocked_by.is_empty() && p["lines"] == p["supportedLines"]), "{id}: billable without lines or with blockedBy");
+        ensure!(status != "blocked" || (lines.is_empty() && !blocked_by.is_empty()), "{id}: blocked with lines or without blockedBy");
+        ensure!(status != "below_threshold" || (lines.is_empty() && blocked_by.is_empty()), "{id}: below_threshold with lines or blockedBy");
+        let sum: i64 = p["lines"].as_array().map_or(0, |a| a.iter().map(|l| cents(&l["allowed"]).unwrap_or(0)).sum());
+        ensure!(cents(&p["allowed"]) == Some(sum), "{id}: allowed is not the sum of its lines");
+        ensure!(p["summary"].as_str().is_some_and(|s| !s.is_empty()), "{id}: no summary");
+        if let Some(fs) = p["findings"].as_array() {
+            let errors: Vec<&str> = fs.iter().filter(|f| f["severity"] == "error").filter_map(|f| f["code"].as_str()).collect();
+            ensure!(blocked_by.iter().all(|c| errors.contains(c)) && errors.iter().all(|c| blocked_by.contains(c)), "{id}: blockedBy {blocked_by:?} is not its errors {errors:?}");
+            for f in fs {
+                let code = f["code"].as_str().unwrap_or("");
+                ensure!(SEVERITIES.iter().any(|(c, _)| *c == code), "{id}: unknown finding code {code:?}");
+                ensure!(f["message"].as_str().is_some_and(|m| !m.is_empty()), "{id}: finding {code} without a message");
+            }
+        }
+        if status == "billable" && best.map_or(true, |(_, a)| sum > a) {
+            best = Some((id, sum));
+        }
+    }
+    match best {
+        None => ensure!(e["recommended"].is_null(), "recommended though nothing is billable"),
+        Some((id, a)) => ensure!(e["recommended"]["program"] == id && cents(&e["recommended"]["allowed"]) == Some(a), "recommended {} but {id} pays most", e["recommended"]),
+    }
     Ok(())
 }
 

@@ -2,6 +2,8 @@
 //! (../shared/scenarios/README.md).
 #![allow(dead_code)]
 
+pub mod months;
+
 use serde_json::Value;
 use std::path::PathBuf;
 
