@@ -296,6 +296,28 @@ for (const runtime of runtimes) {
       }
     });
 
+    test("programs (CONTRACT §10): PCM and APCM beside CCM, and the recommendation, as the CLI gives them", async () => {
+      const billable = examples.find((c) => { const r = JSON.parse(cliEvaluate(c.body)); return r.ok && r.evaluation.status === "billable"; }).input;
+      const id = JSON.parse(cliEvaluate(JSON.stringify(billable))).evaluation.rulePack.id;
+      const pack = cliJson(["packs", "--show", id]);
+      const month = {
+        ...billable,
+        programs: ["ccm", "pcm", "apcm"],
+        conditions: billable.conditions.map((c, i) => (i === 0 ? { ...c, pcmFocus: true } : c)),
+        carePlan: { ...billable.carePlan, diseaseSpecific: true },
+        apcm: { responsibleForPrimaryCare: true, elementsAttested: pack.programs.apcm.elements },
+      };
+      const want = await expectLikeCli(base, JSON.stringify(month), "programs"); // byte for byte
+      assert.equal(want.ok, true, JSON.stringify(want.error));
+      const ids = want.evaluation.programs.map((p) => p.program);
+      assert.deepEqual(ids, ["ccm", "pcm", "apcm"]);
+      assert.equal(want.evaluation.programs[2].status, "billable", JSON.stringify(want.evaluation.programs[2]));
+      assert.ok(want.evaluation.recommended && ids.includes(want.evaluation.recommended.program));
+      // Without programs: no programs key (the v1 answer).
+      const plain = await expectLikeCli(base, JSON.stringify(billable), "no programs");
+      assert.equal(plain.evaluation.programs, undefined);
+    });
+
     test("a leading byte-order mark is judged as the CLI judges it", async () => {
       await expectLikeCli(base, "\ufeff" + examples[0].body, "BOM + example");
       await expectLikeCli(base, "\ufeff", "BOM alone");
