@@ -37,6 +37,7 @@ export class CcmMonthCheck extends HTMLElement {
   #ready;
   #readyResolve;
   #built = false;
+  #packs = new Map(); // built-in pack id → the full pack (rulePack(id)), read once
 
   constructor() {
     super();
@@ -152,12 +153,38 @@ export class CcmMonthCheck extends HTMLElement {
     this.#form = new MonthForm(formHost, {
       onChange: () => this.#onUserEdit(),
       consentHref: this.getAttribute("consent-href"),
+      apcmElements: (month) => this.#apcmElements(month),
     });
     // Native `input` events of the inner controls would leak out of the shadow root (they are
     // composed); the element's own `input` event, with the month as detail, replaces them.
     root.addEventListener("input", (e) => {
       if (!(e instanceof CustomEvent)) e.stopPropagation();
     });
+  }
+
+  /**
+   * The rule pack a month is evaluated with: its pack object, the built-in pack it names, or the
+   * built-in pack in effect for its service month (null before the engine loads).
+   */
+  #packFor(month) {
+    const rp = month?.rulePack;
+    if (rp && typeof rp === "object" && !Array.isArray(rp)) return rp;
+    if (!this.#engine) return null;
+    let id = typeof rp === "string" && rp ? rp : null;
+    if (!id) {
+      const day = `${String(month?.serviceMonth ?? "").slice(0, 7)}-01`;
+      const infos = this.#form?.opts.packs ?? [];
+      id = (infos.find((p) => p.effectiveFrom <= day && (!p.effectiveTo || day <= p.effectiveTo)) ?? infos.findLast((p) => p.status !== "provisional"))?.id ?? null;
+    }
+    if (!id) return null;
+    if (!this.#packs.has(id)) this.#packs.set(id, safe(() => this.#engine.rulePack(id), null));
+    return this.#packs.get(id);
+  }
+
+  /** The APCM service element ids of the month's pack (`programs.apcm.elements`), or null. */
+  #apcmElements(month) {
+    const list = this.#packFor(month)?.programs?.apcm?.elements;
+    return Array.isArray(list) ? list.filter((x) => typeof x === "string") : null;
   }
 
   #onUserEdit() {
@@ -180,9 +207,16 @@ export class CcmMonthCheck extends HTMLElement {
     this.#result = result;
     const remap = (p) => remapPath(p, maps);
     const onJump = (p) => this.#form.focusPath(remap(p));
+    let apcmMissing = null;
     if (result.ok) {
       this.#lastGood = result.evaluation;
       const items = result.evaluation.findings.map((f) => ({ path: remap(f.path ?? ""), severity: f.severity, node: findingNode(f, { compact: true }) }));
+      items.push(...programItems(result.evaluation, remap));
+      const apcm = result.evaluation.programs?.find((p) => p.program === "apcm");
+      if (apcm?.blockedBy.includes("APCM_ELEMENTS_NOT_ATTESTED")) {
+        const attested = Array.isArray(input.apcm?.elementsAttested) ? input.apcm.elementsAttested : [];
+        apcmMissing = (this.#apcmElements(input) ?? []).filter((x) => !attested.includes(x));
+      }
       for (const n of notes) items.push({ path: n.path, severity: "note", node: h("div", { class: "finding sev-note" }, h("span", { class: "sev", text: "Note" }), " ", n.text) });
       this.#form.showMessages(items);
     } else {
@@ -192,7 +226,7 @@ export class CcmMonthCheck extends HTMLElement {
       this.#form.showMessages(items);
     }
     const localityName = (id) => this.#form.localities?.byId.get(id)?.name ?? null;
-    renderVerdict(this.#verdict, result, { ms, notes, lastGood: result.ok ? null : this.#lastGood, onJump, localityName });
+    renderVerdict(this.#verdict, result, { ms, notes, lastGood: result.ok ? null : this.#lastGood, onJump, localityName, apcmMissing });
     this.dispatchEvent(new CustomEvent("result", { detail: result, bubbles: true, composed: true }));
     return result;
   }
@@ -254,6 +288,25 @@ export class CcmMonthCheck extends HTMLElement {
     }
     setTimeout(() => (btn.textContent = "Copy JSON"), 1500);
   }
+}
+
+/**
+ * PCM's and APCM's own findings (CONTRACT §10: not in the evaluation's `findings`) that name a
+ * field, for the messages beside it: one per code and path, marked with the programs it concerns,
+ * and none that CCM's findings already show there.
+ */
+function programItems(e, remap) {
+  const shown = new Set(e.findings.map((f) => `${f.code} ${f.path ?? ""}`));
+  const byKey = new Map();
+  for (const p of e.programs ?? []) {
+    for (const f of p.findings ?? []) {
+      const key = `${f.code} ${f.path ?? ""}`;
+      if (!f.path || shown.has(key)) continue;
+      if (byKey.has(key)) byKey.get(key).programs.push(p.program);
+      else byKey.set(key, { f, programs: [p.program] });
+    }
+  }
+  return [...byKey.values()].map(({ f, programs }) => ({ path: remap(f.path), severity: f.severity, node: findingNode(f, { compact: true, programs }) }));
 }
 
 /** Maps a path of the evaluated input (blank rows left out) back to the form's rows. */

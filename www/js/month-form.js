@@ -4,7 +4,7 @@
 // the control (or the row or section) they name.
 import { h, clear, uid, readFileText } from "./dom.js";
 import { getPath, setPath, parentPath } from "./paths.js";
-import { ROLES, SERVICES, SETTINGS, CONSENT_ELEMENTS } from "./words.js";
+import { ROLES, SERVICES, SETTINGS, CONSENT_ELEMENTS, APCM_ELEMENTS, PROGRAMS } from "./words.js";
 import { icdSearch, icdLookup, icdReady, CHRONIC_WORDS } from "./icd.js";
 import { loadLocalities, localityId, localityLabel } from "./localities.js";
 
@@ -39,6 +39,9 @@ const OTHER_CODES = [
   ["99484", "BHI"],
   ["G0511", "RHC/FQHC care management"],
 ];
+
+/** The programs the form can compare beside CCM (CONTRACT §10: `programs`; CCM is always decided). */
+const COMPARED = ["pcm", "apcm"];
 
 /** Lists whose blank rows are left out of the evaluation (they are still in the form). */
 const LISTS = ["conditions", "timeEntries", "otherServices", "carePlan.revisedOn"];
@@ -89,7 +92,8 @@ const isBlank = (v) => v === undefined || v === null || v === "";
 export class MonthForm {
   /**
    * @param {HTMLElement} root where the form goes (inside the component's shadow root)
-   * @param {{ onChange: () => void, packs?: object[], templates?: object[], consentHref?: string|null }} opts
+   * @param {{ onChange: () => void, packs?: object[], templates?: object[], consentHref?: string|null, apcmElements?: (month: object) => string[]|null }} opts
+   *   `apcmElements`: the APCM service element ids of the rule pack the month uses (null: the pack defines no APCM)
    */
   constructor(root, opts) {
     this.root = root;
@@ -192,6 +196,10 @@ export class MonthForm {
         const n = Number(v);
         return Number.isFinite(n) ? n : undefined;
       }
+      case "programs": {
+        const picked = [...this.form.querySelectorAll('input[data-kind="programs"]')].filter((c) => c.checked).map((c) => c.value);
+        return picked.length ? ["ccm", ...picked] : undefined;
+      }
       case "elements": {
         const all = [...this.form.querySelectorAll(`input[data-kind="elements"][data-path="${el.dataset.path}"]`)];
         const list = all.filter((c) => c.checked).map((c) => c.value);
@@ -226,6 +234,8 @@ export class MonthForm {
       setPath(this.state, path, this.readControl(el));
       if (el.dataset.combo !== undefined) this.comboInput(el);
       if (path === "payment.locality") this.describeLocality();
+      // The PCM and APCM controls appear with their program (the focus stays on the checkbox).
+      if (path === "programs") this.render();
       if (path.startsWith("timeEntries[")) this.updateDuration(path.replace(/^(timeEntries\[\d+\]).*$/, "$1"));
     }
     this.opts.onChange();
@@ -263,6 +273,11 @@ export class MonthForm {
       this.render({ focus: `add:${listPath}` });
     } else if (action === "timer") {
       this.toggleTimer(path);
+    } else if (action === "all" || action === "none") {
+      const had = getPath(this.state, path);
+      const ids = action === "all" ? [...new Set([...(this.apcmElementIds() ?? []), ...(Array.isArray(had) ? had : [])])] : [];
+      setPath(this.state, path, ids.length ? ids : undefined);
+      this.render({ focus: `${action}:${path}` });
     } else if (action === "now") {
       setPath(this.state, path, todayIso());
       this.render({ focus: `now:${path}` });
@@ -501,6 +516,7 @@ export class MonthForm {
           }),
           this.packField(),
         ),
+        this.programsField(),
       ]),
       this.section("Billing practitioner", "billingPractitioner", null, [
         h(
@@ -533,6 +549,7 @@ export class MonthForm {
         ),
       ]),
       this.carePlanSection(),
+      this.compares("apcm") ? this.apcmSection() : null,
       this.section("Decision making and supervision", "complexity", null, [
         h(
           "div",
@@ -804,6 +821,72 @@ export class MonthForm {
     );
   }
 
+  // ------------------------------------------------------------------ programs (CONTRACT §10)
+
+  /** Whether the month asks for `program` beside CCM. */
+  compares(program) {
+    const list = this.state.programs;
+    return Array.isArray(list) && list.includes(program);
+  }
+
+  /** "Programs to compare": CCM always; PCM and APCM ticked add them to `programs`. */
+  programsField() {
+    const hintId = uid("hint");
+    const slot = this.slot("programs");
+    const boxes = COMPARED.map((p) => {
+      const id = uid("prog");
+      const box = h("input", { type: "checkbox", id, value: p, checked: this.compares(p), dataset: { path: "programs", kind: "programs", focusKey: `programs:${p}` }, "aria-describedby": `${hintId} ${slot.id}` });
+      if (!this.controls.has("programs")) this.controls.set("programs", box);
+      return h("div", { class: "check" }, box, h("label", { for: id, text: `${PROGRAMS[p].short}: ${PROGRAMS[p].name}` }));
+    });
+    return h(
+      "fieldset",
+      { class: "programs", "data-msg-path": "programs" },
+      h("legend", { text: "Programs to compare" }),
+      h("p", { class: "hint", id: hintId, text: "CCM is always checked. Tick PCM or APCM to see what each would bill this month, side by side in the verdict." }),
+      h("div", { class: "program-boxes" }, boxes),
+      slot,
+    );
+  }
+
+  /** The APCM service element ids of the month's rule pack (null when the pack defines no APCM). */
+  apcmElementIds() {
+    return this.opts.apcmElements?.(this.state) ?? null;
+  }
+
+  /** APCM: the practitioner's primary-care responsibility and the service elements attested. */
+  apcmSection() {
+    const path = "apcm.elementsAttested";
+    const had = getPath(this.state, path);
+    const chosen = Array.isArray(had) ? had : [];
+    const ids = this.apcmElementIds();
+    // Ids the pack does not list (from imported data) stay visible, so they round-trip.
+    const extra = chosen.filter((x) => typeof x === "string" && !(ids ?? []).includes(x));
+    const legendId = uid("els");
+    const slot = this.slot(path);
+    const box = (v, text) => {
+      const id = uid("el");
+      return h("div", { class: "check" }, h("input", { type: "checkbox", id, value: v, checked: chosen.includes(v), dataset: { path, kind: "elements" }, "aria-describedby": slot.id }), h("label", { for: id, text }));
+    };
+    return this.section("Advanced primary care (APCM)", "apcm", "APCM is chosen for a patient by the practice and billed every month; it needs no minutes. These attestations are read only when APCM is compared.", [
+      h("div", { class: "grid" }, this.field("Responsible for the patient's primary care", "apcm.responsibleForPrimaryCare", "bool", { hint: "The billing practitioner is the continuing focal point for all needed services" })),
+      h(
+        "fieldset",
+        { class: "elements apcm-elements", "data-msg-path": path, "aria-labelledby": legendId },
+        h("legend", { id: legendId, text: "Service elements the practice provides (attested)" }),
+        ids ? null : h("p", { class: "hint", text: "The rule pack defines no APCM service elements." }),
+        [...(ids ?? []).map((v) => box(v, APCM_ELEMENTS[v] ?? v)), ...extra.map((v) => box(v, `${v} (from the data)`))],
+        h(
+          "div",
+          { class: "pack-buttons" },
+          h("button", { type: "button", class: "small", dataset: { action: "all", target: path, focusKey: `all:${path}` }, text: "Select all", "aria-label": "Select all service elements" }),
+          h("button", { type: "button", class: "small", dataset: { action: "none", target: path, focusKey: `none:${path}` }, text: "Clear all", "aria-label": "Clear all service elements" }),
+        ),
+        slot,
+      ),
+    ]);
+  }
+
   templateListId() {
     this._tplList ??= uid("tpl");
     return this._tplList;
@@ -841,7 +924,14 @@ export class MonthForm {
   conditionsSection() {
     return this.listSection("Chronic conditions", "conditions", "ICD-10-CM FY2026. Type a code or words (e.g. 'E11.9', 'diabetes type 2', 'copd').", "Add condition", (item, path, i) =>
       this.rowShell(path, `Condition ${i + 1}`, [
-        h("div", { class: "grid" }, this.comboField(`${path}.code`), this.field("Counts as chronic", `${path}.chronic`, "tristate", { options: [["", "Per the AHRQ table"], ["true", "Yes, chronic"], ["false", "No"]] }), this.field("Significant risk", `${path}.significantRisk`, "tristate", { options: [["", "Not stated"], ["true", "Yes"], ["false", "No (does not count)"]] })),
+        h(
+          "div",
+          { class: "grid" },
+          this.comboField(`${path}.code`),
+          this.field("Counts as chronic", `${path}.chronic`, "tristate", { options: [["", "Per the AHRQ table"], ["true", "Yes, chronic"], ["false", "No"]] }),
+          this.field("Significant risk", `${path}.significantRisk`, "tristate", { options: [["", "Not stated"], ["true", "Yes"], ["false", "No (does not count)"]] }),
+          this.compares("pcm") ? this.field("PCM focus", `${path}.pcmFocus`, "bool", { hint: "The one condition PCM manages" }) : null,
+        ),
       ]),
     );
   }
@@ -938,6 +1028,7 @@ export class MonthForm {
         this.field("Kept electronically", "carePlan.electronic", "bool", {}),
         this.field("Care team can reach it 24/7", "carePlan.accessible24x7", "bool", {}),
         this.field("Copy given to the patient", "carePlan.sharedWithPatient", "bool", {}),
+        this.compares("pcm") ? this.field("Care plan is disease-specific", "carePlan.diseaseSpecific", "bool", { hint: "PCM: it addresses the focus condition specifically" }) : null,
       ),
       h(
         "div",

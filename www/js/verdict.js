@@ -1,20 +1,27 @@
 // The verdict panel: status, codes and units, amount, minutes per pool, the next unit, findings in
 // plain words (engine message, rule and source one click away), the documentation checklist and
-// why other tracks were not chosen.
-import { h, add, clear } from "./dom.js";
-import { CHECKLIST, CODES, INPUT_ERRORS, PAYMENT_SETTINGS, SEVERITY, STATUS, TRACKS, findingWords, money } from "./words.js";
+// why other tracks were not chosen; with `programs` (CONTRACT §10), CCM, PCM and APCM side by side.
+import { h, add, clear, uid } from "./dom.js";
+import { APCM_ELEMENTS, CHECKLIST, CODES, INPUT_ERRORS, PAYMENT_SETTINGS, PROGRAMS, PROGRAM_TRACKS, SEVERITY, STATUS, TRACKS, findingWords, money } from "./words.js";
 
 const SEV_ORDER = { error: 0, warning: 1, info: 2 };
 
-/** One finding, as a block: severity, plain title, what to do, then the engine's own words. */
-export function findingNode(f, { compact = false, onJump = null } = {}) {
+const programName = (p) => PROGRAMS[p]?.short ?? String(p).toUpperCase();
+
+/**
+ * One finding, as a block: severity, plain title, what to do, then the engine's own words.
+ * `programs`: the programs whose own finding it is (PCM's, APCM's), named before the title.
+ */
+export function findingNode(f, { compact = false, onJump = null, programs = null } = {}) {
   const w = findingWords(f.code);
   const sev = SEVERITY[f.severity] ?? { label: f.severity };
   return h(
     "div",
-    { class: `finding sev-${f.severity}`, dataset: { code: f.code, severity: f.severity } },
+    { class: `finding sev-${f.severity}`, dataset: programs?.length ? { code: f.code, severity: f.severity, programs: programs.join(" ") } : { code: f.code, severity: f.severity } },
     h("span", { class: "sev", text: sev.label }),
     " ",
+    programs?.length ? h("span", { class: "program-tag", text: `${programs.map(programName).join(", ")}:` }) : null,
+    programs?.length ? " " : null,
     h("strong", { class: "title", text: w.title }),
     compact || !w.fix ? null : h("span", { class: "fix", text: ` ${w.fix}` }),
     h(
@@ -79,6 +86,77 @@ function pricingNode(e, localityName) {
     p.locality ? [" in Medicare locality ", h("code", { text: p.locality }), name ? ` (${name})` : ""] : "",
     e.rulePack?.payer && e.rulePack.payer !== "Medicare Part B" ? ` · payer: ${e.rulePack.payer}` : "",
     ".",
+  );
+}
+
+/**
+ * CCM, PCM and APCM decided on the same month (CONTRACT §10): one card per program with its
+ * status, codes, amounts and patient share, what it lacks (`blockedBy` in words) or needs
+ * (`nextUnit`), the engine's summary and the program's own findings; the recommendation with the
+ * engine's reason (and the practice-election note when APCM is recommended). A blocked program
+ * still shows what it would pay (`supportedLines`).
+ */
+function programsNode(e, { onJump, apcmMissing }) {
+  const rec = e.recommended ?? null;
+  const titleId = uid("programs");
+  const election = rec?.program === "apcm" ? e.programs.find((p) => p.program === "apcm")?.findings?.find((f) => f.code === "APCM_PRACTICE_ELECTION") : null;
+  return h(
+    "section",
+    { class: "programs-compared", "aria-labelledby": titleId, dataset: { recommended: rec?.program ?? "" } },
+    h("h3", { id: titleId, text: "Programs compared" }),
+    h("p", { class: "hint", text: "Each program decided on this month's data. Only one is billed: the same practitioner cannot bill CCM and PCM together, and APCM includes both." }),
+    rec
+      ? h("p", { class: "recommended", dataset: { program: rec.program, allowed: String(rec.allowed) } }, h("strong", { text: `Recommended: ${programName(rec.program)}` }), ` (${PROGRAMS[rec.program]?.name ?? rec.program}). `, rec.reason, ".")
+      : h("p", { class: "recommended none", text: "Recommended: none. No program is billable this month yet; see what each lacks or needs." }),
+    election ? findingNode(election, {}) : null,
+    h("ul", { class: "program-list" }, e.programs.map((p) => programCard(p, rec, { onJump, apcmMissing }))),
+  );
+}
+
+function programCard(p, rec, { onJump, apcmMissing }) {
+  const name = programName(p.program);
+  const recommended = rec?.program === p.program;
+  const headId = uid("prog");
+  const track = p.track ? PROGRAM_TRACKS[p.program]?.[p.track] ?? p.track : null;
+  const lacks = p.blockedBy.map((code) => {
+    const title = findingWords(code).title;
+    if (code === "APCM_ELEMENTS_NOT_ATTESTED" && apcmMissing?.length)
+      return h("li", { dataset: { code } }, title, " Missing: ", h("span", { class: "missing-elements", text: apcmMissing.map((x) => APCM_ELEMENTS[x] ?? x).join("; ") }), ".");
+    return h("li", { dataset: { code }, text: title });
+  });
+  const next = p.nextUnit;
+  const findings = p.findings ?? null;
+  return h(
+    "li",
+    { class: `program${recommended ? " is-recommended" : ""}`, "aria-labelledby": headId, dataset: { program: p.program, status: p.status, allowed: String(p.allowed), coinsurance: String(p.coinsurance), lines: pairs(p.lines), recommended: String(recommended) } },
+    h("h4", { id: headId }, `${name}: ${PROGRAMS[p.program]?.name ?? p.program}`, recommended ? h("span", { class: "rec-mark", text: " — recommended" }) : null),
+    h("p", { class: `program-status status-${p.status}` }, h("span", { class: "badge", text: STATUS[p.status] ?? p.status }), track ? h("span", { class: "track", text: ` ${track}` }) : null),
+    p.status === "billable" ? h("p", { class: "program-amount" }, h("strong", { text: `${money(p.allowed)} allowed` }), ` (estimate) · patient pays ${money(p.coinsurance)}`) : null,
+    p.lines.length
+      ? linesTable(p.lines, `${name}: codes to bill`, "program-bill")
+      : p.supportedLines?.length
+        ? linesTable(p.supportedLines, p.status === "blocked" ? `${name}: what it would pay once the problems are fixed` : `${name}: what the time supports`, "program-supported")
+        : null,
+    lacks.length ? h("div", { class: "program-lacks" }, h("p", { class: "label", text: `${name} lacks:` }), h("ul", {}, lacks)) : null,
+    next
+      ? h(
+          "p",
+          { class: "program-next", dataset: { code: next.code, minutes: String(next.minutesNeeded) } },
+          `${name} needs ${next.minutesNeeded} more minute${next.minutesNeeded === 1 ? "" : "s"} for ${next.code}.`,
+          CODES[next.code] ? h("span", { class: "hint", text: `${next.code}: ${CODES[next.code]}` }) : null,
+        )
+      : null,
+    h("p", { class: "engine-summary" }, "Engine: ", h("span", { text: p.summary })),
+    findings === null
+      ? h("p", { class: "hint", text: "CCM's findings are the problems and notes below." })
+      : findings.length
+        ? h(
+            "details",
+            { class: "program-notes" },
+            h("summary", { text: `${name}'s problems and notes (${findings.length})` }),
+            h("ul", { class: "program-findings" }, [...findings].sort((a, b) => (SEV_ORDER[a.severity] ?? 3) - (SEV_ORDER[b.severity] ?? 3)).map((f) => h("li", {}, findingNode(f, { onJump })))),
+          )
+        : h("p", { class: "hint", text: `${name}: no problems or notes.` }),
   );
 }
 
@@ -157,6 +235,19 @@ export function renderVerdict(el, result, o = {}) {
     add(el, h("p", { class: "next-unit", text: "Month complete." }));
   }
 
+  if (e.programs?.length) {
+    const rec = e.recommended;
+    add(el,
+      h(
+        "p",
+        { class: "program-pointer" },
+        "The status above is CCM's. ",
+        rec ? h("strong", { text: `Recommended program: ${programName(rec.program)} (${money(rec.allowed)}).` }) : "No program is billable yet.",
+        " See “Programs compared” below.",
+      ),
+    );
+  }
+
   add(el, pricingNode(e, o.localityName));
 
   if (e.lines.length) add(el, linesTable(e.lines, "Codes to bill", "bill"));
@@ -171,6 +262,8 @@ export function renderVerdict(el, result, o = {}) {
       h("div", {}, h("dt", { text: "Not counted" }), h("dd", { dataset: { pool: "excluded" }, text: `${t.excludedMinutes ?? 0} min` })),
     ),
   );
+
+  if (e.programs?.length) add(el, programsNode(e, { onJump, apcmMissing: o.apcmMissing }));
 
   const findings = [...e.findings].sort((a, b) => (SEV_ORDER[a.severity] ?? 3) - (SEV_ORDER[b.severity] ?? 3));
   add(el,

@@ -220,6 +220,47 @@ export const FINDINGS = {
     title: "The payer does not cover this code.",
     fix: "The payer of the chosen rule pack does not pay this code; a claim line for it would be denied. Check the contract, or do not bill it.",
   },
+  // programs (CONTRACT §10)
+  PCM_FOCUS_CONDITION_MISSING: {
+    title: "PCM needs exactly one focus condition.",
+    fix: "Principal Care Management manages one complex chronic condition. Tick 'PCM focus' on that one condition (valid and chronic), and on no other.",
+  },
+  PCM_CARE_PLAN_NOT_DISEASE_SPECIFIC: {
+    title: "The care plan is not marked disease-specific for PCM.",
+    fix: "PCM needs a care plan that addresses the focus condition specifically. Once it does, tick 'Care plan is disease-specific'.",
+  },
+  APCM_NOT_PRIMARY_CARE: {
+    title: "The billing practitioner is not recorded as responsible for the patient's primary care (APCM).",
+    fix: "APCM is billed by the practitioner who is the patient's continuing focal point for all needed services. Confirm and tick 'Responsible for the patient's primary care'.",
+  },
+  APCM_ELEMENTS_NOT_ATTESTED: {
+    title: "Not every APCM service element is attested.",
+    fix: "The practice must offer every APCM service element (24/7 access, continuity, care plan, transitions, …). Tick each element the practice provides; the missing ones are listed.",
+  },
+  APCM_PRACTICE_ELECTION: {
+    title: "APCM is a choice the practice makes for the patient, not a month-by-month switch.",
+    fix: "Once elected, APCM is billed every month in place of CCM and PCM. Compare the programs over the year before electing it.",
+  },
+  APCM_LEVEL: {
+    title: "The APCM level follows the chronic conditions counted and QMB status.",
+    fix: "Nothing to fix: G0556 for one condition or none, G0557 for two or more, G0558 for a Qualified Medicare Beneficiary with two or more.",
+  },
+  APCM_BUNDLED_SERVICE_SAME_MONTH: {
+    title: "A service that APCM includes was billed this month.",
+    fix: "APCM bundles CCM, PCM, TCM and several consult and communication codes for the same practitioner or group. Bill APCM or those services, not both.",
+  },
+  CCM_SAME_MONTH: {
+    title: "CCM was billed this month.",
+    fix: "The same practitioner cannot bill CCM and PCM in one month: bill one of them. CCM by another practitioner does not block PCM but is an audit risk.",
+  },
+  ADDON_CAP_NOT_SOURCED: {
+    title: "No monthly cap was found for this add-on code.",
+    fix: "The sources give no unit limit for 99425/99427, so every full 30 minutes is counted. Check Medicare's MUE table for the year before billing several units.",
+  },
+  PROGRAM_NOT_IN_RULE_PACK: {
+    title: "The rule pack does not define this program.",
+    fix: "The chosen rule pack has no rules for PCM or APCM. Use a built-in pack, or one whose programs section defines it.",
+  },
   TRACK_NOT_AVAILABLE: {
     title: "The chosen kind of CCM cannot be billed this month.",
     fix: "See the engine's explanation; switch the track to 'Automatic' to let the engine pick what can be billed.",
@@ -270,9 +311,41 @@ export const CODES = {
   "99489": "Complex CCM, each further 30 minutes",
   "99491": "CCM by the practitioner personally, first 30 minutes",
   "99437": "CCM by the practitioner personally, each further 30 minutes",
+  "99424": "PCM by the practitioner personally, first 30 minutes",
+  "99425": "PCM by the practitioner personally, each further 30 minutes",
+  "99426": "PCM by clinical staff, first 30 minutes",
+  "99427": "PCM by clinical staff, each further 30 minutes",
   G0556: "APCM level 1",
   G0557: "APCM level 2",
   G0558: "APCM level 3",
+};
+
+/** The programs of CONTRACT §10: short and full names. */
+export const PROGRAMS = {
+  ccm: { short: "CCM", name: "Chronic Care Management" },
+  pcm: { short: "PCM", name: "Principal Care Management" },
+  apcm: { short: "APCM", name: "Advanced Primary Care Management" },
+};
+
+/** A program's track, in words (PCM's tracks have their own codes). */
+export const PROGRAM_TRACKS = {
+  ccm: TRACKS,
+  pcm: { staff: "Clinical staff PCM (99426 + 99427)", practitioner: "Practitioner's own time PCM (99424 + 99425)" },
+  apcm: {},
+};
+
+/** APCM service elements (ids of the built-in packs' `programs.apcm.elements`), as the practice attests them. */
+export const APCM_ELEMENTS = {
+  access24x7: "24/7 access to the care team for urgent needs",
+  continuity: "Continuity of care with a designated care team member",
+  alternativeCareDelivery: "Care beyond office visits (phone, portal, home or virtual visits)",
+  comprehensiveCareManagement: "Comprehensive care management (assessment, medication management)",
+  carePlan: "A patient-centered comprehensive care plan",
+  careTransitions: "Management of care transitions (discharges, emergency visits)",
+  careCoordination: "Coordination with other practitioners and community services",
+  enhancedCommunication: "Enhanced communication (secure messaging, portal, asynchronous)",
+  populationManagement: "Population-level management (risk stratification of the panel)",
+  performanceMeasurement: "Performance measurement (quality reporting)",
 };
 
 export const ROLES = {
