@@ -1,7 +1,7 @@
 // What-if revenue (CONTRACT §7): the calculator over the engine's `whatIf`, which prices each band
 // with the same code that evaluates a month. Recomputes on every input.
 import { h, add, clear, uid, download, readFileText } from "./dom.js";
-import { CODES, PAYMENT_SETTINGS, TRACKS, money } from "./words.js";
+import { CODES, PAYMENT_SETTINGS, PROGRAMS, TRACKS, money } from "./words.js";
 import { barChart } from "./chart.js";
 import { loadLocalities, localityId } from "./localities.js";
 
@@ -19,6 +19,8 @@ export const DEFAULT_BANDS = [
 ];
 
 const TRACK_SHORT = { staff: "Staff", complex: "Complex", practitioner: "Practitioner" };
+/** What "Compare programs" sends (CONTRACT §10): each band priced under CCM, PCM and APCM. */
+const COMPARE = ["ccm", "pcm", "apcm"];
 const pct = (x) => `${+(x * 100).toFixed(2)}%`;
 const pm = (x) => x.toLocaleString("en-US", { maximumFractionDigits: 1 });
 
@@ -111,6 +113,13 @@ export class WhatIfView {
       ),
       h("div", { class: "buttons" }, h("button", { type: "button", text: "Add band", onclick: () => this.addBand() }), h("button", { type: "button", text: "Reset bands", onclick: () => this.resetBands() }), h("button", { type: "button", text: "Export scenario", onclick: () => download("ccm-what-if.json", JSON.stringify(this.scenario(), null, 2) + "\n") })),
       h("p", { class: "share-sum", "aria-live": "polite" }),
+      h(
+        "div",
+        { class: "field check compare" },
+        h("input", { type: "checkbox", id: "wi-programs", "aria-describedby": "wi-programs-hint" }),
+        h("label", { for: "wi-programs", text: "Compare programs (CCM, PCM, APCM) per band" }),
+        h("span", { class: "hint", id: "wi-programs-hint", text: "Prices each band's minutes under Principal Care Management too, and APCM level 2, which needs no minutes." }),
+      ),
     );
     root.append(h("p", { class: "lead", text: "Project CCM revenue for a panel with the same rules and prices the month check uses. Change any number; the projection updates at once." }), h("div", { class: "whatif-grid" }, this.form, this.results));
     this.renderBands();
@@ -212,6 +221,7 @@ export class WhatIfView {
       staffCostPerHour: n("wi-cost"),
       payment,
       bands: this.bands.map((b) => ({ track: b.track, minutes: b.minutes, share: b.share })),
+      ...(this.form.querySelector("#wi-programs").checked ? { programs: [...COMPARE] } : {}),
     };
   }
 
@@ -314,6 +324,7 @@ export class WhatIfView {
           ),
         ),
       ),
+      r.bands.some((b) => b.programs) ? this.programsTable(r) : null,
       h("figure", { class: "chart-fig" }, barChart({
         title: "Monthly allowed and staff cost by band",
         groups: r.bands.map((b) => ({ label: `${TRACK_SHORT[b.track] ?? b.track} ${b.minutes} min`, bars: [{ key: "allowed", value: b.allowed }, { key: "cost", value: b.staffCost }] })),
@@ -336,7 +347,63 @@ export class WhatIfView {
       h("p", { class: "meta", text: `Rules: ${r.rulePack.id} ${r.rulePack.version}${r.rulePack.payer && r.rulePack.payer !== "Medicare Part B" ? ` (${r.rulePack.payer})` : ""} · computed in ${ms.toFixed(2)} ms · estimates, before deductibles and secondary insurance.` }),
     );
   }
+
+  /**
+   * Per band, what the same patient-months would be allowed under CCM, PCM and APCM, and which pays
+   * most: the engine's numbers only (band.programs), with the caveat that patients qualify differently.
+   */
+  programsTable(r) {
+    const cell = (b, id) => {
+      const x = b.programs?.[id];
+      const best = b.programs?.best === id;
+      if (!x) return h("td", { class: "num", dataset: { program: id }, text: "not in the rule pack" });
+      return h(
+        "td",
+        { class: `num${best ? " best" : ""}`, dataset: { program: id, allowed: String(x.allowed), perPatientMonth: String(x.allowedPerPatientMonth) } },
+        money(x.allowed),
+        h("span", { class: "per", text: `${money(x.allowedPerPatientMonth)} per patient-month${x.track ? `, ${x.track === "practitioner" ? "practitioner's own time" : "clinical staff"}` : ""}` }),
+      );
+    };
+    return h(
+      "section",
+      { class: "programs-out", "aria-labelledby": "wi-programs-title" },
+      h("h3", { id: "wi-programs-title", text: "Programs compared per band" }),
+      h(
+        "table",
+        { class: "programs-bands" },
+        h("caption", { text: "Allowed for each band's patient-months under each program (one month)" }),
+        h("thead", {}, h("tr", {}, ["Band", ...COMPARE.map((id) => PROGRAMS[id].short), "Pays most"].map((t) => h("th", { scope: "col", text: t })))),
+        h(
+          "tbody",
+          {},
+          r.bands.map((b, i) =>
+            h(
+              "tr",
+              { dataset: { band: String(i), best: b.programs?.best ?? "" } },
+              h("th", { scope: "row", text: bandLabel(b) }),
+              COMPARE.map((id) => cell(b, id)),
+              h("td", { class: "best-name", text: b.programs ? PROGRAMS[b.programs.best]?.short ?? b.programs.best : "—" }),
+            ),
+          ),
+        ),
+      ),
+      h(
+        "p",
+        { class: "hint programs-caveat" },
+        "Patients qualify differently, so the columns are not interchangeable: ",
+        h("strong", { text: "CCM" }),
+        " needs two or more chronic conditions; ",
+        h("strong", { text: "PCM" }),
+        " needs one complex chronic condition with a disease-specific care plan; ",
+        h("strong", { text: "APCM" }),
+        " is elected by the practice for patients whose primary care it is responsible for, and billed every month in place of CCM and PCM. PCM is priced on the band's minutes (complex bands on its clinical staff track), APCM at level 2 (G0557), which needs no minutes.",
+      ),
+    );
+  }
 }
+
+/** "Staff 25 min (35%)" */
+const bandLabel = (b) => `${TRACK_SHORT[b.track] ?? b.track} ${b.minutes} min (${pct(b.share)})`;
 
 function get(obj, path) {
   return path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
