@@ -876,12 +876,14 @@ export class MonthForm {
         h("legend", { id: legendId, text: "Service elements the practice provides (attested)" }),
         ids ? null : h("p", { class: "hint", text: "The rule pack defines no APCM service elements." }),
         [...(ids ?? []).map((v) => box(v, APCM_ELEMENTS[v] ?? v)), ...extra.map((v) => box(v, `${v} (from the data)`))],
-        h(
-          "div",
-          { class: "pack-buttons" },
-          h("button", { type: "button", class: "small", dataset: { action: "all", target: path, focusKey: `all:${path}` }, text: "Select all", "aria-label": "Select all service elements" }),
-          h("button", { type: "button", class: "small", dataset: { action: "none", target: path, focusKey: `none:${path}` }, text: "Clear all", "aria-label": "Clear all service elements" }),
-        ),
+        ids?.length || extra.length
+          ? h(
+              "div",
+              { class: "pack-buttons" },
+              h("button", { type: "button", class: "small", dataset: { action: "all", target: path, focusKey: `all:${path}` }, text: "Select all", "aria-label": "Select all service elements" }),
+              h("button", { type: "button", class: "small", dataset: { action: "none", target: path, focusKey: `none:${path}` }, text: "Clear all", "aria-label": "Clear all service elements" }),
+            )
+          : null,
         slot,
       ),
     ]);
