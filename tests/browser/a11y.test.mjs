@@ -63,6 +63,10 @@ test("check a month: empty, sample with findings, blocked with a finding opened"
   await pasteMonth(page, month);
   await checkEl(page).locator(".findings details summary").first().click();
   await scan(page, "blocked month, finding opened");
+  // Programs compared: the PCM and APCM controls, the comparison with a program's notes opened.
+  await pasteMonth(page, { ...month, programs: ["ccm", "pcm", "apcm"], conditions: [{ code: "E11.9", pcmFocus: true }, { code: "I10" }], apcm: { responsibleForPrimaryCare: true, elementsAttested: ["access24x7", "continuity"] } });
+  await checkEl(page).locator(".programs-compared .program-notes summary").first().click();
+  await scan(page, "programs compared, APCM elements missing");
   // Autocomplete open.
   await control(page, "conditions[0].code").fill("diabetes");
   await checkEl(page).getByRole("listbox").getByRole("option").first().waitFor({ timeout: 20_000 });
@@ -100,7 +104,9 @@ test("what-if revenue with its charts", { timeout: 120_000 }, async () => {
   await page.waitForFunction(() => document.querySelectorAll("#wi-locality option").length > 50);
   await page.locator("#wi-locality").selectOption("01112-09");
   await page.locator("#wi-setting").selectOption("rhc");
-  await scan(page, "what-if with a locality");
+  await page.getByLabel("Compare programs (CCM, PCM, APCM) per band").check();
+  await page.locator(".programs-bands").waitFor();
+  await scan(page, "what-if with a locality and programs compared");
   await page.getByLabel("Panel size (patients)").fill("");
   await scan(page, "what-if with an input problem");
   await page.close();

@@ -95,6 +95,10 @@ test("the intake form can be completed with the keyboard only", { timeout: 240_0
   await k.type("serviceMonth", "2026-03", { clear: true });
   await k.date("asOf", "2026-03-20");
   assert.equal(await value("asOf"), "2026-03-20");
+  // Programs to compare: ticking one redraws the form (its controls appear) and keeps the focus.
+  await k.check((f) => f.key === "programs:pcm");
+  assert.equal((await focused(page)).key, "programs:pcm");
+  await k.check((f) => f.key === "programs:apcm");
   await k.type("billingPractitioner.id", "1234567890");
   await k.choose("billingPractitioner.credential", "M");
   assert.equal(await value("billingPractitioner.credential"), "MD");
@@ -124,6 +128,7 @@ test("the intake form can be completed with the keyboard only", { timeout: 240_0
     await page.keyboard.press("Enter");
     f = await focused(page);
     assert.equal(f.value, code, `picked ${code} for "${query}"`);
+    if (i === 0) await k.check("conditions[0].pcmFocus");
   }
   // A fourth row, added and removed again from the keyboard: focus returns to "Add condition".
   await k.press("add:conditions");
@@ -149,6 +154,10 @@ test("the intake form can be completed with the keyboard only", { timeout: 240_0
   await k.check("carePlan.electronic");
   await k.check("carePlan.accessible24x7");
   await k.check("carePlan.sharedWithPatient");
+  await k.check("carePlan.diseaseSpecific");
+  await k.check("apcm.responsibleForPrimaryCare");
+  await k.press("all:apcm.elementsAttested");
+  assert.equal((await focused(page)).action, "all:apcm.elementsAttested");
   await k.choose("complexity.mdm", "M");
   assert.equal(await value("complexity.mdm"), "moderate");
   await k.check("supervisionAttested");
@@ -189,6 +198,10 @@ test("the intake form can be completed with the keyboard only", { timeout: 240_0
   assert.deepEqual(month.timeEntries.map((t) => t.performer.role), ["rn", "rn", "ma"]);
   assert.deepEqual(month.payment, { locality: "01112-09", gpci: { mp: 0.5 } });
   assert.equal(month.patient.qmb, true);
+  assert.deepEqual([month.programs, month.conditions[0].pcmFocus, month.carePlan.diseaseSpecific, month.apcm.responsibleForPrimaryCare], [["ccm", "pcm", "apcm"], true, true, true]);
+  assert.deepEqual(month.apcm.elementsAttested, await page.evaluate(() => document.querySelector("ccm-month-check").ready.then((e) => e.rulePack("medicare-cy2026").programs.apcm.elements)));
+  const cards = await page.locator("ccm-month-check").locator(".verdict-body li.program").evaluateAll((lis) => lis.map((li) => [li.dataset.program, li.dataset.status]));
+  assert.deepEqual(cards, [["ccm", "billable"], ["pcm", "billable"], ["apcm", "billable"]], "every program billable once its controls were filled from the keyboard");
   assert.match(v.summary, /patient coinsurance \$0\.00/);
   assert.deepEqual(ctx.errors, []);
   console.log(`# keyboard-only month: ${k.presses()} Tab/Enter presses`);
