@@ -20,8 +20,12 @@ import type {
   InputErrorBody,
   Line,
   MonthInput,
+  ProgramEntry,
+  ProgramId,
   Projection,
   ProjectionBand,
+  ProjectionBandPrograms,
+  Recommended,
   Result,
   RulePack,
   RulePackInfo,
@@ -161,6 +165,42 @@ const ids: readonly string[] = LOCALITIES.map((l) => l.id);
 const priced: Result = evaluate({ ...input, payment: { setting: "rhc", locality: where ?? ids[0] }, patient: { qmb: true } });
 const stateName: string | undefined = STATES["CA"];
 
+// Programs beside CCM (§10): PCM for one focus condition, APCM with its attestations.
+const compared: ProgramId[] = ["ccm", "pcm", "apcm"];
+const withPrograms: MonthInput = {
+  ...input,
+  programs: compared,
+  conditions: [{ code: "I50.22", pcmFocus: true }, { code: "I10" }],
+  carePlan: { ...input.carePlan, diseaseSpecific: true },
+  apcm: { responsibleForPrimaryCare: true, elementsAttested: ["access24x7", "continuity", "practiceOwnElement"] },
+};
+// @ts-expect-error: not a program
+const badProgram: MonthInput = { ...input, programs: ["rpm"] };
+void badProgram;
+const decided: Result = evaluate(withPrograms);
+let programWords = "";
+if (decided.ok) {
+  const entries: ProgramEntry[] = decided.evaluation.programs ?? [];
+  const best: Recommended | null = decided.evaluation.recommended ?? null;
+  programWords = entries
+    .map((p) => {
+      const next = p.nextUnit ? `${p.nextUnit.minutesNeeded} min to ${p.nextUnit.code}` : "-";
+      const own: Finding[] = p.findings ?? [];
+      const would = p.supportedLines.map((l) => `${l.code}x${l.units} ${l.allowed}`).join("+");
+      return `${p.program} ${p.status} ${p.track ?? "-"} ${p.allowed} ${p.coinsurance} ${p.blockedBy.join("+")} ${next} ${would} ${own.length} ${p.summary}`;
+    })
+    .concat(best ? [`${best.program} ${best.allowed} ${best.reason}`] : [])
+    .join("; ");
+}
+const byBand: string[] = (() => {
+  const p: Projection = whatIf({ ...scenario, programs: compared });
+  if (!p.ok) return [];
+  return p.bands.map((b) => {
+    const x: ProjectionBandPrograms | undefined = b.programs;
+    return x ? `${x.best} ${x.ccm.allowed} ${x.pcm?.allowed ?? 0} ${x.pcm?.track ?? ""} ${x.apcm?.allowedPerPatientMonth ?? 0}` : "";
+  });
+})();
+
 // The pack object can be passed back in, possibly adapted.
 const custom: Result | undefined = pack ? evaluate({ ...input, rulePack: { ...pack, id: "my-payer-2026" } }) : undefined;
 
@@ -177,4 +217,6 @@ export const report: string[] = [
   custom ? describe(custom) : "",
   `${place?.counties["CA"]?.join("/") ?? ""} ${caNames.length} ${stateName ?? ""}`,
   describe(priced),
+  programWords,
+  byBand.join(","),
 ];
