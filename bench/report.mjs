@@ -14,7 +14,7 @@ const crit = (group, id) => {
   return { mean: e.mean.point_estimate, lo: e.mean.confidence_interval.lower_bound, hi: e.mean.confidence_interval.upper_bound, median: e.median.point_estimate };
 };
 const size = (name) => readFileSync(join(outDir, `${name}.json`), "utf8").length;
-const entries = { typical: 10, heavy: 500, worst: 2000 };
+const entries = { typical: 10, programs: 10, heavy: 500, worst: 2000 };
 
 const t = (ns) => (ns == null ? "–" : ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : `${(ns / 1e3).toFixed(1)} µs`);
 const ms = (x) => (x >= 1 ? `${x.toFixed(2)} ms` : `${(x * 1000).toFixed(1)} µs`);
@@ -69,7 +69,7 @@ p("Mean time per month, with criterion's 95% interval for the JSON path. *json*:
 p();
 p(row(["month", "entries", "input", "json (text → text)", "typed", "parse", "json months/s"]));
 p(row(["---", "---:", "---:", "---:", "---:", "---:", "---:"]));
-for (const k of ["typical", "heavy", "worst"]) {
+for (const k of ["typical", "programs", "heavy", "worst"]) {
   const j = crit("json", k), ty = crit("typed", k), pa = crit("parse", k);
   p(row([k, entries[k], kb(size(k)), j ? `${t(j.mean)} (${t(j.lo)}–${t(j.hi)})` : "–", t(ty?.mean), t(pa?.mean), j ? Math.round(1e9 / j.mean).toLocaleString("en-US") : "–"]));
 }

@@ -36,6 +36,7 @@ const SCALING: [usize; 8] = [10, 25, 50, 100, 250, 500, 1000, 2000];
 fn cases() -> Vec<(&'static str, String)> {
     vec![
         ("typical", months::typical().to_string()),
+        ("programs", months::typical_programs().to_string()),
         ("heavy", months::sized(500).to_string()),
         ("worst", months::worst().to_string()),
     ]

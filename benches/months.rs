@@ -84,6 +84,19 @@ pub fn typical() -> Value {
     )
 }
 
+/// `typical()` deciding CCM, PCM and APCM (CONTRACT §10): a PCM focus, a disease-specific plan,
+/// APCM attested.
+pub fn typical_programs() -> Value {
+    let mut m = typical();
+    m["programs"] = json!(["ccm", "pcm", "apcm"]);
+    m["conditions"][0]["pcmFocus"] = json!(true);
+    m["carePlan"]["diseaseSpecific"] = json!(true);
+    m["apcm"] = json!({ "responsibleForPrimaryCare": true, "elementsAttested": ["access24x7", "continuity", "alternativeCareDelivery",
+        "comprehensiveCareManagement", "carePlan", "careTransitions", "careCoordination", "enhancedCommunication",
+        "populationManagement", "performanceMeasurement"] });
+    m
+}
+
 /// `n` entries spread over the month by eight people: overlaps between and within people, a
 /// tenth of them other services.
 pub fn sized(n: usize) -> Value {

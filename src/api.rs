@@ -36,12 +36,15 @@ pub fn evaluate_checked(checked: &validate::Checked) -> Result<Evaluation, Input
     let mut custom = None;
     let pack = evaluate::resolve_pack(checked, &mut custom)?;
     let context = crate::price::resolve(checked, pack)?;
+    let ccm = pack.ccm();
     if !checked.programs.any() {
-        return Ok(evaluate::run(checked, pack, pack.ccm(), checked.track, context));
+        return Ok(evaluate::run(checked, pack, ccm, checked.track, context));
     }
-    let programs_context = crate::price::Context { payment: context.payment.clone(), findings: context.findings.clone() };
-    let mut e = evaluate::run(checked, pack, pack.ccm(), checked.track, context);
-    let (entries, recommended) = crate::programs::decide(checked, pack, &programs_context, &e);
+    let time = crate::time::count(checked, pack, &ccm);
+    let pcm_time = crate::programs::shared_time(checked, pack, &time);
+    let programs_context = context.clone();
+    let mut e = evaluate::decide(checked, pack, ccm, checked.track, context, time);
+    let (entries, recommended) = crate::programs::decide(checked, pack, &programs_context, &e, pcm_time);
     e.programs = Some(entries);
     e.recommended = Some(recommended);
     Ok(e)

@@ -254,8 +254,14 @@ fn price_lines(m: &Checked, pay: &validate::PaymentOptions, pack: &Pack, t: &Tra
 /// Evaluates a checked month for a time-based program (CCM, PCM) under a pack, on the track
 /// asked for, priced in `context` (see [`price::resolve`]).
 pub fn run(m: &Checked, pack: &Pack, program: Program, track: TrackRequest, context: price::Context) -> Evaluation {
-    let pay = &context.payment;
     let time = time::count(m, pack, &program);
+    decide(m, pack, program, track, context, time)
+}
+
+/// [`run`] with the month's time already counted for `program` (the programs of one month can
+/// share a count: see [`crate::programs`]).
+pub fn decide(m: &Checked, pack: &Pack, program: Program, track: TrackRequest, context: price::Context, time: time::TimeCount) -> Evaluation {
+    let pay = &context.payment;
     let elig = crate::eligibility::check(m, pack, program.requirements, program.name);
     let conflicts = crate::conflicts::check(m, pack, program.conflicts, program.name);
 

@@ -13,6 +13,7 @@ use crate::pack::{CodeDef, GpciTable, Pack};
 use crate::validate::{Checked, InputError, Issue, PaymentOptions, Setting};
 
 /// The payment options the month is priced with, and the findings that explain them.
+#[derive(Debug, Clone)]
 pub struct Context {
     pub payment: PaymentOptions,
     pub findings: Vec<Finding>,

@@ -13,16 +13,22 @@
 use crate::evaluate::{self, Finding, Line, ProgramEntry, ProgramNext, Recommended, Text};
 use crate::pack::{Apcm, Pack, Severity};
 use crate::price;
+use crate::time::TimeCount;
 use crate::validate::{Checked, TrackRequest};
 use std::borrow::Cow;
 
-/// The `programs` entries and the recommendation, for a month whose CCM decision is `ccm`.
-pub fn decide(m: &Checked, pack: &Pack, context: &price::Context, ccm: &evaluate::Evaluation) -> (Vec<ProgramEntry>, Option<Recommended>) {
+/// The `programs` entries and the recommendation, for a month whose CCM decision is `ccm`
+/// (`pcm_time`: PCM's time count when it is CCM's, see [`shared_time`]).
+pub fn decide(m: &Checked, pack: &Pack, context: &price::Context, ccm: &evaluate::Evaluation, pcm_time: Option<TimeCount>) -> (Vec<ProgramEntry>, Option<Recommended>) {
     let mut entries = vec![from_evaluation("ccm", ccm, None)];
     if m.programs.pcm {
         entries.push(match pack.pcm() {
             Some(program) => {
-                let e = evaluate::run(m, pack, program, TrackRequest::Auto, clone_context(context));
+                let time = pcm_time.unwrap_or_else(|| crate::time::count(m, pack, &program));
+                // The shared count is the count (checked in every debug build: the property,
+                // door and fuzz tests run thousands of months with programs through here).
+                debug_assert_eq!(time, crate::time::count(m, pack, &program));
+                let e = evaluate::decide(m, pack, program, TrackRequest::Auto, context.clone(), time);
                 let findings = e.findings.clone();
                 from_evaluation("pcm", &e, Some(findings))
             }
@@ -39,17 +45,62 @@ pub fn decide(m: &Checked, pack: &Pack, context: &price::Context, ccm: &evaluate
     (entries, recommended)
 }
 
-fn clone_context(c: &price::Context) -> price::Context {
-    price::Context { payment: c.payment.clone(), findings: c.findings.clone() }
+/// PCM's time count taken from CCM's, when every entry counts for both or for neither (no entry
+/// of a service PCM counts and CCM does not, such as `pcm`): the same pools, exclusions and
+/// findings, other-service time said to be excluded from PCM. `None`: PCM counts its own.
+pub fn shared_time(m: &Checked, pack: &Pack, ccm: &TimeCount) -> Option<TimeCount> {
+    let pcm = pack.pcm()?;
+    let ccm_program = pack.ccm();
+    let counts = |services: &[String], s: &str| services.iter().any(|x| x == s);
+    let same = m.entries.iter().all(|e| counts(pcm.counted_services, e.service) == counts(ccm_program.counted_services, e.service));
+    if !(same && m.programs.pcm) {
+        return None;
+    }
+    let mut time = ccm.clone();
+    for f in time.findings.iter_mut().filter(|f| f.code == "TIME_ENTRY_OTHER_SERVICE") {
+        f.message = Cow::Borrowed(crate::time::other_service(pcm.name));
+    }
+    Some(time)
 }
 
 fn cents(dollars: f64) -> i64 {
     (dollars * 100.0).round() as i64
 }
 
-/// `$1,234.56`-free money text: `$1234.56`.
-fn money(cents: i64) -> String {
-    format!("${}.{:02}", cents / 100, cents % 100)
+/// A sentence built by appending (the summaries are written for every program of every month
+/// that asks: `format!` cost more than the rest of the program comparison).
+#[derive(Default)]
+struct Say(String);
+
+impl Say {
+    fn s(mut self, text: &str) -> Self {
+        self.0.push_str(text);
+        self
+    }
+    fn n(self, n: i64) -> Self {
+        let mut b = itoa::Buffer::new();
+        let digits = b.format(n).to_string();
+        self.s(&digits)
+    }
+    /// `$1234.56`
+    fn money(self, cents: i64) -> Self {
+        let cents = cents.max(0);
+        let frac = cents % 100;
+        self.s("$").n(cents / 100).s(if frac < 10 { ".0" } else { "." }).n(frac)
+    }
+    /// "99490 ×1, 99439 ×1"
+    fn codes(mut self, lines: &[Line]) -> Self {
+        for (i, l) in lines.iter().enumerate() {
+            self = self.s(if i > 0 { ", " } else { "" }).s(&l.code).s(" ×").n(l.units);
+        }
+        self
+    }
+    fn list(mut self, items: &[Text], sep: &str) -> Self {
+        for (i, x) in items.iter().enumerate() {
+            self = self.s(if i > 0 { sep } else { "" }).s(x);
+        }
+        self
+    }
 }
 
 /// The error codes among `findings`, each once, in order.
@@ -63,35 +114,33 @@ fn blocking(findings: &[Finding]) -> Vec<Text> {
     out
 }
 
-/// "99490 ×1, 99439 ×1"
-fn codes_text(lines: &[Line]) -> String {
-    lines.iter().map(|l| format!("{} ×{}", l.code, l.units)).collect::<Vec<_>>().join(", ")
-}
-
 /// A time-based program's entry from its evaluation.
 fn from_evaluation(id: &'static str, e: &evaluate::Evaluation, findings: Option<Vec<Finding>>) -> ProgramEntry {
     let blocked_by = blocking(&e.findings);
     let next = e.time.next_unit.as_ref().map(|n| ProgramNext { code: n.code.clone(), minutes_needed: n.minutes_needed });
     let supported: i64 = e.supported_lines.iter().map(|l| cents(l.allowed)).sum();
     let summary = match &*e.status {
-        "billable" => format!("billable: {} for {}", codes_text(&e.lines), money(cents(e.payment.allowed))),
+        "billable" => Say::default().s("billable: ").codes(&e.lines).s(" for ").money(cents(e.payment.allowed)),
         status => {
-            let mut parts = Vec::new();
+            let mut say = Say::default();
             if status == "blocked" {
-                parts.push(format!("blocked by {}", blocked_by.join(", ")));
+                say = say.s("blocked by ").list(&blocked_by, ", ");
                 if !e.supported_lines.is_empty() {
-                    parts.push(format!("its time supports {} ({})", codes_text(&e.supported_lines), money(supported)));
+                    say = say.s("; its time supports ").codes(&e.supported_lines).s(" (").money(supported).s(")");
                 }
             }
             if let (Some(n), true) = (&next, e.supported_lines.is_empty()) {
-                parts.push(format!("{} needs {} more minute{}", n.code, n.minutes_needed, if n.minutes_needed == 1 { "" } else { "s" }));
+                let sep = if say.0.is_empty() { "" } else { "; " };
+                say = say.s(sep).s(&n.code).s(" needs ").n(n.minutes_needed)
+                    .s(if n.minutes_needed == 1 { " more minute" } else { " more minutes" });
             }
-            if parts.is_empty() {
-                parts.push("no code is supported".into());
+            if say.0.is_empty() {
+                say = say.s("no code is supported");
             }
-            parts.join("; ")
+            say
         }
-    };
+    }
+    .0;
     ProgramEntry {
         program: id.into(),
         status: e.status.clone(),
@@ -147,8 +196,8 @@ fn apcm(m: &Checked, pack: &Pack, def: &Apcm, context: &price::Context) -> Progr
     let mut supported = Vec::new();
     if let Some(l) = level {
         let qmb = if m.qmb { "a Qualified Medicare Beneficiary" } else { "not a QMB patient" };
-        findings.push(Finding::cited(pack, "APCM_LEVEL", Severity::Info, "conditions".into(),
-            format!("{}: {} chronic condition(s) counted, {qmb}", l.code.code, elig.counted_conditions).into(), l.code.rule.as_deref()));
+        let message = Say::default().s(&l.code.code).s(": ").n(elig.counted_conditions as i64).s(" chronic condition(s) counted, ").s(qmb);
+        findings.push(Finding::cited(pack, "APCM_LEVEL", Severity::Info, "conditions".into(), message.0.into(), l.code.rule.as_deref()));
         if let Some(sev) = l.code.not_covered {
             findings.push(Finding::with_severity(pack, "CODE_NOT_COVERED_BY_PAYER", sev, "rulePack".into(),
                 format!("the payer of this rule pack does not cover {}", l.code.code).into()));
@@ -167,8 +216,8 @@ fn apcm(m: &Checked, pack: &Pack, def: &Apcm, context: &price::Context) -> Progr
     let lines = if status == "billable" { supported.clone() } else { Vec::new() };
     let (allowed, coinsurance) = lines.first().map_or((0.0, 0.0), |l| (l.allowed, l.coinsurance));
     let summary = match (status, supported.first()) {
-        ("billable", Some(l)) => format!("billable: {} ×1 for {}", l.code, money(cents(l.allowed))),
-        (_, Some(l)) => format!("blocked by {}; {} would pay {}", blocked_by.join(", "), l.code, money(cents(l.allowed))),
+        ("billable", Some(l)) => Say::default().s("billable: ").codes(&supported).s(" for ").money(cents(l.allowed)).0,
+        (_, Some(l)) => Say::default().s("blocked by ").list(&blocked_by, ", ").s("; ").s(&l.code).s(" would pay ").money(cents(l.allowed)).0,
         _ => "no APCM level of the rule pack applies".into(),
     };
     ProgramEntry {
@@ -207,21 +256,16 @@ fn recommend(pack: &Pack, entries: &mut [ProgramEntry]) -> Option<Recommended> {
         }
     }
     let b = best?;
-    let others: Vec<String> = entries
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != b)
-        .map(|(_, e)| match &*e.status {
-            "billable" => format!("{} {}", e.program.to_ascii_uppercase(), money(cents(e.allowed))),
-            _ => format!("{} not billable", e.program.to_ascii_uppercase()),
-        })
-        .collect();
     let chosen = &entries[b];
-    let mut reason = format!("{} pays the most of the billable programs: {}", chosen.program.to_ascii_uppercase(), money(cents(chosen.allowed)));
-    if !others.is_empty() {
-        reason.push_str(&format!(" ({})", others.join("; ")));
+    let mut say = Say::default().s(&chosen.program.to_ascii_uppercase()).s(" pays the most of the billable programs: ").money(cents(chosen.allowed));
+    for (k, (_, e)) in entries.iter().enumerate().filter(|(i, _)| *i != b).enumerate() {
+        say = say.s(if k == 0 { " (" } else { "; " }).s(&e.program.to_ascii_uppercase());
+        say = if e.status == "billable" { say.s(" ").money(cents(e.allowed)) } else { say.s(" not billable") };
     }
-    let out = Recommended { program: chosen.program.clone(), allowed: chosen.allowed, reason };
+    if entries.len() > 1 {
+        say = say.s(")");
+    }
+    let out = Recommended { program: chosen.program.clone(), allowed: chosen.allowed, reason: say.0 };
     if out.program == "apcm" {
         if let Some(f) = entries[b].findings.as_mut() {
             f.push(Finding::new(pack, "APCM_PRACTICE_ELECTION", "programs".into(),

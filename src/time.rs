@@ -359,7 +359,7 @@ pub fn count(m: &Checked, pack: &Pack, program: &Program) -> TimeCount {
 }
 
 /// The message of `TIME_ENTRY_OTHER_SERVICE` (fixed text, lent for the life of the program).
-fn other_service(program: &str) -> &'static str {
+pub fn other_service(program: &str) -> &'static str {
     match program {
         "PCM" => "time claimed by another service does not count toward PCM",
         _ => "time claimed by another service does not count toward CCM",
