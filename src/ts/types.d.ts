@@ -438,6 +438,47 @@ export interface RulePackCode {
   [extra: string]: unknown;
 }
 
+/** §10: a program's requirements beside its time (pack data). */
+export interface ProgramRequirements {
+  minChronicConditions: number | null;
+  focusCondition: boolean;
+  diseaseSpecificCarePlan: boolean;
+  carePlan: boolean;
+  supervision: boolean;
+  primaryCare: boolean;
+  initiatingVisitMaxMonths: number;
+  consentElements: string[];
+}
+
+/** §10: a conflict-table row: codes billed this month and the severity by who billed them. */
+export interface RulePackConflict {
+  finding: FindingCode | (string & {});
+  codes: string[];
+  samePractitioner: Severity | null;
+  sameGroup: Severity | null;
+  other: Severity | null;
+}
+
+/** §10: PCM and APCM in a pack (absent in a v1 pack). */
+export interface RulePackPrograms {
+  pcm?: {
+    codes: RulePackCode[];
+    trackOrder: Track[];
+    countedServices: ServiceKind[];
+    conflicts: RulePackConflict[];
+    requirements: ProgramRequirements;
+  };
+  apcm?: {
+    /** The first level whose requirements hold is billed. */
+    levels: { code: string; minChronicConditions: number; qmb: boolean; rvu: RulePackCode["rvu"]; contractAmount?: number; rule?: string }[];
+    /** Service elements the practice attests (`apcm.elementsAttested` ids). */
+    elements: (ApcmElement | (string & {}))[];
+    conflicts: RulePackConflict[];
+    requirements: ProgramRequirements;
+    findingRules?: Record<string, string>;
+  };
+}
+
 /** A full rule pack: data, not code. Fields beyond the documented ones are pack-specific settings. */
 export interface RulePack {
   id: string;
@@ -446,6 +487,8 @@ export interface RulePack {
   effectiveTo: IsoDate | null;
   payer?: string;
   codes: RulePackCode[];
+  /** §10: PCM and APCM. */
+  programs?: RulePackPrograms;
   [extra: string]: unknown;
 }
 
