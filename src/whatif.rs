@@ -398,34 +398,16 @@ fn write_band(out: &mut Out, b: &BandOut) {
     if let Some(best) = b.programs.iter().fold(None, |m: Option<&(&str, i64, Option<&str>)>, x| if m.map_or(true, |m| x.1 > m.1) { Some(x) } else { m }) {
         // Keys in alphabetical order, as everywhere in the answer: apcm, best, ccm, pcm.
         out.raw(",\"programs\":{");
-        let mut sorted: Vec<&(&str, i64, Option<&str>)> = b.programs.iter().collect();
-        sorted.sort_by_key(|p| p.0);
-        let mut first = true;
-        for (id, cents, track) in sorted {
-            if first && *id != "apcm" {
-                out.raw("\"best\":");
-                out.str(best.0);
-                out.raw(",");
-            }
-            if !first {
-                out.raw(",");
-            }
-            out.raw("\"");
-            out.raw(id);
-            out.raw("\":{\"allowed\":");
-            out.num(round_cents(*cents as f64 * b.patient_months));
-            out.raw(",\"allowedPerPatientMonth\":");
-            out.num(price::dollars(*cents));
-            if let Some(t) = track {
-                out.raw(",\"track\":");
-                out.str(t);
-            }
-            out.raw("}");
-            if *id == "apcm" {
-                out.raw(",\"best\":");
-                out.str(best.0);
-            }
-            first = false;
+        let find = |id: &str| b.programs.iter().find(|p| p.0 == id);
+        if let Some(p) = find("apcm") {
+            write_band_program(out, b.patient_months, p);
+            out.raw(",");
+        }
+        out.raw("\"best\":");
+        out.str(best.0);
+        for p in ["ccm", "pcm"].into_iter().filter_map(find) {
+            out.raw(",");
+            write_band_program(out, b.patient_months, p);
         }
         out.raw("}");
     }
@@ -435,6 +417,21 @@ fn write_band(out: &mut Out, b: &BandOut) {
     out.num(b.staff_cost);
     out.raw(",\"track\":");
     out.str(&b.track);
+    out.raw("}");
+}
+
+/// `"ccm": { allowed, allowedPerPatientMonth, track? }`: a band's patient-months under a program.
+fn write_band_program(out: &mut Out, patient_months: f64, (id, cents, track): &(&str, i64, Option<&str>)) {
+    out.raw("\"");
+    out.raw(id);
+    out.raw("\":{\"allowed\":");
+    out.num(round_cents(*cents as f64 * patient_months));
+    out.raw(",\"allowedPerPatientMonth\":");
+    out.num(price::dollars(*cents));
+    if let Some(t) = track {
+        out.raw(",\"track\":");
+        out.str(t);
+    }
     out.raw("}");
 }
 

@@ -112,14 +112,14 @@ pub fn has(members: &Members, key: &str) -> bool {
 /// Members sorted by key, each key once with its last value: the order in which a `serde_json`
 /// map (and so the pack validator before it read trees) visits them.
 pub fn sorted<'t, 'a>(members: &'t Members<'a>) -> Vec<(&'t str, &'t Json<'a>)> {
+    // Insertion into place (objects here have tens of keys): no sort routine in the wasm for it.
     let mut out: Vec<(&str, &Json)> = Vec::with_capacity(members.len());
     for (k, v) in members {
-        match out.iter_mut().find(|(o, _)| o == k) {
-            Some(slot) => slot.1 = v,
-            None => out.push((k, v)),
+        match out.binary_search_by(|(o, _)| (*o).cmp(k)) {
+            Ok(i) => out[i].1 = v,
+            Err(i) => out.insert(i, (k, v)),
         }
     }
-    out.sort_by(|a, b| a.0.cmp(b.0));
     out
 }
 
