@@ -117,15 +117,29 @@ fn every_jsonl_line_is_answered_blank_ones_too() {
 
 #[test]
 fn localities_are_found_by_state_and_county() {
-    let out = ccm().args(["localities", "ca", "Santa Clara"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(rows[0]["locality"], "01112-09");
-    assert!(rows.as_array().unwrap().iter().any(|r| r["name"] == "REST OF CALIFORNIA"), "the rest-of-state locality is offered too");
+    let find = |args: &[&str]| -> (Option<i32>, Vec<String>) {
+        let out = ccm().arg("localities").args(args).output().unwrap();
+        let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), rows.as_array().unwrap().iter().map(|r| r["locality"].as_str().unwrap().to_string()).collect())
+    };
+    let one = |id: &str| (Some(0), vec![id.to_string()]);
+    // A county named by a locality, in any case; one answer.
+    assert_eq!(find(&["ca", "Santa Clara"]), one("01112-09"));
+    assert_eq!(find(&["California", "SANTA CLARA COUNTY"]), one("01112-09"));
+    // DC's locality names counties of Maryland and Virginia; 25LOCCO's "ORAGNGE" is Orange.
+    assert_eq!(find(&["MD", "Montgomery"]), one("12202-01"));
+    assert_eq!(find(&["VA", "Arlington"]), one("12202-01"));
+    assert_eq!(find(&["CA", "Orange"]), one("01182-18"));
+    assert_eq!(find(&["FL", "Miami-Dade"]), one("09102-04"));
+    // Any other county of a state falls to its "all other counties" locality.
+    assert_eq!(find(&["CA", "Modoc"]), one("01112-75"));
+    // A state: the localities that take its counties.
+    assert_eq!(find(&["MD"]), (Some(0), vec!["12202-01".into(), "12302-01".into(), "12302-99".into()]));
     let out = ccm().args(["localities", "AL"]).output().unwrap();
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(rows, serde_json::json!([{ "area": "STATEWIDE", "counties": ["ALL COUNTIES"], "locality": "10112-00", "name": "ALABAMA", "state": "AL" }]));
-    assert_eq!(ccm().args(["localities", "ZZ"]).output().unwrap().status.code(), Some(1));
+    assert_eq!(rows, serde_json::json!([{ "area": "STATEWIDE", "counties": {}, "except": [], "locality": "10112-00", "name": "ALABAMA", "rest": "all", "state": "AL" }]));
+    assert_eq!(find(&["ZZ"]).0, Some(1));
+    assert_eq!(find(&["DC", "Nowhere"]), (Some(1), vec![]));
     // Every listed locality prices: the engine's GPCI table has each one.
     let all: serde_json::Value = serde_json::from_slice(&ccm().arg("localities").output().unwrap().stdout).unwrap();
     assert_eq!(all.as_array().unwrap().len(), 109);

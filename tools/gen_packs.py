@@ -345,19 +345,21 @@ def gpci_table():
 
 
 def locality_list():
-    """packs/localities-cy2025.json: every locality with its state, name and counties, for pickers
-    (the page, `ccm localities`); not embedded in the core wasm."""
-    with open(os.path.join(SHARED, "data", "gpci-2025.csv"), newline="") as f:
-        gp = {(r["mac"], r["locality_number"]): r for r in csv.DictReader(f)}
-    with open(os.path.join(SHARED, "data", "locality-counties-2025.csv"), newline="") as f:
-        rows = list(csv.DictReader(f))
+    """packs/localities-cy2025.json: every locality with its state, name and counties, for
+    `ccm localities` (not embedded in the core wasm). Counties are parsed as the npm helper parses
+    them (tools/gen_icd_descriptions.py): by state (DC's locality names counties of Virginia and
+    Maryland), with a state's "all (other) counties" rule as `rest` and its exceptions, and
+    25LOCCO's one misspelt county corrected."""
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    from gen_icd_descriptions import parse_counties, read_localities
+    localities, states, state_codes = read_localities(os.path.join(SHARED, "data"))
     out = []
-    for r in rows:
-        g = gp[(r["mac"], r["locality_number"])]
-        counties = [c.strip() for c in re.split(r",|/|\bAND\b", r["counties"]) if c.strip()]
-        out.append({"locality": f"{r['mac']}-{r['locality_number']}", "state": g["state"], "name": g["locality_name"],
-                    "area": r["fee_schedule_area"], "counties": counties})
-    return {"source": "CMS 25LOCCO and GPCI2025 (RVU25D bundle), ../shared/data/locality-counties-2025.csv", "localities": out}
+    for l in localities:
+        counties, rest, excluded = parse_counties(l["counties"], l["state"], state_codes)
+        out.append({"locality": f"{l['mac']}-{l['locality']}", "state": l["state"], "name": l["name"], "area": l["area"],
+                    "counties": counties, "rest": rest, "except": excluded})
+    return {"source": "CMS 25LOCCO and GPCI2025 (RVU25D bundle), ../shared/data/locality-counties-2025.csv",
+            "states": states, "localities": out}
 
 
 # An illustrative Medicare Advantage contract: made-up rates, NOT a real payer's. MA plans must

@@ -198,20 +198,67 @@ fn what_if(path: Option<&str>) -> ExitCode {
     print(&out, true, code)
 }
 
-/// Localities (CY2025, `packs/localities-cy2025.json`), those of `state` (two letters) whose
-/// counties or name contain `county` (any case), as a JSON array.
+/// Localities (CY2025, `packs/localities-cy2025.json`) as a JSON array: all of them; those that
+/// take counties of `state` (two letters or the name; DC's locality is listed under MD and VA
+/// too); or, with a county, the one locality it belongs to — the locality naming the county in
+/// that state, else the state's "all (other) counties" locality unless it excepts the county —
+/// as the npm helper's `findLocality` finds it. Exit 1 when nothing matches.
 fn localities(state: Option<&str>, county: Option<&str>) -> ExitCode {
+    use serde_json::Value;
     const TABLE: &str = include_str!("../../packs/localities-cy2025.json");
-    let Ok(table) = serde_json::from_str::<serde_json::Value>(TABLE) else { return usage("the locality table is unreadable") };
-    let want = |field: &serde_json::Value, text: &str| field.as_str().is_some_and(|f| f.to_uppercase().contains(&text.to_uppercase()));
-    let all: &[serde_json::Value] = table["localities"].as_array().map_or(&[], Vec::as_slice);
-    let rows: Vec<&serde_json::Value> = all
-        .iter()
-        .filter(|r| state.map_or(true, |s| r["state"].as_str().is_some_and(|x| x.eq_ignore_ascii_case(s))))
-        .filter(|r| county.map_or(true, |c| want(&r["name"], c) || r["counties"].as_array().is_some_and(|cs| cs.iter().any(|x| want(x, c) || want(x, "ALL")))))
-        .collect();
+    let Ok(table) = serde_json::from_str::<Value>(TABLE) else { return usage("the locality table is unreadable") };
+    let all: &[Value] = table["localities"].as_array().map_or(&[], Vec::as_slice);
+    let st = state.map(|s| state_code(&table["states"], s));
+    let takes = |r: &Value, st: &str| r["state"] == st || r["counties"].get(st).is_some();
+    let rows: Vec<&Value> = match (st, county) {
+        (None, _) => all.iter().collect(),
+        (Some(None), _) => Vec::new(),
+        (Some(Some(st)), None) => all.iter().filter(|r| takes(r, &st)).collect(),
+        (Some(Some(st)), Some(c)) => {
+            let c = normalize_county(&st, c);
+            let names = |r: &Value| r["counties"][&st].as_array().is_some_and(|cs| cs.iter().any(|x| x.as_str().is_some_and(|x| normalize_county(&st, x) == c)));
+            let rest = |r: &Value| {
+                r["state"] == st.as_str() && r["rest"].is_string()
+                    && !r["except"].as_array().is_some_and(|xs| xs.iter().any(|x| x.as_str().is_some_and(|x| normalize_county(&st, x) == c)))
+            };
+            all.iter().find(|r| names(r)).or_else(|| all.iter().find(|r| rest(r))).into_iter().collect()
+        }
+    };
     let code = if rows.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS };
     print(&serde_json::to_string(&rows).unwrap_or_default(), true, code)
+}
+
+/// Text as compared: upper case, dots as spaces, one space between words.
+fn normalize(s: &str) -> String {
+    s.to_uppercase().replace('.', " ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A county as compared: "Saint" read as "St", a trailing "County", "Cnty" or "Parish" dropped,
+/// and the names people write for a county 25LOCCO names otherwise (Miami-Dade is DADE).
+fn normalize_county(state: &str, county: &str) -> String {
+    let mut c = normalize(county);
+    if let Some(rest) = c.strip_prefix("SAINT ") {
+        c = format!("ST {rest}");
+    }
+    for suffix in [" COUNTY", " CNTY", " PARISH"] {
+        if let Some(x) = c.strip_suffix(suffix) {
+            c = x.to_string();
+        }
+    }
+    match (state, c.as_str()) {
+        ("FL", "MIAMI-DADE" | "MIAMI DADE") => "DADE".into(),
+        _ => c,
+    }
+}
+
+/// "ca", "CA", "California" → "CA"; `None` for anything else.
+fn state_code(states: &serde_json::Value, state: &str) -> Option<String> {
+    let s = normalize(state);
+    let map = states.as_object()?;
+    if map.contains_key(&s) {
+        return Some(s);
+    }
+    map.iter().find(|(_, name)| name.as_str().is_some_and(|n| normalize(n) == s)).map(|(code, _)| code.clone())
 }
 
 fn main() -> ExitCode {
