@@ -17,7 +17,7 @@
 
 mod months;
 
-// The allocator of the `ccm` binary (src/bin/ccm.rs), so the native numbers are the CLI's. The
+// The allocator of the `ccm` binary (src/bin/ccm/main.rs), so the native numbers are the CLI's. The
 // library leaves the allocator to its embedder; with glibc's malloc a typical month takes about
 // 4 µs more (docs/performance.md).
 #[global_allocator]

@@ -205,7 +205,7 @@ fn what_if(path: Option<&str>) -> ExitCode {
 /// as the npm helper's `findLocality` finds it. Exit 1 when nothing matches.
 fn localities(state: Option<&str>, county: Option<&str>) -> ExitCode {
     use serde_json::Value;
-    const TABLE: &str = include_str!("../../packs/localities-cy2025.json");
+    const TABLE: &str = include_str!("../../../packs/localities-cy2025.json");
     let Ok(table) = serde_json::from_str::<Value>(TABLE) else { return usage("the locality table is unreadable") };
     let all: &[Value] = table["localities"].as_array().map_or(&[], Vec::as_slice);
     let st = state.map(|s| state_code(&table["states"], s));
