@@ -20,6 +20,8 @@ pub mod consent;
 pub mod eligibility;
 pub mod evaluate;
 pub mod finding;
+#[cfg(feature = "fhir")]
+pub mod fhir;
 pub mod icd;
 pub mod input;
 pub mod output;

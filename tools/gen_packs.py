@@ -122,6 +122,34 @@ APCM_CONFLICTS = [
     {"finding": "APCM_SAME_MONTH", "codes": APCM_CODES, "samePractitioner": None, "sameGroup": "error", "other": "error"},
 ]
 
+# Claims (issue 15): the date of service (TIME-007: once the threshold is met, with that date, or at
+# month end; month end covers add-on units reached later and needs no second claim) and the claim
+# adjustment reason codes (X12 CARC) a payer uses for what a finding predicts.
+CLAIMS = {
+    "dateOfService": "lastDayOfMonth",
+    "dateOfServiceRule": "TIME-007",
+    # X12 claim adjustment reason codes, with group code, in words.
+    "carcs": {
+        "CO-97": "Payment is included in the allowance for another service already adjudicated (bundled).",
+        "CO-B20": "The service was furnished (and billed) by another provider.",
+        "CO-151": "The information does not support this many units (units above the MUE).",
+        "CO-185": "The rendering provider is not eligible to perform the service billed.",
+        "CO-96": "Non-covered charge.",
+        "CO-11": "The diagnosis is inconsistent with the procedure.",
+        "CO-B15": "A qualifying service (the initiating visit) has not been received.",
+        "CO-18": "Exact duplicate claim or service.",
+    },
+    # Finding code -> the CARC a payer would use for what it predicts.
+    "denials": {
+        "ANOTHER_PRACTITIONER_BILLED_CCM": "CO-B20", "PCM_SAME_MONTH": "CO-97", "CCM_SAME_MONTH": "CO-97",
+        "APCM_SAME_MONTH": "CO-97", "APCM_BUNDLED_SERVICE_SAME_MONTH": "CO-97", "CARE_PLAN_OVERSIGHT_SAME_MONTH": "CO-97",
+        "ESRD_SAME_MONTH": "CO-97", "ADDON_CAP_NOT_SOURCED": "CO-151", "PRACTITIONER_NOT_ELIGIBLE": "CO-185",
+        "CODE_NOT_COVERED_BY_PAYER": "CO-96", "CONDITIONS_FEWER_THAN_TWO": "CO-11", "PCM_FOCUS_CONDITION_MISSING": "CO-11",
+        "INITIATING_VISIT_REQUIRED": "CO-B15", "INITIATING_VISIT_TOO_OLD": "CO-B15", "INITIATING_VISIT_TYPE_INVALID": "CO-B15",
+        "INITIATING_VISIT_PRACTITIONER_MISMATCH": "CO-B15",
+    },
+}
+
 POLICIES = {
     "minChronicConditions": 2,
     "conditionCategoryLength": 3,
@@ -325,6 +353,7 @@ def build(spec, rvus, cfs, rules, sources, provisional):
         "policies": POLICIES,
         "comparison": {"code": "G0557", "label": apcm["label"], "rvu": rvu_of(apcm)},
         "programs": programs(rvu_year, rvus),
+        "claims": CLAIMS,
         "findingRules": FINDING_RULES,
         "rules": rule_list,
     }

@@ -6,6 +6,8 @@
 //!
 //! Nothing here panics on I/O: `println!` and `eprintln!` would, on a closed pipe or a full disk.
 
+mod fhir;
+
 use ccm_engine::api;
 use std::io::{self, BufRead, BufWriter, Read, Write};
 use std::process::ExitCode;
@@ -22,9 +24,12 @@ const USAGE: &str = "usage:
   ccm consent                      print the built-in consent templates
   ccm what-if [FILE|-]             project panel revenue (CONTRACT §7)
   ccm localities [STATE [COUNTY]]  Medicare localities (payment.locality) by state, county text
+  ccm from-fhir BUNDLE [--options FILE]          a FHIR R4 Bundle → the MonthInput, its sources and problems
+  ccm evaluate --fhir BUNDLE [--options FILE]    the same, evaluated (a Result with a `fhir` member)
+  ccm claim MONTH [--context FILE]               claim lines and an R4 Claim for a month (docs/fhir.md)
   ccm --version";
 
-fn usage(msg: &str) -> ExitCode {
+pub(crate) fn usage(msg: &str) -> ExitCode {
     let _ = writeln!(io::stderr(), "ccm: {msg}\n{USAGE}");
     ExitCode::from(2)
 }
@@ -40,7 +45,7 @@ fn write_failed(e: &io::Error) -> ExitCode {
 }
 
 /// Writes `text` (and a newline) to stdout and flushes it; `code` is the exit on success.
-fn print(text: &str, newline: bool, code: ExitCode) -> ExitCode {
+pub(crate) fn print(text: &str, newline: bool, code: ExitCode) -> ExitCode {
     let mut out = io::stdout().lock();
     let written = out.write_all(text.as_bytes()).and_then(|()| if newline { out.write_all(b"\n") } else { Ok(()) }).and_then(|()| out.flush());
     match written {
@@ -49,7 +54,7 @@ fn print(text: &str, newline: bool, code: ExitCode) -> ExitCode {
     }
 }
 
-fn open(path: Option<&str>) -> io::Result<Box<dyn BufRead>> {
+pub(crate) fn open(path: Option<&str>) -> io::Result<Box<dyn BufRead>> {
     match path {
         None | Some("-") => Ok(Box::new(io::BufReader::with_capacity(1 << 16, io::stdin()))),
         Some(p) => Ok(Box::new(io::BufReader::with_capacity(1 << 16, std::fs::File::open(p)?))),
@@ -57,7 +62,7 @@ fn open(path: Option<&str>) -> io::Result<Box<dyn BufRead>> {
 }
 
 /// Reads at most `limit` bytes; returns None when there is more.
-fn read_bounded(r: &mut dyn BufRead, limit: usize) -> io::Result<Option<Vec<u8>>> {
+pub(crate) fn read_bounded(r: &mut dyn BufRead, limit: usize) -> io::Result<Option<Vec<u8>>> {
     let mut buf = Vec::new();
     r.take(limit as u64 + 1).read_to_end(&mut buf)?;
     Ok((buf.len() <= limit).then_some(buf))
@@ -92,7 +97,7 @@ fn read_line(r: &mut dyn BufRead, buf: &mut Vec<u8>, limit: usize) -> io::Result
     Ok(n)
 }
 
-fn is_ok(result: &str) -> bool {
+pub(crate) fn is_ok(result: &str) -> bool {
     result.starts_with("{\"ok\":true")
 }
 
@@ -275,6 +280,12 @@ fn main() -> ExitCode {
             None => usage("unknown rule pack id (see `ccm packs`)"),
         },
         ["consent"] => print(api::consent_templates_json().trim_end(), true, ExitCode::SUCCESS),
+        ["from-fhir", b] => fhir::run(b, None, false),
+        ["from-fhir", b, "--options", o] | ["from-fhir", "--options", o, b] => fhir::run(b, Some(o), false),
+        ["evaluate", "--fhir", b] => fhir::run(b, None, true),
+        ["evaluate", "--fhir", b, "--options", o] | ["evaluate", "--options", o, "--fhir", b] => fhir::run(b, Some(o), true),
+        ["claim", m] => fhir::claim(m, None),
+        ["claim", m, "--context", c] | ["claim", "--context", c, m] => fhir::claim(m, Some(c)),
         ["localities"] => localities(None, None),
         ["localities", st] => localities(Some(st), None),
         ["localities", st, county] => localities(Some(st), Some(county)),
