@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: the wasm module for three targets (web, bundler, nodejs),
-# optimized for size, plus pkg/package.json and pkg/README.md.
+# Builds the npm package into pkg/: the core wasm module for three targets (web, bundler, nodejs),
+# optimized for size, the FHIR adapter's module (the engine with src/fhir/) for the same three
+# targets in pkg/fhir/, plus pkg/package.json and pkg/README.md.
 #   cargo (profile wasm-release) → wasm-bindgen (per target) → wasm-opt -Oz (npm binaryen, never Debian's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,17 +12,7 @@ command -v wasm-bindgen >/dev/null || { echo "build-wasm: wasm-bindgen missing; 
 
 t0=$SECONDS
 artifact=target/wasm32-unknown-unknown/wasm-release/ccm_engine.wasm
-
-echo "build-wasm: cargo build --profile wasm-release --target wasm32-unknown-unknown --lib"
-cargo build --profile wasm-release --target wasm32-unknown-unknown --lib
-[ -f "$artifact" ] || { echo "build-wasm: $artifact not produced" >&2; exit 1; }
-
-rm -rf pkg
-mkdir -p pkg
 targets=(web bundler nodejs)
-for t in "${targets[@]}"; do
-  wasm-bindgen --remove-name-section --remove-producers-section --target "$t" --out-dir "pkg/$t" "$artifact"
-done
 
 # One change to the generated glue: wasm-bindgen copies a string's ASCII prefix into the module
 # one character at a time in JavaScript before handing the rest to TextEncoder.encodeInto; for a
@@ -31,7 +22,8 @@ done
 # fit. The bytes written are the same UTF-8 either way (tests/js/api.test.mjs sends non-ASCII
 # text, surrogate pairs and lone surrogates through every entry point). wasm-bindgen is pinned,
 # so the block is known; if it is not found the build fails rather than ship unpatched glue.
-node - "${targets[@]}" <<'JS'
+patch_glue() { # DIR: the three targets' glue under DIR
+  node - "$1" "${targets[@]}" <<'JS'
 const fs = require("fs");
 const loop = `    const mem = getUint8ArrayMemory0();
 
@@ -51,8 +43,9 @@ const encodeInto = `    // ccm-engine (scripts/build-wasm.sh): encodeInto instea
     let offset = first.written;
     if (first.read !== arg.length) {
         arg = arg.slice(first.read);`;
-for (const t of process.argv.slice(2)) {
-  const file = ["pkg", t, t === "bundler" ? "ccm_engine_bg.js" : "ccm_engine.js"].join("/");
+const [dir, ...targets] = process.argv.slice(2);
+for (const t of targets) {
+  const file = [dir, t, t === "bundler" ? "ccm_engine_bg.js" : "ccm_engine.js"].join("/");
   const text = fs.readFileSync(file, "utf8");
   const parts = text.split(loop);
   if (parts.length !== 2) {
@@ -63,6 +56,7 @@ for (const t of process.argv.slice(2)) {
   console.log(`build-wasm: ${file}: string copy through TextEncoder.encodeInto`);
 }
 JS
+}
 
 # wasm-opt: optimize each distinct module once (the targets' modules differ only if wasm-bindgen
 # named their import modules differently), copy the result to identical ones.
@@ -70,26 +64,46 @@ JS
 OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
            --enable-mutable-globals --enable-reference-types --enable-multivalue
            --strip-debug --strip-producers)
-declare -A done_by_hash=()
-for t in "${targets[@]}"; do
-  f="pkg/$t/ccm_engine_bg.wasm"
-  h=$(sha256sum "$f" | cut -d' ' -f1)
-  if [ -n "${done_by_hash[$h]:-}" ]; then
-    cp "${done_by_hash[$h]}" "$f"
-    echo "build-wasm: $t module identical to an optimized one; copied"
-  else
-    "$WASM_OPT" "${OPT_FLAGS[@]}" "$f" -o "$f.opt"
-    mv "$f.opt" "$f"
-    done_by_hash[$h]=$f
-    echo "build-wasm: wasm-opt -Oz pkg/$t/ccm_engine_bg.wasm"
-  fi
-done
 
-# The nodejs target's module format decides how pkg/nodejs/ is marked.
-if grep -qE '^(module\.)?exports\b|require\(' pkg/nodejs/ccm_engine.js; then node_format=commonjs; else node_format=module; fi
-printf '{ "type": "%s" }\n' "$node_format" > pkg/nodejs/package.json
-printf '{ "type": "module" }\n' > pkg/web/package.json
-printf '{ "type": "module" }\n' > pkg/bundler/package.json
+# build_module DIR CARGO_FLAGS...: cargo → wasm-bindgen (three targets) → glue patch → wasm-opt
+# → the targets' package.json markers, into DIR.
+build_module() {
+  local dir=$1; shift
+  echo "build-wasm: cargo build --profile wasm-release --target wasm32-unknown-unknown --lib $*"
+  cargo build --profile wasm-release --target wasm32-unknown-unknown --lib "$@"
+  [ -f "$artifact" ] || { echo "build-wasm: $artifact not produced" >&2; exit 1; }
+  mkdir -p "$dir"
+  for t in "${targets[@]}"; do
+    wasm-bindgen --remove-name-section --remove-producers-section --target "$t" --out-dir "$dir/$t" "$artifact"
+  done
+  patch_glue "$dir"
+  declare -A done_by_hash=()
+  for t in "${targets[@]}"; do
+    f="$dir/$t/ccm_engine_bg.wasm"
+    h=$(sha256sum "$f" | cut -d' ' -f1)
+    if [ -n "${done_by_hash[$h]:-}" ]; then
+      cp "${done_by_hash[$h]}" "$f"
+      echo "build-wasm: $t module identical to an optimized one; copied"
+    else
+      "$WASM_OPT" "${OPT_FLAGS[@]}" "$f" -o "$f.opt"
+      mv "$f.opt" "$f"
+      done_by_hash[$h]=$f
+      echo "build-wasm: wasm-opt -Oz $f"
+    fi
+  done
+  # The nodejs target's module format decides how DIR/nodejs/ is marked.
+  if grep -qE '^(module\.)?exports\b|require\(' "$dir/nodejs/ccm_engine.js"; then node_format=commonjs; else node_format=module; fi
+  printf '{ "type": "%s" }\n' "$node_format" > "$dir/nodejs/package.json"
+  printf '{ "type": "module" }\n' > "$dir/web/package.json"
+  printf '{ "type": "module" }\n' > "$dir/bundler/package.json"
+}
+
+rm -rf pkg
+# The FHIR adapter's module first (the engine and the adapter, src/fhir/: issue 15), then the
+# core (no default features: the adapter is not in it), so the last artifact is the core's.
+build_module pkg/fhir
+build_module pkg --no-default-features
+
 
 version=$(awk -F'"' '/^version *=/ { print $2; exit }' Cargo.toml)
 license=$(awk -F'"' '/^license *=/ { print $2; exit }' Cargo.toml)
@@ -123,6 +137,17 @@ const pkg = {
     "./bundler": entry("bundler"),
     "./nodejs": entry("nodejs"),
     "./web/ccm_engine_bg.wasm": "./web/ccm_engine_bg.wasm",
+    "./fhir": {
+      types: "./fhir/bundler/ccm_engine.d.ts",
+      node: "./fhir/nodejs/ccm_engine.js",
+      browser: "./fhir/bundler/ccm_engine.js",
+      import: "./fhir/bundler/ccm_engine.js",
+      default: "./fhir/bundler/ccm_engine.js",
+    },
+    "./fhir/web": entry("fhir/web"),
+    "./fhir/bundler": entry("fhir/bundler"),
+    "./fhir/nodejs": entry("fhir/nodejs"),
+    "./fhir/web/ccm_engine_bg.wasm": "./fhir/web/ccm_engine_bg.wasm",
     "./localities": {
       import: { types: "./localities.d.ts", default: "./localities.js" },
       require: { types: "./localities.d.cts", default: "./localities.cjs" },
@@ -130,8 +155,9 @@ const pkg = {
     },
     "./package.json": "./package.json",
   },
-  files: ["web/", "bundler/", "nodejs/", ...helper, "README.md"],
-  sideEffects: ["./bundler/ccm_engine.js", "./web/ccm_engine.js", "./nodejs/ccm_engine.js"],
+  files: ["web/", "bundler/", "nodejs/", "fhir/", ...helper, "README.md"],
+  sideEffects: ["./bundler/ccm_engine.js", "./web/ccm_engine.js", "./nodejs/ccm_engine.js",
+    "./fhir/bundler/ccm_engine.js", "./fhir/web/ccm_engine.js", "./fhir/nodejs/ccm_engine.js"],
   keywords: ["medicare", "chronic-care-management", "ccm", "billing", "wasm"],
 };
 fs.writeFileSync("pkg/package.json", JSON.stringify(pkg, null, 2) + "\n");
@@ -159,8 +185,10 @@ edge workers), \`ccm-engine/bundler\`, \`ccm-engine/nodejs\`. Types ship in each
 Payment amounts are estimates.
 MD
 
+fhir_gz=$(gzip -9 -c pkg/fhir/web/ccm_engine_bg.wasm | wc -c)
 final=pkg/web/ccm_engine_bg.wasm
 raw=$(wc -c < "$final")
 gz=$(gzip -9 -c "$final" | wc -c)
 echo "build-wasm: nodejs target is ${node_format}"
+echo "build-wasm: fhir/ccm_engine_bg.wasm (engine + FHIR adapter) ${fhir_gz} bytes gzip -9"
 echo "build-wasm: ccm_engine_bg.wasm ${raw} bytes raw, ${gz} bytes gzip -9 (built in $(( SECONDS - t0 ))s)"

@@ -75,3 +75,64 @@ pub fn consent_templates() -> JsValue {
 pub fn version() -> String {
     crate::VERSION.to_string()
 }
+
+/// The FHIR adapter and the claim builder (issue 15), in the `pkg/fhir` module only.
+#[cfg(feature = "fhir")]
+mod fhir {
+    use super::{from_text, to_text};
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(typescript_custom_section)]
+    const FHIR_TYPES: &'static str = include_str!("ts/fhir.d.ts");
+
+    /// A JS value as JSON text: a string is taken as the text itself (a Bundle read from a file).
+    fn text_of(value: &JsValue) -> Result<String, String> {
+        match value.as_string() {
+            Some(s) => Ok(s),
+            None if value.is_undefined() || value.is_null() => Ok(String::new()),
+            None => to_text(value),
+        }
+    }
+
+    /// `fromFhir(bundle, options)`: `{ ok: true, month, sources, problems }` or `{ ok: false, error }`.
+    #[wasm_bindgen(js_name = fromFhir, unchecked_return_type = "FhirMapping")]
+    pub fn from_fhir(bundle: JsValue, #[wasm_bindgen(unchecked_param_type = "FhirOptions")] options: JsValue) -> JsValue {
+        match (text_of(&bundle), text_of(&options)) {
+            (Ok(b), Ok(o)) => from_text(&crate::fhir::from_fhir_json(&b, &o)),
+            (Err(e), _) | (_, Err(e)) => from_text(&e),
+        }
+    }
+
+    #[wasm_bindgen(js_name = fromFhirJson)]
+    pub fn from_fhir_json(bundle: &str, options: &str) -> String {
+        crate::fhir::from_fhir_json(bundle, options)
+    }
+
+    /// `evaluateFhir(bundle, options)`: the contract `Result`, with `fhir: { month, sources, problems }`.
+    #[wasm_bindgen(js_name = evaluateFhir, unchecked_return_type = "FhirResult")]
+    pub fn evaluate_fhir(bundle: JsValue, #[wasm_bindgen(unchecked_param_type = "FhirOptions")] options: JsValue) -> JsValue {
+        match (text_of(&bundle), text_of(&options)) {
+            (Ok(b), Ok(o)) => from_text(&crate::fhir::evaluate_fhir_json(&b, &o)),
+            (Err(e), _) | (_, Err(e)) => from_text(&e),
+        }
+    }
+
+    #[wasm_bindgen(js_name = evaluateFhirJson)]
+    pub fn evaluate_fhir_json(bundle: &str, options: &str) -> String {
+        crate::fhir::evaluate_fhir_json(bundle, options)
+    }
+
+    /// `claim(month, context)`: the claim lines and an R4 Claim (docs/fhir.md).
+    #[wasm_bindgen(unchecked_return_type = "ClaimResult")]
+    pub fn claim(#[wasm_bindgen(unchecked_param_type = "MonthInput")] month: JsValue, #[wasm_bindgen(unchecked_param_type = "ClaimContext")] context: JsValue) -> JsValue {
+        match (text_of(&month), text_of(&context)) {
+            (Ok(m), Ok(c)) => from_text(&crate::fhir::claim::claim_json(&m, &c)),
+            (Err(e), _) | (_, Err(e)) => from_text(&e),
+        }
+    }
+
+    #[wasm_bindgen(js_name = claimJson)]
+    pub fn claim_json(month: &str, context: &str) -> String {
+        crate::fhir::claim::claim_json(month, context)
+    }
+}
