@@ -277,6 +277,15 @@ export const INPUT_ERRORS = {
   INVALID_RULE_PACK: "The custom rule pack is not valid.",
 };
 
+/**
+ * Panel rows that are not a month the engine could read (docs/page.md §6). One line each: `ccm
+ * panel` reads these words from this file, so its CSV says the same.
+ */
+export const PANEL_ERRORS = {
+  FHIR_NOT_SUPPORTED: "A FHIR Bundle: the panel cannot read FHIR yet, so this entry was not checked.",
+  FHIR_UNREADABLE: "A FHIR Bundle that could not be turned into months, so this entry was not checked.",
+};
+
 export const SEVERITY = {
   error: { label: "Blocks billing", short: "Blocks" },
   warning: { label: "Audit risk", short: "Risk" },

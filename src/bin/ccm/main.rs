@@ -12,6 +12,8 @@ use ccm_engine::api;
 use std::io::{self, BufRead, BufWriter, Read, Write};
 use std::process::ExitCode;
 
+mod panel;
+
 // See Cargo.toml: glibc's malloc cost the batch door a third of its time.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -24,6 +26,10 @@ const USAGE: &str = "usage:
   ccm consent                      print the built-in consent templates
   ccm what-if [FILE|-]             project panel revenue (CONTRACT §7)
   ccm localities [STATE [COUNTY]]  Medicare localities (payment.locality) by state, county text
+  ccm panel [FILE|DIR|-] [--worklist PATH] [--billing PATH] [--as-of DATE] [--pace 5,10,15,20]
+            [--date-of-service month-end|threshold]
+                                   a panel of months (JSON Lines, a JSON array, a folder) -> the
+                                   worklist CSV (stdout by default) and the billing report CSV
   ccm from-fhir BUNDLE [--options FILE]          a FHIR R4 Bundle → the MonthInput, its sources and problems
   ccm evaluate --fhir BUNDLE [--options FILE]    the same, evaluated (a Result with a `fhir` member)
   ccm claim MONTH [--context FILE]               claim lines and an R4 Claim for a month (docs/fhir.md)
@@ -289,6 +295,7 @@ fn main() -> ExitCode {
         ["localities"] => localities(None, None),
         ["localities", st] => localities(Some(st), None),
         ["localities", st, county] => localities(Some(st), Some(county)),
+        ["panel", rest @ ..] => panel::run(rest),
         ["what-if"] => what_if(None),
         ["what-if", f] => what_if(Some(f)),
         ["--version"] | ["-V"] => print(&format!("ccm {}", ccm_engine::VERSION), true, ExitCode::SUCCESS),
