@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Fuzzes the engine with cargo-fuzz (libFuzzer), each target for a fixed time, sequentially.
 #
-#   scripts/fuzz.sh [-t SECONDS] [TARGET...]      default: 60 s each of json_text month rule_pack
+#   scripts/fuzz.sh [-t SECONDS] [TARGET...]      default: 60 s each of json_text month rule_pack fhir
 #
 # Targets (fuzz/fuzz_targets/): json_text (arbitrary bytes into evaluate_json,
 # evaluate_batch_json, what_if_json), month (structure-aware months, fuzz/src/gen.rs, with the
 # invariants of fuzz/src/invariants.rs and the metamorphic relations of fuzz/src/meta.rs),
-# rule_pack (mutated custom rule packs).
+# rule_pack (mutated custom rule packs), fhir (the FHIR adapter and the claim builder on the
+# example Bundle mutated anywhere, or arbitrary text: fuzz/src/fhir.rs).
 #
 # Inputs: the committed corpus fuzz/corpus/TARGET (seeds from ../shared/scenarios/examples.jsonl,
 # see fuzz/make-seeds.mjs). New inputs go to fuzz/target/work/TARGET (not committed), crashes to
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(json_text month rule_pack)
+[ ${#targets[@]} -gt 0 ] || targets=(json_text month rule_pack fhir)
 nice_cmd=(nice -n "${FUZZ_NICE:-19}")
 
 # --- tools ---------------------------------------------------------------------------------------

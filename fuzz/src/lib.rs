@@ -2,6 +2,7 @@
 //! the metamorphic transformations ([`meta`]), and the `run_*` functions each target calls.
 //! Every check panics with the offending input on failure: that is what libFuzzer reports.
 
+pub mod fhir;
 pub mod gen;
 pub mod invariants;
 pub mod meta;

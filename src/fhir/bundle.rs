@@ -126,6 +126,12 @@ fn codings_of(c: &Value) -> Vec<(&str, &str)> {
     c["coding"].as_array().into_iter().flatten().filter_map(|x| Some((x["system"].as_str()?, x["code"].as_str()?))).collect()
 }
 
+/// The codes of a CodeableConcept, whatever their system (for status concepts such as
+/// `clinicalStatus`, whose code alone decides).
+pub fn codes(v: &Value) -> Vec<&str> {
+    v["coding"].as_array().into_iter().flatten().filter_map(|x| x["code"].as_str()).collect()
+}
+
 /// The date part of a FHIR date or dateTime (`2026-03-04`, `2026-03-04T10:00:00-05:00`).
 pub fn date(v: &Value) -> Option<NaiveDate> {
     let s = v.as_str()?;

@@ -114,12 +114,12 @@ fn conditions(cx: &mut Cx) {
         if !cx.ours(&e, "subject") {
             continue;
         }
-        let verification: Vec<&str> = codings(e.get("verificationStatus")).into_iter().map(|(_, c)| c).collect();
+        let verification = bundle::codes(e.get("verificationStatus"));
         if verification.iter().any(|c| *c == "refuted" || *c == "entered-in-error") {
             cx.problem(e.path("verificationStatus"), "info", "refuted or entered in error; left out");
             continue;
         }
-        let clinical: Vec<&str> = codings(e.get("clinicalStatus")).into_iter().map(|(_, c)| c).collect();
+        let clinical = bundle::codes(e.get("clinicalStatus"));
         if !clinical.is_empty() && !clinical.iter().any(|c| matches!(*c, "active" | "recurrence" | "relapse")) {
             cx.problem(e.path("clinicalStatus"), "info", "not active (inactive, remission or resolved); left out");
             continue;
