@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepares what the edge worker runs: edge/build/engine/{web,bundler}/, a copy of the wasm package
-# (pkg/web for workerd and Cloudflare, pkg/bundler for Deno).
+# (pkg/web for workerd and Cloudflare, pkg/bundler for Deno), and edge/build/engine/fhir/{web,bundler}/,
+# the same of the FHIR adapter's module (pkg/fhir/, for POST /v1/fhir/evaluate).
 #   - builds pkg/ first (scripts/build-wasm.sh) when it is missing, or older than the crate's sources
 #     (src/, consent/, Cargo.toml, Cargo.lock); CCM_EDGE_NO_WASM_BUILD=1 uses pkg/ as it is;
 #   - installs the project's tools first (scripts/setup.sh) when the wasm build needs them.
@@ -17,7 +18,7 @@ pkg=${CCM_EDGE_PKG:-pkg}
 no_build=${CCM_EDGE_NO_WASM_BUILD:-}
 [ "$pkg" != pkg ] && no_build=1
 need_build=""
-for t in web bundler; do
+for t in web bundler fhir/web fhir/bundler; do
   for f in ccm_engine.js ccm_engine_bg.wasm; do
     [ -f "$pkg/$t/$f" ] || need_build="$pkg/$t/$f is missing"
   done
@@ -40,7 +41,7 @@ if [ -n "$need_build" ]; then
 fi
 
 # A wasm file that is not wasm (say, caught half-written by a concurrent build) fails here, loudly.
-for t in web bundler; do
+for t in web bundler fhir/web fhir/bundler; do
   magic=$(head -c 4 "$pkg/$t/ccm_engine_bg.wasm" | od -An -tx1 | tr -d ' \n')
   if [ "$magic" != 0061736d ]; then
     say "$pkg/$t/ccm_engine_bg.wasm is not a wasm module (starts with $magic); rebuild it: scripts/build-wasm.sh"; exit 1
@@ -65,7 +66,7 @@ swap_in() { # swap_in TMPDIR OUTDIR
 out=edge/build/engine
 tmp=$(mktemp -d edge/build.tmp.XXXXXX); chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
-for t in web bundler; do
+for t in web bundler fhir/web fhir/bundler; do
   mkdir -p "$tmp/$t"
   cp "$pkg/$t/ccm_engine.js" "$pkg/$t/ccm_engine_bg.wasm" "$tmp/$t/"
   for f in ccm_engine_bg.js ccm_engine.d.ts; do
@@ -79,11 +80,15 @@ swap_in "$tmp" "$out"
 # bundler engine), for Deno Deploy, whose upload need not include anything outside it.
 tmp=$(mktemp -d edge/build.tmp.XXXXXX); chmod 755 "$tmp"
 mkdir -p "$tmp/engine"
+mkdir -p "$tmp/engine/fhir"
 cp "$out/bundler/ccm_engine.js" "$out/bundler/ccm_engine_bg.js" "$out/bundler/ccm_engine_bg.wasm" "$tmp/engine/"
+cp "$out/fhir/bundler/ccm_engine.js" "$out/fhir/bundler/ccm_engine_bg.js" "$out/fhir/bundler/ccm_engine_bg.wasm" "$tmp/engine/fhir/"
 cp edge/src/app.mjs "$tmp/app.mjs"
-sed 's#"\.\./build/engine/bundler/ccm_engine\.js"#"./engine/ccm_engine.js"#' edge/src/deno.mjs > "$tmp/main.js"
-grep -q '"./engine/ccm_engine.js"' "$tmp/main.js" || { say "could not point deno-deploy/main.js at its engine"; exit 1; }
+sed -e 's#"\.\./build/engine/bundler/ccm_engine\.js"#"./engine/ccm_engine.js"#' \
+    -e 's#"\.\./build/engine/fhir/bundler/ccm_engine\.js"#"./engine/fhir/ccm_engine.js"#' edge/src/deno.mjs > "$tmp/main.js"
+grep -q '"./engine/ccm_engine.js"' "$tmp/main.js" && grep -q '"./engine/fhir/ccm_engine.js"' "$tmp/main.js" \
+  || { say "could not point deno-deploy/main.js at its engines"; exit 1; }
 printf '{\n  "lock": false\n}\n' > "$tmp/deno.json"
 swap_in "$tmp" edge/build/deno-deploy
 trap - EXIT
-say "engine $(wc -c < "$out/web/ccm_engine_bg.wasm") bytes of wasm in edge/build/engine/{web,bundler}; Deno Deploy directory edge/build/deno-deploy/"
+say "engine $(wc -c < "$out/web/ccm_engine_bg.wasm") bytes of wasm in edge/build/engine/{web,bundler}, FHIR adapter $(wc -c < "$out/fhir/web/ccm_engine_bg.wasm") in edge/build/engine/fhir/{web,bundler}; Deno Deploy directory edge/build/deno-deploy/"

@@ -15,6 +15,8 @@ const ccmEdge :Workerd.Worker = (
     (name = "src/app.mjs", esModule = embed "src/app.mjs"),
     (name = "build/engine/web/ccm_engine.js", esModule = embed "build/engine/web/ccm_engine.js"),
     (name = "build/engine/web/ccm_engine_bg.wasm", wasm = embed "build/engine/web/ccm_engine_bg.wasm"),
+    (name = "build/engine/fhir/web/ccm_engine.js", esModule = embed "build/engine/fhir/web/ccm_engine.js"),
+    (name = "build/engine/fhir/web/ccm_engine_bg.wasm", wasm = embed "build/engine/fhir/web/ccm_engine_bg.wasm"),
   ],
   compatibilityDate = "2025-09-01",
   bindings = [

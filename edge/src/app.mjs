@@ -1,10 +1,12 @@
 // The edge function itself, independent of the runtime: a small router over the wasm engine.
 //
-//   createApp(engine, { runtime, corsAllowOrigins }) -> { fetch(request) -> Promise<Response> }
+//   createApp(engine, { runtime, corsAllowOrigins, fhir }) -> { fetch(request) -> Promise<Response> }
 //
 // `engine` is the wasm package's module namespace (any target): evaluateJson, rulePacks, rulePack,
-// consentTemplates, version. The entries (worker.mjs for workerd / Cloudflare, deno.mjs for Deno)
-// instantiate the wasm once per isolate and create one app; every request reuses both.
+// consentTemplates, version. `fhir` is the FHIR adapter's module (ccm-engine/fhir, pkg/fhir/*:
+// evaluateFhirJson), which serves `POST /v1/fhir/evaluate`; without it that route is 404. The
+// entries (worker.mjs for workerd / Cloudflare, deno.mjs for Deno) instantiate both wasm modules
+// once per isolate and create one app; every request reuses them.
 //
 // Rules kept here (see edge/README.md for the HTTP API):
 // - Request bodies are never logged, and error messages are fixed strings that never echo input.
@@ -20,6 +22,12 @@ export const LIMITS = Object.freeze({
   batchBytes: 16 * 1024 * 1024,
   /** Months in one batch. */
   batchItems: 500,
+  /**
+   * Bytes of one `POST /v1/fhir/evaluate` body, `{ bundle, options }`: the adapter's own bounds (a
+   * Bundle of 8 MiB, options of 256 KiB) and room for the envelope. The adapter still refuses a
+   * Bundle over 8 MiB itself (413 `INPUT_TOO_LARGE`).
+   */
+  fhirEvaluateBytes: 8 * 1024 * 1024 + 256 * 1024 + 1024,
 });
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -169,6 +177,52 @@ async function readBody(request, limit) {
 }
 
 /**
+ * The source text of each member of a JSON object, by name (the last of a repeated name, as
+ * JSON.parse keeps it), whitespace around each value removed. `text` must be valid JSON whose
+ * top-level value is an object (the caller has JSON.parse'd it). Names are decoded as JSON.
+ */
+export function splitJsonObject(text) {
+  const out = new Map();
+  const n = text.length;
+  let i = text.indexOf("{") + 1;
+  /** The end (exclusive) of the string starting at the quote at `q`. */
+  const stringEnd = (q) => {
+    let at = q + 1;
+    for (;;) {
+      const e = text.indexOf('"', at);
+      if (e < 0) throw new Error("unterminated string");
+      let b = e - 1;
+      while (text.charCodeAt(b) === 0x5c) b--;
+      at = e + 1;
+      if ((e - 1 - b) % 2 === 0) return at;
+    }
+  };
+  for (;;) {
+    while (i < n && /\s|,/.test(text[i])) i++;
+    if (i >= n || text[i] === "}") return out;
+    const nameEnd = stringEnd(i);
+    const name = JSON.parse(text.slice(i, nameEnd));
+    i = text.indexOf(":", nameEnd) + 1;
+    const start = i;
+    let depth = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i = stringEnd(i);
+        continue;
+      }
+      if (c === 0x5b || c === 0x7b) depth++;
+      else if (c === 0x5d || c === 0x7d) {
+        if (depth === 0) break;
+        depth--;
+      } else if (c === 0x2c && depth === 0) break;
+      i++;
+    }
+    out.set(name, text.slice(start, i).trim());
+  }
+}
+
+/**
  * The source text of each element of a JSON array, in order, whitespace around it removed.
  * `text` must be valid JSON whose top-level value is an array (the caller has JSON.parse'd it).
  */
@@ -216,6 +270,7 @@ function errorBody(code, message) {
 
 const ROUTES = {
   evaluate: { methods: ["POST"] },
+  fhirEvaluate: { methods: ["POST"] },
   batch: { methods: ["POST"] },
   packs: { methods: ["GET", "HEAD"] },
   pack: { methods: ["GET", "HEAD"] },
@@ -233,6 +288,8 @@ function matchRoute(path) {
       return { route: ROUTES.evaluate, name: "evaluate" };
     case "/v1/evaluate-batch":
       return { route: ROUTES.batch, name: "batch" };
+    case "/v1/fhir/evaluate":
+      return { route: ROUTES.fhirEvaluate, name: "fhirEvaluate" };
     case "/v1/packs":
       return { route: ROUTES.packs, name: "packs" };
     case "/v1/consent-templates":
@@ -289,9 +346,36 @@ export function warmUp(engine) {
   return engine.evaluateJson(WARM_UP_MONTH).startsWith('{"ok":true');
 }
 
+/** A made-up Bundle (one Patient, two Conditions, one Procedure of CCM time), for warmUpFhir. */
+const WARM_UP_BUNDLE = JSON.stringify({
+  resourceType: "Bundle",
+  type: "collection",
+  entry: [
+    { resource: { resourceType: "Patient", id: "w" } },
+    ...["E11.9", "I10"].map((code, i) => ({
+      resource: { resourceType: "Condition", id: `c${i}`, subject: { reference: "Patient/w" }, code: { coding: [{ system: "http://hl7.org/fhir/sid/icd-10-cm", code }] } },
+    })),
+    {
+      resource: {
+        resourceType: "Procedure", id: "t", status: "completed", subject: { reference: "Patient/w" },
+        code: { coding: [{ system: "http://www.ama-assn.org/go/cpt", code: "99490" }] },
+        performedPeriod: { start: "2026-03-03T10:00:00-05:00", end: "2026-03-03T10:25:00-05:00" },
+      },
+    },
+  ],
+});
+const WARM_UP_OPTIONS = JSON.stringify({ serviceMonth: "2026-03", billingPractitioner: { id: "1000000001", credential: "MD" } });
+
+/** warmUp for the FHIR adapter's module: one Bundle mapped and evaluated. Returns true when it did. */
+export function warmUpFhir(fhir) {
+  fhir.rulePacks();
+  return fhir.evaluateFhirJson(WARM_UP_BUNDLE, WARM_UP_OPTIONS).startsWith('{"ok":true');
+}
+
 export function createApp(engine, options = {}) {
   const runtime = options.runtime ?? "unknown";
   const cors = parseAllowOrigins(options.corsAllowOrigins);
+  const fhir = options.fhir ?? null;
   const corsOn = cors.any || cors.origins.size > 0;
 
   // Static answers, computed once per isolate on first use.
@@ -406,6 +490,40 @@ export function createApp(engine, options = {}) {
     return respond(request, 200, out);
   }
 
+  /** The `{ bundle, options }` body's member texts, or a Response to send instead. */
+  function fhirMembers(request, text) {
+    let body;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return fail(request, 400, "INVALID_JSON", "the body is not valid JSON");
+    }
+    const shape = (path, message) =>
+      respond(request, 422, JSON.stringify({ ok: false, error: { code: "INVALID_INPUT", message: "the body must be { bundle, options }", issues: [{ path, message }] } }));
+    if (body === null || typeof body !== "object" || Array.isArray(body)) return shape("", "expected an object: { \"bundle\": Bundle, \"options\": FhirOptions }");
+    if (body.bundle === undefined || body.bundle === null) return shape("bundle", "is required: a FHIR R4 Bundle (an object, or its JSON text as a string)");
+    // Each member's own text, as sent (not re-serialized, so numbers and repeated keys reach the
+    // adapter exactly as `ccm evaluate --fhir` reads them from files); a string is JSON text itself.
+    const members = splitJsonObject(text);
+    const member = (name) => (typeof body[name] === "string" ? body[name] : members.get(name) ?? "");
+    const options = body.options === undefined || body.options === null ? "" : member("options");
+    return { bundle: member("bundle"), options };
+  }
+
+  async function fhirEvaluate(request) {
+    const text = await bodyText(request, LIMITS.fhirEvaluateBytes);
+    if (typeof text !== "string") return text;
+    const members = fhirMembers(request, text);
+    if (members instanceof Response) return members;
+    const out = fhir.evaluateFhirJson(members.bundle, members.options);
+    let status = 200;
+    if (!out.startsWith('{"ok":true')) {
+      const result = JSON.parse(out);
+      if (result.ok !== true) status = statusForErrorCode(result.error && result.error.code);
+    }
+    return respond(request, status, out);
+  }
+
   function pack(request, id) {
     const c = getCatalog();
     let body = packTexts.get(id);
@@ -420,7 +538,7 @@ export function createApp(engine, options = {}) {
 
   async function handle(request) {
     const m = matchRoute(pathOf(request.url));
-    if (m === null) return fail(request, 404, "NOT_FOUND", "no such endpoint");
+    if (m === null || (m.name === "fhirEvaluate" && fhir === null)) return fail(request, 404, "NOT_FOUND", "no such endpoint");
     const method = request.method;
     if (method === "OPTIONS") return preflight(request, m.route);
     if (!m.route.methods.includes(method)) {
@@ -431,6 +549,8 @@ export function createApp(engine, options = {}) {
         return evaluate(request);
       case "batch":
         return evaluateBatch(request);
+      case "fhirEvaluate":
+        return fhirEvaluate(request);
       case "packs":
         return respond(request, 200, getCatalog().packs, { "cache-control": CATALOG_CACHE });
       case "pack":

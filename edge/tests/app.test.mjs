@@ -3,7 +3,7 @@
 // The real engine on the real runtimes is edge/tests/edge.test.mjs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { LIMITS, createApp, parseAllowOrigins, splitJsonArray, statusForErrorCode } from "../src/app.mjs";
+import { LIMITS, createApp, parseAllowOrigins, splitJsonArray, splitJsonObject, statusForErrorCode } from "../src/app.mjs";
 
 const MiB = 1024 * 1024;
 
@@ -187,6 +187,63 @@ test("batch: the engine gets each month's text as sent (no re-serialization)", a
   const res = await app.fetch(postJson("/v1/evaluate-batch", '[ {"k":1, "k":2} , {"m":1e400},{"n":12345678901234567890123} ]'));
   assert.equal(res.status, 200);
   assert.deepEqual(eng.calls, ['{"k":1, "k":2}', '{"m":1e400}', '{"n":12345678901234567890123}']);
+});
+
+/** A stand-in for the FHIR adapter's module: records the texts it was given. */
+function fakeFhir(out = '{"ok":true,"evaluation":{},"fhir":{}}') {
+  const calls = [];
+  return { calls, evaluateFhirJson: (bundle, options) => (calls.push([bundle, options]), typeof out === "function" ? out(bundle, options) : out) };
+}
+
+test("POST /v1/fhir/evaluate: 404 without the FHIR module; with it, the members' own texts reach the adapter", async () => {
+  const body = '{ "options" : {"serviceMonth":"2026-03","n":1e400} ,\n "bundle": {"resourceType":"Bundle","a":"}\\"","a":2} }';
+  let res = await createApp(fakeEngine()).fetch(postJson("/v1/fhir/evaluate", body));
+  assert.equal(res.status, 404);
+  const fhir = fakeFhir();
+  res = await createApp(fakeEngine(), { fhir }).fetch(postJson("/v1/fhir/evaluate", body));
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), '{"ok":true,"evaluation":{},"fhir":{}}');
+  assert.equal(res.headers.get("cache-control"), "no-store");
+  assert.deepEqual(fhir.calls, [['{"resourceType":"Bundle","a":"}\\"","a":2}', '{"serviceMonth":"2026-03","n":1e400}']]);
+  // A string member is the JSON text itself; no options: empty text (the adapter says what is missing).
+  await createApp(fakeEngine(), { fhir }).fetch(postJson("/v1/fhir/evaluate", JSON.stringify({ bundle: '{"resourceType":"Bundle"}' })));
+  assert.deepEqual(fhir.calls[1], ['{"resourceType":"Bundle"}', ""]);
+});
+
+test("POST /v1/fhir/evaluate: status by the adapter's error code; the body's shape; limits", async () => {
+  for (const [out, status] of [
+    ['{"error":{"code":"INVALID_INPUT","issues":[],"message":"m"},"ok":false}', 422],
+    ['{"error":{"code":"INPUT_TOO_LARGE","issues":[],"message":"m"},"ok":false}', 413],
+    ['{"error":{"code":"INVALID_JSON","issues":[],"message":"m"},"ok":false}', 400],
+    ['{"ok":false,"error":{"code":"UNKNOWN_RULE_PACK","message":"m"},"fhir":{}}', 422],
+  ]) {
+    const res = await createApp(fakeEngine(), { fhir: fakeFhir(out) }).fetch(postJson("/v1/fhir/evaluate", '{"bundle":{}}'));
+    assert.equal(res.status, status, out);
+    assert.equal(await res.text(), out);
+  }
+  const fhir = fakeFhir();
+  const app = createApp(fakeEngine(), { fhir });
+  for (const [text, status, path] of [["[1]", 422, ""], ["7", 422, ""], ["{}", 422, "bundle"], ['{"bundle":null}', 422, "bundle"], ["{", 400, null]]) {
+    const res = await app.fetch(postJson("/v1/fhir/evaluate", text));
+    assert.equal(res.status, status, text);
+    const r = await res.json();
+    assert.equal(r.ok, false);
+    if (path !== null) assert.deepEqual(r.error.issues.map((i) => i.path), [path], text);
+  }
+  assert.equal(fhir.calls.length, 0, "refused bodies never reach the adapter");
+  let res = await app.fetch(postJson("/v1/fhir/evaluate", " ".repeat(LIMITS.fhirEvaluateBytes + 1)));
+  assert.equal(res.status, 413);
+  res = await app.fetch(postJson("/v1/fhir/evaluate", `{"bundle":{}}${" ".repeat(LIMITS.fhirEvaluateBytes - 13)}`));
+  assert.equal(res.status, 200, "at the limit");
+  res = await app.fetch(req("/v1/fhir/evaluate"));
+  assert.equal(res.status, 405);
+  assert.equal(res.headers.get("allow"), "POST, OPTIONS");
+});
+
+test("splitJsonObject: each member's own text by name; a repeated name keeps the last", () => {
+  const m = splitJsonObject(' { "a" : [1, {"b": "],}"}] , "c\\u0041":"x\\"y" ,"a":{"z":null}, "n": -1.5e3 } ');
+  assert.deepEqual([...m], [["a", '{"z":null}'], ["cA", '"x\\"y"'], ["n", "-1.5e3"]]);
+  assert.deepEqual([...splitJsonObject("{}")], []);
 });
 
 test("a byte-order mark reaches the engine (it decides, as for the CLI)", async () => {

@@ -71,6 +71,17 @@ function statusFor(result) {
 }
 
 const examples = loadExamples();
+
+// The FHIR test Bundles (tests/data/fhir/) and what `ccm evaluate --fhir FILE --options FILE` prints.
+const FHIR_DATA = join(ROOT, "tests", "data", "fhir");
+const FHIR_OPTIONS = join(FHIR_DATA, "options.json");
+const FHIR_BUNDLES = ["month-bundle.json", "partial.json", "wrong-codings.json", "time-kinds.json", "searchset.json", "transaction.json", "apcm-conflict.json", "two-patients.json", "not-a-bundle.json"];
+function cliFhir(bundleFile) {
+  const run = spawnSync(findCli(), ["evaluate", "--fhir", bundleFile, "--options", FHIR_OPTIONS], { encoding: "utf8", maxBuffer: 64 * MiB });
+  assert.equal(run.error, undefined, `could not run the CLI: ${run.error}`);
+  assert.ok(run.status === 0 || run.status === 1, `ccm evaluate --fhir exit ${run.status}: ${run.stderr}`);
+  return run.stdout.replace(/\n$/, "");
+}
 const SENTINEL = "Zq7-SENTINEL-Pat1ent-Name";
 
 // ---- helpers ----------------------------------------------------------------------------------------
@@ -127,6 +138,7 @@ test("the worker never compiles wasm at request time (instantiated once per isol
   }
   const worker = readFileSync(join(EDGE, "src", "worker.mjs"), "utf8");
   assert.match(worker, /^engine\.initSync\(\{ module: wasmModule \}\);$/m, "initSync at module top level");
+  assert.match(worker, /^fhir\.initSync\(\{ module: fhirWasmModule \}\);$/m, "the FHIR module too");
 });
 
 test("examples.jsonl is not empty", () => assert.ok(examples.length > 0));
@@ -139,6 +151,9 @@ test("edge/build/deno-deploy/ is self-contained and serves the same answers", { 
   try {
     assert.equal(srv.health.runtime, "deno");
     for (const c of [examples[0], examples[examples.length - 1]]) await expectLikeCli(srv.base, c.body, `${c.name} (deno-deploy)`);
+    const bundle = readFileSync(join(FHIR_DATA, "month-bundle.json"), "utf8");
+    const fhir = await post(srv.base, "/v1/fhir/evaluate", `{"bundle":${bundle},"options":${readFileSync(FHIR_OPTIONS, "utf8")}}`);
+    assert.equal(fhir.text, cliFhir(join(FHIR_DATA, "month-bundle.json")), "POST /v1/fhir/evaluate (deno-deploy)");
   } finally {
     await srv.stop();
   }
@@ -316,6 +331,81 @@ for (const runtime of runtimes) {
       // Without programs: no programs key (the v1 answer).
       const plain = await expectLikeCli(base, JSON.stringify(billable), "no programs");
       assert.equal(plain.evaluation.programs, undefined);
+    });
+
+    test("POST /v1/fhir/evaluate: each test Bundle gives exactly what `ccm evaluate --fhir` prints", async () => {
+      const optionsText = readFileSync(FHIR_OPTIONS, "utf8");
+      for (const file of FHIR_BUNDLES) {
+        const bundleText = readFileSync(join(FHIR_DATA, file), "utf8");
+        const want = cliFhir(join(FHIR_DATA, file));
+        // The member texts as in the files (layout, order, numbers as written).
+        const { res, text } = await post(base, "/v1/fhir/evaluate", `{"bundle": ${bundleText}, "options": ${optionsText}}`);
+        assert.equal(text, want, `${file}: not byte-identical to the CLI output`);
+        assert.equal(res.status, statusFor(JSON.parse(want)), file);
+        assert.equal(res.headers.get("cache-control"), "no-store");
+        assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+        assert.match(res.headers.get("content-type") ?? "", /^application\/json/);
+      }
+      // The worked example: billable, 99490 + 99439, $116.57, with the mapping beside it.
+      const r = await post(base, "/v1/fhir/evaluate", JSON.stringify({ bundle: JSON.parse(readFileSync(join(FHIR_DATA, "month-bundle.json"), "utf8")), options: JSON.parse(optionsText) }));
+      assert.equal(r.res.status, 200);
+      const got = JSON.parse(r.text);
+      assert.equal(got.evaluation.status, "billable");
+      assert.deepEqual(got.evaluation.lines.map((l) => [l.code, l.units, l.allowed]), [["99490", 1, 66.13], ["99439", 1, 50.44]]);
+      assert.equal(got.evaluation.payment.allowed, 116.57);
+      assert.equal(got.fhir.sources["timeEntries[2]"], "Task/task1");
+      assert.deepEqual(got, JSON.parse(cliFhir(join(FHIR_DATA, "month-bundle.json"))));
+      // The Bundle as JSON text in a string member is read as the same Bundle.
+      const asText = await post(base, "/v1/fhir/evaluate", JSON.stringify({ bundle: readFileSync(join(FHIR_DATA, "month-bundle.json"), "utf8"), options: JSON.parse(optionsText) }));
+      assert.equal(asText.text, r.text);
+    });
+
+    test("POST /v1/fhir/evaluate: a bad Bundle or body → 422, malformed → 400, too large → 413", async () => {
+      const options = JSON.parse(readFileSync(FHIR_OPTIONS, "utf8"));
+      // Not a Bundle: the adapter's INVALID_INPUT, as the CLI prints it.
+      const notBundle = readFileSync(join(FHIR_DATA, "not-a-bundle.json"), "utf8");
+      let r = await post(base, "/v1/fhir/evaluate", `{"bundle":${notBundle},"options":${JSON.stringify(options)}}`);
+      let body = await expectError(r.res, r.text, 422, "INVALID_INPUT");
+      assert.deepEqual(body.error.issues.map((i) => i.path), ["Bundle.resourceType"]);
+      assert.equal(r.text, cliFhir(join(FHIR_DATA, "not-a-bundle.json")));
+      // A Bundle of the wrong type, options without a month: 422 with the paths.
+      r = await post(base, "/v1/fhir/evaluate", JSON.stringify({ bundle: { resourceType: "Bundle", type: "document" }, options }));
+      body = await expectError(r.res, r.text, 422, "INVALID_INPUT");
+      assert.deepEqual(body.error.issues.map((i) => i.path), ["Bundle.type"]);
+      r = await post(base, "/v1/fhir/evaluate", JSON.stringify({ bundle: { resourceType: "Bundle", type: "collection" } }));
+      body = await expectError(r.res, r.text, 422, "INVALID_INPUT");
+      assert.deepEqual(body.error.issues.map((i) => i.path), ["options.serviceMonth", "options.billingPractitioner.id"]);
+      // The body's own shape.
+      for (const [text, path] of [["[]", ""], ["{}", "bundle"], ['{"options":{}}', "bundle"], ['{"bundle":null}', "bundle"]]) {
+        r = await post(base, "/v1/fhir/evaluate", text);
+        body = await expectError(r.res, r.text, 422, "INVALID_INPUT");
+        assert.deepEqual(body.error.issues.map((i) => i.path), [path], text);
+      }
+      r = await post(base, "/v1/fhir/evaluate", '{"bundle":');
+      await expectError(r.res, r.text, 400, "INVALID_JSON");
+      r = await post(base, "/v1/fhir/evaluate", JSON.stringify({ bundle: "{", options }));
+      await expectError(r.res, r.text, 400, "INVALID_JSON");
+      // A Bundle over the adapter's 8 MiB inside a body the worker accepts: the adapter's 413.
+      const big = JSON.parse(readFileSync(join(FHIR_DATA, "month-bundle.json"), "utf8"));
+      big.entry.push({ resource: { resourceType: "Basic", id: "pad", code: { text: "x".repeat(8 * MiB) } } });
+      r = await post(base, "/v1/fhir/evaluate", JSON.stringify({ bundle: big, options }));
+      await expectError(r.res, r.text, 413, "INPUT_TOO_LARGE");
+      // A body over the route's limit: 413 before parsing, declared or streamed.
+      r = await post(base, "/v1/fhir/evaluate", " ".repeat(9 * MiB));
+      await expectError(r.res, r.text, 413, "INPUT_TOO_LARGE");
+      assert.equal(r.res.headers.get("cache-control"), "no-store");
+      const res = await fetch(`${base}/v1/fhir/evaluate`, { method: "POST", headers: { "content-type": "application/json" }, body: streamedBody(9 * MiB), duplex: "half" });
+      await expectError(res, await res.text(), 413, "INPUT_TOO_LARGE");
+      // Wrong method and content type, as the other routes.
+      const get = await fetch(`${base}/v1/fhir/evaluate`);
+      await expectError(get, await get.text(), 405, "METHOD_NOT_ALLOWED");
+      assert.equal(get.headers.get("allow"), "POST, OPTIONS");
+      r = await post(base, "/v1/fhir/evaluate", "{}", { "content-type": "text/plain" });
+      await expectError(r.res, r.text, 415, "UNSUPPORTED_MEDIA_TYPE");
+      // Still answering correctly afterwards.
+      r = await post(base, "/v1/fhir/evaluate", `{"bundle":${readFileSync(join(FHIR_DATA, "month-bundle.json"), "utf8")},"options":${JSON.stringify(options)}}`);
+      assert.equal(r.res.status, 200);
+      assert.equal(r.text, cliFhir(join(FHIR_DATA, "month-bundle.json")));
     });
 
     test("a leading byte-order mark is judged as the CLI judges it", async () => {
