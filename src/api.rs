@@ -1,7 +1,8 @@
 //! JSON-text entry points shared by the CLI, the wasm bindings and the edge worker
 //! (CONTRACT §1, §4). Each returns the contract's `Result` as JSON text and never panics.
 
-use crate::evaluate::{self, Evaluation};
+use crate::evaluate;
+use crate::evaluation::{self, Evaluation};
 use crate::input::{parse_root, Root, MAX_JSON_BYTES};
 use crate::validate::{self, InputError, Issue};
 
@@ -139,7 +140,7 @@ pub fn what_if_json(json: &str) -> String {
 
 /// `[RulePackInfo]` of the built-in packs.
 pub fn rule_packs_json() -> String {
-    let infos: Vec<_> = crate::pack::built_in().iter().map(evaluate::RulePackInfo::of).collect();
+    let infos: Vec<_> = crate::pack::built_in().iter().map(evaluation::RulePackInfo::of).collect();
     let mut out = crate::output::Out::with_capacity(256 * infos.len() + 2);
     out.list(&infos, crate::output::Out::pack_info);
     out.into_string()

@@ -1,7 +1,7 @@
 //! Stage 4: other services billed for the patient this month (CONTRACT §6.10). The conflict
 //! table (codes, and the severity by who billed them) is pack data.
 
-use crate::evaluate::Finding;
+use crate::finding::Finding;
 use crate::pack::{Conflict, Pack};
 use crate::validate::Checked;
 

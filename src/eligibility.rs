@@ -2,7 +2,8 @@
 //! PCM focus condition), consent, initiating visit, care plan, supervision, the billing
 //! practitioner's credential and APCM's primary-care role, as the program's [`Requirements`] ask.
 
-use crate::evaluate::{ConsentSummary, Finding};
+use crate::evaluation::ConsentSummary;
+use crate::finding::Finding;
 use crate::icd::{self, Chronic, CodeStatus};
 use crate::pack::{Pack, Requirements, Severity};
 use crate::validate::{months_before, Checked, ConsentStatus};

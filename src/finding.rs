@@ -1,11 +1,11 @@
 //! Findings (CONTRACT §5): the one registry of finding codes — each with its default severity
-//! and where it comes from — and the `Finding` every stage reports.
+//! and where it comes from — and the `Finding` every stage reports. (A finding is cited from the
+//! rule pack it was decided under: its constructors are [`crate::pack`]'s.)
 //!
 //! Every other place a code appears is held to [`CODES`] by tests/registry.rs: the TypeScript
 //! `FindingCode` union, each built-in pack's `findingRules`, the page's words (www/js/words.js)
 //! and the fuzz invariants' severity table. A code added here and forgotten there fails CI.
 
-use crate::pack::{self, Pack};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -157,27 +157,6 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(pack: &Pack, code: impl Into<Text>, path: String, message: Text) -> Self {
-        let code = code.into();
-        let severity = default_severity(&code);
-        Self::cited(pack, code, severity, path, message, None)
-    }
-    pub fn with_severity(pack: &Pack, code: impl Into<Text>, severity: Severity, path: String, message: Text) -> Self {
-        Self::cited(pack, code, severity, path, message, None)
-    }
-    pub fn cited(pack: &Pack, code: impl Into<Text>, severity: Severity, path: String, message: Text, rule: Option<&str>) -> Self {
-        let code = code.into();
-        let (r, s) = pack.cite(&code, rule);
-        let (rule, source) = match (pack::as_static(pack), r) {
-            // The same rule, found again in the program-long pack, lent instead of copied.
-            (Some(p), Some(id)) => match p.rules.get_key_value(id) {
-                Some((k, v)) => (Some(Cow::Borrowed(k.as_str())), Some(Cow::Borrowed(v.as_str()))),
-                None => (Some(Cow::Owned(id.to_string())), None),
-            },
-            _ => (r.map(|x| Cow::Owned(x.to_string())), s.map(|x| Cow::Owned(x.to_string()))),
-        };
-        Finding { code, severity: Cow::Borrowed(severity.as_str()), path: Some(path), message, rule, source }
-    }
     /// 0 for an error, 1 for a warning, 2 for information.
     pub fn rank(&self) -> u8 {
         match &*self.severity {

@@ -19,6 +19,7 @@ pub mod conflicts;
 pub mod consent;
 pub mod eligibility;
 pub mod evaluate;
+pub mod evaluation;
 pub mod finding;
 #[cfg(feature = "fhir")]
 pub mod fhir;
@@ -39,7 +40,7 @@ pub mod whatif;
 mod wasm;
 
 pub use api::{evaluate_json, evaluate_str};
-pub use evaluate::Evaluation;
+pub use evaluation::Evaluation;
 pub use input::MonthInput;
 pub use validate::InputError;
 

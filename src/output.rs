@@ -10,7 +10,8 @@
 //! generated months. Keys appear in the order of the struct fields, as the derives (and the
 //! contract's examples) have them.
 
-use crate::evaluate::{Alternative, ChecklistItem, ConsentSummary, Evaluation, Finding, Line, NextUnit, Payment, ProgramEntry, RulePackInfo, TimeSummary};
+use crate::evaluation::{Alternative, ChecklistItem, ConsentSummary, Evaluation, Line, NextUnit, Payment, ProgramEntry, RulePackInfo, TimeSummary};
+use crate::finding::Finding;
 use crate::validate::{InputError, Issue};
 
 /// A JSON text under construction.

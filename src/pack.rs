@@ -5,6 +5,8 @@
 //! same validator that checks a caller's own pack, so the two can never disagree.
 
 pub use crate::finding::Severity;
+use crate::finding::{default_severity, Finding, Text};
+use std::borrow::Cow;
 use crate::validate::Issue;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
@@ -274,6 +276,34 @@ pub fn built_in_text(id: &str) -> Option<&'static str> {
 /// The built-in pack in effect for a month (the latest one that covers it).
 pub fn built_in_for(first: NaiveDate, last: NaiveDate) -> Option<&'static Pack> {
     built_in().iter().filter(|p| p.covers(first, last)).max_by_key(|p| p.effective_from)
+}
+
+/// Findings cited from a pack: the rule behind the code (or the code's own) and its source.
+impl Finding {
+    /// A finding with the code's default severity ([`crate::finding::default_severity`]).
+    pub fn new(pack: &Pack, code: impl Into<Text>, path: String, message: Text) -> Self {
+        let code = code.into();
+        let severity = default_severity(&code);
+        Self::cited(pack, code, severity, path, message, None)
+    }
+    /// A finding with the severity the case (or the pack) decided.
+    pub fn with_severity(pack: &Pack, code: impl Into<Text>, severity: Severity, path: String, message: Text) -> Self {
+        Self::cited(pack, code, severity, path, message, None)
+    }
+    /// A finding citing `rule` (a code's own) before the pack's rule for the finding code.
+    pub fn cited(pack: &Pack, code: impl Into<Text>, severity: Severity, path: String, message: Text, rule: Option<&str>) -> Self {
+        let code = code.into();
+        let (r, s) = pack.cite(&code, rule);
+        let (rule, source) = match (as_static(pack), r) {
+            // The same rule, found again in the program-long pack, lent instead of copied.
+            (Some(p), Some(id)) => match p.rules.get_key_value(id) {
+                Some((k, v)) => (Some(Cow::Borrowed(k.as_str())), Some(Cow::Borrowed(v.as_str()))),
+                None => (Some(Cow::Owned(id.to_string())), None),
+            },
+            _ => (r.map(|x| Cow::Owned(x.to_string())), s.map(|x| Cow::Owned(x.to_string()))),
+        };
+        Finding { code, severity: Cow::Borrowed(severity.as_str()), path: Some(path), message, rule, source }
+    }
 }
 
 // ------------------------------------------------------------------ validation of pack JSON

@@ -8,7 +8,7 @@
 //! national non-facility amount, and a contract-priced or uncovered code (a payer pack) bypasses
 //! the fee-schedule formula.
 
-use crate::evaluate::Finding;
+use crate::finding::Finding;
 use crate::pack::{CodeDef, GpciTable, Pack};
 use crate::validate::{Checked, InputError, Issue, PaymentOptions, Setting};
 

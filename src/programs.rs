@@ -10,7 +10,9 @@
 //! practitioner per month, so each entry says what the month would bill under that program; the
 //! same minutes are never billed twice. [`recommend`] picks the billable one that pays most.
 
-use crate::evaluate::{self, Finding, Line, ProgramEntry, ProgramNext, Recommended, Text};
+use crate::evaluate;
+use crate::evaluation::{Evaluation, Line, ProgramEntry, ProgramNext, Recommended};
+use crate::finding::{Finding, Text};
 use crate::pack::{Apcm, Pack, Severity};
 use crate::price;
 use crate::time::TimeCount;
@@ -19,7 +21,7 @@ use std::borrow::Cow;
 
 /// The `programs` entries and the recommendation, for a month whose CCM decision is `ccm`
 /// (`pcm_time`: PCM's time count when it is CCM's, see [`shared_time`]).
-pub fn decide(m: &Checked, pack: &Pack, context: &price::Context, ccm: &evaluate::Evaluation, pcm_time: Option<TimeCount>) -> (Vec<ProgramEntry>, Option<Recommended>) {
+pub fn decide(m: &Checked, pack: &Pack, context: &price::Context, ccm: &Evaluation, pcm_time: Option<TimeCount>) -> (Vec<ProgramEntry>, Option<Recommended>) {
     let mut entries = vec![from_evaluation("ccm", ccm, None)];
     if m.programs.pcm {
         entries.push(match pack.pcm() {
@@ -115,7 +117,7 @@ fn blocking(findings: &[Finding]) -> Vec<Text> {
 }
 
 /// A time-based program's entry from its evaluation.
-fn from_evaluation(id: &'static str, e: &evaluate::Evaluation, findings: Option<Vec<Finding>>) -> ProgramEntry {
+fn from_evaluation(id: &'static str, e: &Evaluation, findings: Option<Vec<Finding>>) -> ProgramEntry {
     let blocked_by = blocking(&e.findings);
     let next = e.time.next_unit.as_ref().map(|n| ProgramNext { code: n.code.clone(), minutes_needed: n.minutes_needed });
     let supported: i64 = e.supported_lines.iter().map(|l| cents(l.allowed)).sum();

@@ -6,7 +6,7 @@
 //! interval. What is left is split at local midnights and merged by [`sweep`], the one function
 //! that removes overlap. Everything is in microseconds; minutes are floored only at the end.
 
-use crate::evaluate::{Finding, Text};
+use crate::finding::{Finding, Text};
 use crate::pack::{Pack, Program};
 use crate::validate::{Checked, Entry, When};
 use chrono::NaiveDate;

@@ -19,7 +19,7 @@
 //! the month's payment checks ([`check`]), projected ([`project`]) and written ([`write`]).
 //! Objects of the answer list their keys in alphabetical order (as they always have).
 
-use crate::evaluate::RulePackInfo;
+use crate::evaluation::RulePackInfo;
 use crate::input::{BandIn, Obj, PackRef, ScenarioIn, Val, MAX_BANDS, MAX_JSON_BYTES};
 use crate::output::Out;
 use crate::pack::{self, CodeDef, Pack};

@@ -9,7 +9,7 @@
 //! with the CARC a payer would use.
 
 use super::options::{CPT, HCPCS, ICD10CM, NPI, POS};
-use crate::evaluate::{Evaluation, Line};
+use crate::evaluation::{Evaluation, Line};
 use serde_json::{json, Map, Value};
 
 /// The date-of-service conventions (TIME-007: a claim may go once the threshold is met, with
@@ -122,7 +122,7 @@ fn read_context(c: &Value, month: &Value, e: &Evaluation) -> Result<Context, Vec
 
 /// The program's decision: (status, lines that bill, the error codes that block it).
 fn decision<'e>(e: &'e Evaluation, program: &str) -> (&'e str, &'e [Line], Vec<String>) {
-    let errors = |fs: &[crate::evaluate::Finding]| fs.iter().filter(|f| f.severity == "error").map(|f| f.code.to_string()).collect::<Vec<_>>();
+    let errors = |fs: &[crate::finding::Finding]| fs.iter().filter(|f| f.severity == "error").map(|f| f.code.to_string()).collect::<Vec<_>>();
     match e.programs.as_ref().and_then(|ps| ps.iter().find(|p| p.program == program)).filter(|_| program != "ccm") {
         Some(p) => (&p.status, &p.lines, p.blocked_by.iter().map(|c| c.to_string()).collect()),
         None => (&e.status, &e.lines, errors(&e.findings)),
