@@ -49,7 +49,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Evaluates one patient-month. Pure: no clock, no I/O.
 pub fn evaluate(input: &MonthInput) -> Result<Evaluation, InputError> {
-    let checked = validate::check(input)?;
+    let checked = validate::check_month(input)?;
     api::evaluate_checked(&checked)
 }
 

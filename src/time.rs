@@ -205,53 +205,88 @@ fn is_filler_bytes(word: &[u8]) -> bool {
 /// Counts the month's time for `program`: entries of its `counted_services` count; every other
 /// service's time is excluded and cuts what overlaps it.
 pub fn count(m: &Checked, pack: &Pack, program: &Program) -> TimeCount {
-    let counts = |service: &str| program.counted_services.iter().any(|s| s == service);
-    let pol = &pack.policies;
-    let days = m.month.days() as usize;
-    let month_lo = midnight_us(m.month.first);
-    let month_hi = month_lo + m.month.days() * DAY_US;
-    let consent_lo = m.consent.as_ref().and_then(|c| c.date).map(midnight_us);
-    let as_of_hi = m.as_of.succ_opt().map_or(i64::MAX, midnight_us);
-    let lo = consent_lo.map_or(month_lo, |c| c.max(month_lo));
-    let hi = month_hi.min(as_of_hi);
-
-    let mut out = TimeCount { staff: Pool::new(days), practitioner: Pool::new(days), encounter_details_ok: true, ..Default::default() };
-    let find = |findings: &mut Vec<Finding>, code: &'static str, path: String, message: Text| {
-        findings.push(Finding::new(pack, code, path, message));
-    };
-
-    // Other services' intervals cut CCM time, whoever performed either.
-    let cuts = union(
-        m.entries
-            .iter()
-            .filter(|e| !counts(e.service))
-            .filter_map(|e| match e.when {
-                When::Interval { start, end, .. } if end > start => Some((start, end)),
-                _ => None,
-            })
-            .collect(),
-    );
-
-    let mut people = People::default();
-    let mut pieces: Vec<Piece> = Vec::with_capacity(m.entries.len() * 2);
-    let mut practitioner_pieces: Vec<Piece> = Vec::new();
-    let mut kept: Vec<(i64, i64)> = Vec::new();
-    let mut excluded = 0i64;
-    let mut encounter_ok = true;
-
+    let mut c = Counter::new(m, pack, program);
     for (i, e) in m.entries.iter().enumerate() {
-        let path = |f: &str| if f.is_empty() { format!("timeEntries[{i}]") } else { format!("timeEntries[{i}].{f}") };
-        // The entry's whole length: what it does not count is excluded time (CONTRACT §6.4,
-        // "outside the month" included).
-        let whole_us = match e.when {
-            When::Interval { start, end, .. } => end - start,
-            When::Day { minutes, .. } => minutes * MINUTE_US,
-        };
+        c.entry(i, e);
+    }
+    c.finish()
+}
+
+/// The instants (µs) that bound counted time: the month, and within it from the consent date's
+/// local midnight (`lo`) to the end of the `asOf` day (`hi`).
+struct Bounds {
+    days: usize,
+    month_lo: i64,
+    month_hi: i64,
+    consent_lo: Option<i64>,
+    lo: i64,
+    hi: i64,
+}
+
+impl Bounds {
+    fn of(m: &Checked) -> Bounds {
+        let month_lo = midnight_us(m.month.first);
+        let month_hi = month_lo + m.month.days() * DAY_US;
+        let consent_lo = m.consent.as_ref().and_then(|c| c.date).map(midnight_us);
+        let as_of_hi = m.as_of.succ_opt().map_or(i64::MAX, midnight_us);
+        Bounds {
+            days: m.month.days() as usize,
+            month_lo,
+            month_hi,
+            consent_lo,
+            lo: consent_lo.map_or(month_lo, |c| c.max(month_lo)),
+            hi: month_hi.min(as_of_hi),
+        }
+    }
+}
+
+/// The count in progress: one entry at a time, then the sweep that removes overlap.
+struct Counter<'a, 'p> {
+    m: &'a Checked<'a>,
+    pack: &'p Pack,
+    program: &'p Program<'p>,
+    b: Bounds,
+    /// Other services' intervals: they cut the program's time, whoever performed either.
+    cuts: Vec<(i64, i64)>,
+    people: People<'a>,
+    pieces: Vec<Piece>,
+    practitioner_pieces: Vec<Piece>,
+    kept: Vec<(i64, i64)>,
+    excluded: i64,
+    encounter_ok: bool,
+    out: TimeCount,
+}
+
+impl<'a, 'p> Counter<'a, 'p> {
+    fn new(m: &'a Checked<'a>, pack: &'p Pack, program: &'p Program<'p>) -> Self {
+        let b = Bounds::of(m);
+        let counts = |service: &str| program.counted_services.iter().any(|s| s == service);
+        let cuts = union(
+            m.entries
+                .iter()
+                .filter(|e| !counts(e.service))
+                .filter_map(|e| match e.when {
+                    When::Interval { start, end, .. } if end > start => Some((start, end)),
+                    _ => None,
+                })
+                .collect(),
+        );
+        let out = TimeCount { staff: Pool::new(b.days), practitioner: Pool::new(b.days), encounter_details_ok: true, ..Default::default() };
+        Counter { m, pack, program, b, cuts, people: People::default(), pieces: Vec::with_capacity(m.entries.len() * 2),
+            practitioner_pieces: Vec::new(), kept: Vec::new(), excluded: 0, encounter_ok: true, out }
+    }
+
+    fn find(&mut self, code: &'static str, path: String, message: Text) {
+        self.out.findings.push(Finding::new(self.pack, code, path, message));
+    }
+
+    /// Why a whole entry does not count, in §6.4's order: another service, no role, non-clinical
+    /// staff, a facility stay.
+    fn whole_exclusion(&self, e: &Entry, path: &dyn Fn(&str) -> String) -> Option<(&'static str, String, &'static str)> {
+        let pol = &self.pack.policies;
         let role = e.role;
-        let is_billing = role.is_some_and(|r| pol.practitioner_roles.iter().any(|p| p == r))
-            || e.performer_id == Some(m.billing_id);
-        let whole = if !counts(e.service) {
-            Some(("TIME_ENTRY_OTHER_SERVICE", path("service"), other_service(program.name)))
+        if !self.program.counted_services.iter().any(|s| s == e.service) {
+            Some(("TIME_ENTRY_OTHER_SERVICE", path("service"), other_service(self.program.name)))
         } else if role.is_none() {
             Some(("TIME_ENTRY_PERFORMER_MISSING", path("performer"), "the performer's role is missing, so the entry cannot be classified and does not count"))
         } else if !role.is_some_and(|r| pol.staff_roles.iter().any(|s| s == r)) {
@@ -260,102 +295,133 @@ pub fn count(m: &Checked, pack: &Pack, program: &Program) -> TimeCount {
             Some(("TIME_ENTRY_FACILITY_STAY", path("patientSetting"), "time while the patient is in an inpatient or Part A SNF stay does not count"))
         } else {
             None
-        };
-        if let Some((code, p, msg)) = whole {
-            excluded += whole_us;
-            find(&mut out.findings, code, p, msg.into());
-            continue;
-        }
-        let inside = match e.when {
-            When::Interval { start, end, offset } => {
-                let (s, t) = (start + offset, end + offset);
-                if s == t {
-                    month_lo <= s && s < month_hi
-                } else {
-                    s < month_hi && t > month_lo
-                }
-            }
-            When::Day { date, .. } => m.month.contains(date),
-        };
-        if !inside {
-            excluded += whole_us;
-            find(&mut out.findings, "TIME_ENTRY_OUTSIDE_MONTH", path(""), format!("the entry is outside the service month {}", m.month.label()).into());
-            continue;
-        }
-        // The documentation findings of a counted entry (§6.11) come before its time findings;
-        // an entry that counts nothing reports only why (found below), so they are inserted here
-        // once that is known.
-        let docs_at = out.findings.len();
-        let who = people.who(e, is_billing);
-        let counts = match e.when {
-            When::Day { date, minutes } => {
-                if consent_lo.is_some_and(|c| midnight_us(date) < c) {
-                    find(&mut out.findings, "TIME_ENTRY_BEFORE_CONSENT", path("date"), "time before the consent date does not count".into());
-                    excluded += whole_us;
-                    false
-                } else if date > m.as_of {
-                    find(&mut out.findings, "TIME_ENTRY_AFTER_AS_OF", path("date"), "time after the asOf date does not count yet".into());
-                    excluded += whole_us;
-                    false
-                } else {
-                    let d = crate::validate::day_index(&m.month, date);
-                    out.staff.by_day[d] += minutes * MINUTE_US;
-                    if is_billing {
-                        out.practitioner.by_day[d] += minutes * MINUTE_US;
-                    }
-                    true
-                }
-            }
-            When::Interval { start, end, offset } => {
-                let (s, t) = (start + offset, end + offset);
-                let (ms, mt) = (s.max(month_lo), t.min(month_hi));
-                if s < month_lo || t > month_hi {
-                    find(&mut out.findings, "TIME_ENTRY_SPLIT_AT_MONTH_END", path(""), "the entry crosses a month boundary; only the part inside the service month counts".into());
-                    excluded += (t - s) - (mt - ms);
-                }
-                // Each excluded instant once, under its first reason (§6.4): before consent, then
-                // after the asOf day.
-                if ms < lo {
-                    find(&mut out.findings, "TIME_ENTRY_BEFORE_CONSENT", path("start"), "time before the consent date does not count".into());
-                    excluded += lo.min(mt) - ms;
-                }
-                let after_from = hi.max(lo).max(ms);
-                if mt > after_from {
-                    find(&mut out.findings, "TIME_ENTRY_AFTER_AS_OF", path("end"), "time after the end of the asOf day does not count yet".into());
-                    excluded += mt - after_from;
-                }
-                let (a, b) = (ms.max(lo), mt.min(hi));
-                a < b && cut_and_split(Span { a: a - offset, b: b - offset, offset, who, entry: i as u32, is_billing }, &cuts, month_lo, days,
-                    &mut kept, &mut pieces, &mut practitioner_pieces, &mut excluded, || find(&mut out.findings, "TIME_DOUBLE_COUNTED", path(""),
-                    "part of this entry overlaps time claimed by another service and does not count".into()))
-            }
-        };
-        if counts {
-            let docs = documentation(e, pol.narrative_min_chars, &path);
-            encounter_ok &= docs.is_empty();
-            let later = out.findings.split_off(docs_at);
-            out.findings.extend(docs.into_iter().map(|(code, p, msg)| Finding::new(pack, code, p, msg)));
-            out.findings.extend(later);
         }
     }
 
-    let overlaps = sweep(&mut pieces, &mut out.staff.by_day, people.count());
-    sweep(&mut practitioner_pieces, &mut out.practitioner.by_day, people.count());
-    for (entry, same, other) in overlaps {
-        let path = format!("timeEntries[{entry}]");
-        if same {
-            find(&mut out.findings, "TIME_ENTRY_OVERLAP", path.clone(), "the entry overlaps another entry of the same person; the overlap counts once".into());
-        }
-        if other {
-            find(&mut out.findings, "TIME_CONCURRENT_STAFF", path, "the entry overlaps another person's entry at the same time; that time counts once".into());
+    /// Any part of the entry lies in the service month (a zero-length interval: its instant).
+    fn inside_month(&self, e: &Entry) -> bool {
+        match e.when {
+            When::Interval { start, end, offset } => {
+                let (s, t) = (start + offset, end + offset);
+                if s == t {
+                    self.b.month_lo <= s && s < self.b.month_hi
+                } else {
+                    s < self.b.month_hi && t > self.b.month_lo
+                }
+            }
+            When::Day { date, .. } => self.m.month.contains(date),
         }
     }
-    out.staff.finish();
-    out.practitioner.finish();
-    out.excluded_us = excluded;
-    out.encounter_details_ok = encounter_ok;
-    dedupe(&mut out.findings);
-    out
+
+    fn entry(&mut self, i: usize, e: &'a Entry<'a>) {
+        let path = |f: &str| if f.is_empty() { format!("timeEntries[{i}]") } else { format!("timeEntries[{i}].{f}") };
+        // The entry's whole length: what it does not count is excluded time (CONTRACT §6.4,
+        // "outside the month" included).
+        let whole_us = match e.when {
+            When::Interval { start, end, .. } => end - start,
+            When::Day { minutes, .. } => minutes * MINUTE_US,
+        };
+        if let Some((code, p, msg)) = self.whole_exclusion(e, &path) {
+            self.excluded += whole_us;
+            self.find(code, p, msg.into());
+            return;
+        }
+        if !self.inside_month(e) {
+            self.excluded += whole_us;
+            self.find("TIME_ENTRY_OUTSIDE_MONTH", path(""), format!("the entry is outside the service month {}", self.m.month.label()).into());
+            return;
+        }
+        let is_billing = e.role.is_some_and(|r| self.pack.policies.practitioner_roles.iter().any(|p| p == r)) || e.performer_id == Some(self.m.billing_id);
+        // The documentation findings of a counted entry (§6.11) come before its time findings;
+        // an entry that counts nothing reports only why (found below), so they are inserted here
+        // once that is known.
+        let docs_at = self.out.findings.len();
+        let who = self.people.who(e, is_billing);
+        let counted = match e.when {
+            When::Day { date, minutes } => self.day(date, minutes, whole_us, is_billing, &path),
+            When::Interval { start, end, offset } => self.interval(Span { a: start, b: end, offset, who, entry: i as u32, is_billing }, &path),
+        };
+        if counted {
+            let docs = documentation(e, self.pack.policies.narrative_min_chars, &path);
+            self.encounter_ok &= docs.is_empty();
+            let later = self.out.findings.split_off(docs_at);
+            let pack = self.pack;
+            self.out.findings.extend(docs.into_iter().map(|(code, p, msg)| Finding::new(pack, code, p, msg)));
+            self.out.findings.extend(later);
+        }
+    }
+
+    /// A `date` + `minutes` entry: added to its day unless before consent or after `asOf`.
+    fn day(&mut self, date: NaiveDate, minutes: i64, whole_us: i64, is_billing: bool, path: &dyn Fn(&str) -> String) -> bool {
+        if self.b.consent_lo.is_some_and(|c| midnight_us(date) < c) {
+            self.find("TIME_ENTRY_BEFORE_CONSENT", path("date"), "time before the consent date does not count".into());
+            self.excluded += whole_us;
+            return false;
+        }
+        if date > self.m.as_of {
+            self.find("TIME_ENTRY_AFTER_AS_OF", path("date"), "time after the asOf date does not count yet".into());
+            self.excluded += whole_us;
+            return false;
+        }
+        let d = crate::validate::day_index(&self.m.month, date);
+        self.out.staff.by_day[d] += minutes * MINUTE_US;
+        if is_billing {
+            self.out.practitioner.by_day[d] += minutes * MINUTE_US;
+        }
+        true
+    }
+
+    /// An interval entry, `span` its whole extent: cut at the month's edges, the consent date and
+    /// the end of the `asOf` day (each excluded instant once, under its first reason, §6.4), then
+    /// by other services' time, then split at local midnights for the sweep.
+    fn interval(&mut self, span: Span, path: &dyn Fn(&str) -> String) -> bool {
+        let Bounds { month_lo, month_hi, lo, hi, days, .. } = self.b;
+        let (s, t) = (span.a + span.offset, span.b + span.offset);
+        let (ms, mt) = (s.max(month_lo), t.min(month_hi));
+        if s < month_lo || t > month_hi {
+            self.find("TIME_ENTRY_SPLIT_AT_MONTH_END", path(""), "the entry crosses a month boundary; only the part inside the service month counts".into());
+            self.excluded += (t - s) - (mt - ms);
+        }
+        if ms < lo {
+            self.find("TIME_ENTRY_BEFORE_CONSENT", path("start"), "time before the consent date does not count".into());
+            self.excluded += lo.min(mt) - ms;
+        }
+        let after_from = hi.max(lo).max(ms);
+        if mt > after_from {
+            self.find("TIME_ENTRY_AFTER_AS_OF", path("end"), "time after the end of the asOf day does not count yet".into());
+            self.excluded += mt - after_from;
+        }
+        let (a, b) = (ms.max(lo), mt.min(hi));
+        if a >= b {
+            return false;
+        }
+        let span = Span { a: a - span.offset, b: b - span.offset, ..span };
+        let (pack, findings) = (self.pack, &mut self.out.findings);
+        cut_and_split(span, &self.cuts, month_lo, days, &mut self.kept, &mut self.pieces, &mut self.practitioner_pieces, &mut self.excluded, || {
+            findings.push(Finding::new(pack, "TIME_DOUBLE_COUNTED", path(""), "part of this entry overlaps time claimed by another service and does not count".into()));
+        })
+    }
+
+    /// Removes overlap (one sweep per pool), reports it, and closes the pools.
+    fn finish(mut self) -> TimeCount {
+        let overlaps = sweep(&mut self.pieces, &mut self.out.staff.by_day, self.people.count());
+        sweep(&mut self.practitioner_pieces, &mut self.out.practitioner.by_day, self.people.count());
+        for (entry, same, other) in overlaps {
+            let path = format!("timeEntries[{entry}]");
+            if same {
+                self.find("TIME_ENTRY_OVERLAP", path.clone(), "the entry overlaps another entry of the same person; the overlap counts once".into());
+            }
+            if other {
+                self.find("TIME_CONCURRENT_STAFF", path, "the entry overlaps another person's entry at the same time; that time counts once".into());
+            }
+        }
+        self.out.staff.finish();
+        self.out.practitioner.finish();
+        self.out.excluded_us = self.excluded;
+        self.out.encounter_details_ok = self.encounter_ok;
+        dedupe(&mut self.out.findings);
+        self.out
+    }
 }
 
 /// The message of `TIME_ENTRY_OTHER_SERVICE` (fixed text, lent for the life of the program).
@@ -384,6 +450,7 @@ fn documentation(e: &Entry, min_chars: usize, path: &dyn Fn(&str) -> String) -> 
 }
 
 /// The part of an entry that may count, as absolute instants `[a, b)`, with its offset.
+#[derive(Clone, Copy)]
 struct Span {
     a: i64,
     b: i64,

@@ -446,7 +446,7 @@ impl V {
 pub fn check_root<'a>(root: &'a Root) -> Result<Checked<'a>, InputError> {
     let mut v = V { issues: Vec::new(), too_large: false };
     match v.take(root, &String::new, "an object") {
-        Some(Obj(input)) => check(input),
+        Some(Obj(input)) => check_month(input),
         None => {
             if v.issues.is_empty() {
                 v.push(String::new(), "expected an object (a MonthInput), found null");
@@ -456,24 +456,10 @@ pub fn check_root<'a>(root: &'a Root) -> Result<Checked<'a>, InputError> {
     }
 }
 
-/// Checks the input; on failure returns every issue found.
-pub fn check<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
+/// Checks a month; on failure returns every issue found, in the order of the input's fields.
+pub fn check_month<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
     let mut v = V { issues: Vec::new(), too_large: false };
-    let month = match v.take(&input.service_month, &|| "serviceMonth".into(), "a month YYYY-MM") {
-        Some(s) => {
-            let m = parse_month(s);
-            if m.is_none() {
-                v.push("serviceMonth".into(), "expected a month YYYY-MM (month 01-12)");
-            }
-            m
-        }
-        None => {
-            if input.service_month.is_absent() {
-                v.push("serviceMonth".into(), "is required (YYYY-MM)");
-            }
-            None
-        }
-    };
+    let month = service_month(&mut v, &input.service_month);
     let as_of = v.date(&input.as_of, &|| "asOf".into());
     let pack = match v.take(&input.rule_pack, &|| "rulePack".into(), "a rule pack id or object") {
         None => PackChoice::Default,
@@ -486,132 +472,25 @@ pub fn check<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
     };
     let payment = payment(&mut v, &input.payment);
     let programs = programs(&mut v, &input.programs);
-
-    let mut billing_id = None;
-    let mut credential = None;
-    let mut group_id = None;
-    match v.take(&input.billing_practitioner, &|| "billingPractitioner".into(), "an object") {
-        Some(Obj(b)) => {
-            billing_id = v.string(&b.id, &|| "billingPractitioner.id".into());
-            if billing_id.map_or(true, |s| s.trim().is_empty()) {
-                if b.id.ok().is_some() || b.id.is_absent() {
-                    v.push("billingPractitioner.id".into(), "is required (a non-empty string)");
-                }
-                billing_id = None;
-            }
-            credential = v.string(&b.credential, &|| "billingPractitioner.credential".into());
-            group_id = v.string(&b.group_id, &|| "billingPractitioner.groupId".into());
-        }
-        None => {
-            if input.billing_practitioner.is_absent() {
-                v.push("billingPractitioner".into(), "is required (with an id)");
-            }
-        }
-    }
-
-    let mut new_patient = false;
-    let mut last_visit = None;
-    let mut qmb = false;
-    if let Some(Obj(p)) = v.take(&input.patient, &|| "patient".into(), "an object") {
-        let _ = v.string(&p.reference, &|| "patient.ref".into());
-        new_patient = v.boolean(&p.new_patient, &|| "patient.newPatient".into()).unwrap_or(false);
-        qmb = v.boolean(&p.qmb, &|| "patient.qmb".into()).unwrap_or(false);
-        last_visit = v.date(&p.last_visit_date, &|| "patient.lastVisitDate".into());
-    }
-
-    let mut conditions = Vec::new();
-    if let Some(List(list)) = v.take(&input.conditions, &|| "conditions".into(), "an array") {
-        for (i, c) in list.iter().enumerate() {
-            let Some(Obj(c)) = v.take(c, &|| format!("conditions[{i}]"), "an object") else {
-                if c.is_absent() {
-                    v.push(format!("conditions[{i}]"), "expected an object, found null");
-                }
-                continue;
-            };
-            let code = v.string(&c.code, &|| format!("conditions[{i}].code"));
-            if c.code.is_absent() {
-                v.push(format!("conditions[{i}].code"), "is required (ICD-10-CM)");
-            }
-            let chronic = v.boolean(&c.chronic, &|| format!("conditions[{i}].chronic"));
-            let significant_risk = v.boolean(&c.significant_risk, &|| format!("conditions[{i}].significantRisk"));
-            // §10's inputs are read only when a program that uses them is decided: without
-            // `programs` a month is read as v1 read it (unknown fields ignored).
-            let pcm_focus = programs.pcm && v.boolean(&c.pcm_focus, &|| format!("conditions[{i}].pcmFocus")) == Some(true);
-            if let Some(code) = code {
-                let (code, well_formed) = normalize_icd(code);
-                conditions.push(Condition { code, well_formed, chronic, significant_risk, pcm_focus });
-            }
-        }
-    }
-
+    let (billing_id, credential, group_id) = billing(&mut v, &input.billing_practitioner);
+    let (new_patient, last_visit, qmb) = patient(&mut v, &input.patient);
+    let conditions = conditions(&mut v, &input.conditions, programs.pcm);
     let consent = v.take(&input.consent, &|| "consent".into(), "an object").map(|Obj(c)| consent(&mut v, c));
-
-    let visit = match v.take(&input.initiating_visit, &|| "initiatingVisit".into(), "an object") {
-        Some(Obj(iv)) => {
-            let date = v.date(&iv.date, &|| "initiatingVisit.date".into());
-            let kind = v.string(&iv.kind, &|| "initiatingVisit.type".into());
-            let practitioner_id = v.string(&iv.practitioner_id, &|| "initiatingVisit.practitionerId".into());
-            Some(Visit { date, kind, practitioner_id })
-        }
-        None => None,
-    };
-
+    let visit = visit(&mut v, &input.initiating_visit);
     let care_plan = v.take(&input.care_plan, &|| "carePlan".into(), "an object").map(|Obj(cp)| care_plan(&mut v, cp, programs.pcm));
     let apcm = if programs.apcm { apcm(&mut v, &input.apcm) } else { ApcmAttest::default() };
-
     let mdm = match v.take(&input.complexity, &|| "complexity".into(), "an object") {
         Some(Obj(c)) => v.one_of(&c.mdm, &|| "complexity.mdm".into(), &MDM),
         None => None,
     };
     let supervision = v.boolean(&input.supervision_attested, &|| "supervisionAttested".into());
-
-    let mut entries = Vec::new();
-    if let Some(List(list)) = v.take(&input.time_entries, &|| "timeEntries".into(), "an array") {
-        entries.reserve(list.len());
-        for (i, e) in list.iter().enumerate() {
-            match v.take(e, &|| format!("timeEntries[{i}]"), "an object") {
-                Some(Obj(e)) => {
-                    if let Some(e) = entry(&mut v, e, i) {
-                        entries.push(e);
-                    }
-                }
-                None => {
-                    if e.is_absent() {
-                        v.push(format!("timeEntries[{i}]"), "expected an object, found null");
-                    }
-                }
-            }
-        }
-    }
-
-    let mut other_services = Vec::new();
-    if let Some(List(list)) = v.take(&input.other_services, &|| "otherServices".into(), "an array") {
-        for (i, s) in list.iter().enumerate() {
-            let Some(Obj(s)) = v.take(s, &|| format!("otherServices[{i}]"), "an object") else {
-                if s.is_absent() {
-                    v.push(format!("otherServices[{i}]"), "expected an object, found null");
-                }
-                continue;
-            };
-            let code = v.string(&s.code, &|| format!("otherServices[{i}].code"));
-            if s.code.is_absent() {
-                v.push(format!("otherServices[{i}].code"), "is required (CPT/HCPCS)");
-            }
-            let date = v.date(&s.date, &|| format!("otherServices[{i}].date"));
-            let practitioner_id = v.string(&s.practitioner_id, &|| format!("otherServices[{i}].practitionerId"));
-            let group_id = v.string(&s.group_id, &|| format!("otherServices[{i}].groupId"));
-            if let Some(code) = code {
-                other_services.push(OtherService { code: code.trim().to_ascii_uppercase(), date, practitioner_id, group_id });
-            }
-        }
-    }
-
+    let entries = entries(&mut v, &input.time_entries);
+    let other_services = other_services(&mut v, &input.other_services);
     let (mut claim_version, mut claim_sha) = (None, None);
     if let Some(Obj(c)) = v.take(&input.claim, &|| "claim".into(), "an object") {
         claim_version = v.string(&c.consent_version, &|| "claim.consentVersion".into());
         claim_sha = v.string(&c.consent_text_sha256, &|| "claim.consentTextSha256".into());
     }
-
     let (Some(month), Some(billing_id)) = (month, billing_id) else {
         return Err(fail(v));
     };
@@ -641,6 +520,139 @@ pub fn check<'a>(input: &'a MonthInput) -> Result<Checked<'a>, InputError> {
         programs,
         apcm,
     })
+}
+
+/// `serviceMonth`, required.
+fn service_month(v: &mut V, s: &Str) -> Option<Month> {
+    match v.take(s, &|| "serviceMonth".into(), "a month YYYY-MM") {
+        Some(text) => {
+            let m = parse_month(text);
+            if m.is_none() {
+                v.push("serviceMonth".into(), "expected a month YYYY-MM (month 01-12)");
+            }
+            m
+        }
+        None => {
+            if s.is_absent() {
+                v.push("serviceMonth".into(), "is required (YYYY-MM)");
+            }
+            None
+        }
+    }
+}
+
+/// `billingPractitioner`: its id (required, not blank), credential and group.
+fn billing<'a>(v: &mut V, b: &'a Val<Obj<BillingIn>>) -> (Option<&'a str>, Option<&'a str>, Option<&'a str>) {
+    let Some(Obj(b)) = v.take(b, &|| "billingPractitioner".into(), "an object") else {
+        if b.is_absent() {
+            v.push("billingPractitioner".into(), "is required (with an id)");
+        }
+        return (None, None, None);
+    };
+    let mut id = v.string(&b.id, &|| "billingPractitioner.id".into());
+    if id.map_or(true, |s| s.trim().is_empty()) {
+        if b.id.ok().is_some() || b.id.is_absent() {
+            v.push("billingPractitioner.id".into(), "is required (a non-empty string)");
+        }
+        id = None;
+    }
+    let credential = v.string(&b.credential, &|| "billingPractitioner.credential".into());
+    let group = v.string(&b.group_id, &|| "billingPractitioner.groupId".into());
+    (id, credential, group)
+}
+
+/// `patient`: (newPatient, lastVisitDate, qmb).
+fn patient(v: &mut V, p: &Val<Obj<PatientIn>>) -> (bool, Option<NaiveDate>, bool) {
+    let Some(Obj(p)) = v.take(p, &|| "patient".into(), "an object") else { return (false, None, false) };
+    let _ = v.string(&p.reference, &|| "patient.ref".into());
+    let new_patient = v.boolean(&p.new_patient, &|| "patient.newPatient".into()).unwrap_or(false);
+    let qmb = v.boolean(&p.qmb, &|| "patient.qmb".into()).unwrap_or(false);
+    let last_visit = v.date(&p.last_visit_date, &|| "patient.lastVisitDate".into());
+    (new_patient, last_visit, qmb)
+}
+
+/// `conditions`: each code normalized; `pcmFocus` read only when PCM is decided.
+fn conditions(v: &mut V, list: &Val<List<Val<Obj<ConditionIn>>, MAX_CONDITIONS>>, pcm: bool) -> Vec<Condition> {
+    let mut out = Vec::new();
+    let Some(List(list)) = v.take(list, &|| "conditions".into(), "an array") else { return out };
+    for (i, c) in list.iter().enumerate() {
+        let Some(Obj(c)) = v.take(c, &|| format!("conditions[{i}]"), "an object") else {
+            if c.is_absent() {
+                v.push(format!("conditions[{i}]"), "expected an object, found null");
+            }
+            continue;
+        };
+        let code = v.string(&c.code, &|| format!("conditions[{i}].code"));
+        if c.code.is_absent() {
+            v.push(format!("conditions[{i}].code"), "is required (ICD-10-CM)");
+        }
+        let chronic = v.boolean(&c.chronic, &|| format!("conditions[{i}].chronic"));
+        let significant_risk = v.boolean(&c.significant_risk, &|| format!("conditions[{i}].significantRisk"));
+        // §10's inputs are read only when a program that uses them is decided: without
+        // `programs` a month is read as v1 read it (unknown fields ignored).
+        let pcm_focus = pcm && v.boolean(&c.pcm_focus, &|| format!("conditions[{i}].pcmFocus")) == Some(true);
+        if let Some(code) = code {
+            let (code, well_formed) = normalize_icd(code);
+            out.push(Condition { code, well_formed, chronic, significant_risk, pcm_focus });
+        }
+    }
+    out
+}
+
+/// `initiatingVisit`.
+fn visit<'a>(v: &mut V, iv: &'a Val<Obj<VisitIn>>) -> Option<Visit<'a>> {
+    let Obj(iv) = v.take(iv, &|| "initiatingVisit".into(), "an object")?;
+    let date = v.date(&iv.date, &|| "initiatingVisit.date".into());
+    let kind = v.string(&iv.kind, &|| "initiatingVisit.type".into());
+    let practitioner_id = v.string(&iv.practitioner_id, &|| "initiatingVisit.practitionerId".into());
+    Some(Visit { date, kind, practitioner_id })
+}
+
+/// `timeEntries`, each checked by [`entry`].
+fn entries<'a>(v: &mut V, list: &'a Val<List<Val<Obj<TimeEntryIn>>, MAX_TIME_ENTRIES>>) -> Vec<Entry<'a>> {
+    let mut out = Vec::new();
+    let Some(List(list)) = v.take(list, &|| "timeEntries".into(), "an array") else { return out };
+    out.reserve(list.len());
+    for (i, e) in list.iter().enumerate() {
+        match v.take(e, &|| format!("timeEntries[{i}]"), "an object") {
+            Some(Obj(e)) => {
+                if let Some(e) = entry(v, e, i) {
+                    out.push(e);
+                }
+            }
+            None => {
+                if e.is_absent() {
+                    v.push(format!("timeEntries[{i}]"), "expected an object, found null");
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `otherServices`: codes trimmed and upper-cased.
+fn other_services<'a>(v: &mut V, list: &'a Val<List<Val<Obj<OtherServiceIn>>, MAX_OTHER_SERVICES>>) -> Vec<OtherService<'a>> {
+    let mut out = Vec::new();
+    let Some(List(list)) = v.take(list, &|| "otherServices".into(), "an array") else { return out };
+    for (i, s) in list.iter().enumerate() {
+        let Some(Obj(s)) = v.take(s, &|| format!("otherServices[{i}]"), "an object") else {
+            if s.is_absent() {
+                v.push(format!("otherServices[{i}]"), "expected an object, found null");
+            }
+            continue;
+        };
+        let code = v.string(&s.code, &|| format!("otherServices[{i}].code"));
+        if s.code.is_absent() {
+            v.push(format!("otherServices[{i}].code"), "is required (CPT/HCPCS)");
+        }
+        let date = v.date(&s.date, &|| format!("otherServices[{i}].date"));
+        let practitioner_id = v.string(&s.practitioner_id, &|| format!("otherServices[{i}].practitionerId"));
+        let group_id = v.string(&s.group_id, &|| format!("otherServices[{i}].groupId"));
+        if let Some(code) = code {
+            out.push(OtherService { code: code.trim().to_ascii_uppercase(), date, practitioner_id, group_id });
+        }
+    }
+    out
 }
 
 /// `programs` read outside a month (a what-if scenario's), with a month's checks and paths.
@@ -811,75 +823,77 @@ fn entry<'a>(v: &mut V, e: &'a TimeEntryIn, i: usize) -> Option<Entry<'a>> {
     let narrative = v.string(&e.narrative, &|| p("narrative"));
     let service = v.one_of(&e.service, &|| p("service"), &SERVICES).unwrap_or("ccm");
     let setting = v.one_of(&e.patient_setting, &|| p("patientSetting"), &SETTINGS).unwrap_or("community");
-
     let has_interval = !e.start.is_absent() || !e.end.is_absent();
     let has_day = !e.date.is_absent() || !e.minutes.is_absent();
     let before = v.issues.len();
-    let when = if has_interval && has_day {
-        v.push(format!("timeEntries[{i}]"), "has both start/end and date/minutes; use one form");
-        None
-    } else if has_interval {
-        let start = v.take(&e.start, &|| p("start"), "an RFC 3339 date-time").map(|s| (s, parse_datetime_exact(s)));
-        let end = v.take(&e.end, &|| p("end"), "an RFC 3339 date-time").map(|s| (s, parse_datetime_exact(s)));
-        if e.start.is_absent() {
-            v.push(p("start"), "is required with end");
+    let when = match (has_interval, has_day) {
+        (true, true) => {
+            v.push(format!("timeEntries[{i}]"), "has both start/end and date/minutes; use one form");
+            None
         }
-        if e.end.is_absent() {
-            v.push(p("end"), "is required with start");
+        (true, false) => interval(v, e, &p),
+        (false, true) => day(v, e, &p),
+        (false, false) => {
+            v.push(format!("timeEntries[{i}]"), "needs start and end, or date and minutes");
+            None
         }
-        for (name, x) in [("start", &start), ("end", &end)] {
-            if let Some((_, None)) = x {
-                v.push(p(name), "expected an RFC 3339 date-time, e.g. 2026-03-04T10:00:00-05:00");
-            }
-        }
-        match (start, end) {
-            (Some((_, Some((s, so, sz, s_dropped)))), Some((_, Some((en, eo, ez, _))))) => {
-                if sz != ez {
-                    v.push(p("end"), "start and end must both have an offset or both have none");
-                    None
-                } else if en < s {
-                    v.push(p("end"), "is before start");
-                    None
-                } else {
-                    // The entry's local dates follow its start's offset. A start with digits below
-                    // the microsecond moves up to the next one (the end is floored): never longer.
-                    let _ = eo;
-                    let start = s + i64::from(s_dropped);
-                    Some(When::Interval { start, end: en.max(start), offset: so })
-                }
-            }
-            _ => None,
-        }
-    } else if has_day {
-        let date = v.date(&e.date, &|| p("date"));
-        if e.date.is_absent() {
-            v.push(p("date"), "is required with minutes");
-        }
-        let minutes = match v.take(&e.minutes, &|| p("minutes"), "a whole number") {
-            Some(m) if m.fract() == 0.0 && (0.0..=1440.0).contains(m) => Some(*m as i64),
-            Some(_) => {
-                v.push(p("minutes"), "expected a whole number from 0 to 1440");
-                None
-            }
-            None => {
-                if e.minutes.is_absent() {
-                    v.push(p("minutes"), "is required with date");
-                }
-                None
-            }
-        };
-        match (date, minutes) {
-            (Some(date), Some(minutes)) => Some(When::Day { date, minutes }),
-            _ => None,
-        }
-    } else {
-        v.push(format!("timeEntries[{i}]"), "needs start and end, or date and minutes");
-        None
     };
     if v.issues.len() > before {
         return None;
     }
     Some(Entry { when: when?, role, performer_id, performer_name, has_performer, narrative, service, setting })
+}
+
+/// An entry's `start` and `end`: both RFC 3339, both with an offset or both without, in order.
+fn interval(v: &mut V, e: &TimeEntryIn, p: &dyn Fn(&str) -> String) -> Option<When> {
+    let start = v.take(&e.start, &|| p("start"), "an RFC 3339 date-time").map(|s| (s, parse_datetime_exact(s)));
+    let end = v.take(&e.end, &|| p("end"), "an RFC 3339 date-time").map(|s| (s, parse_datetime_exact(s)));
+    if e.start.is_absent() {
+        v.push(p("start"), "is required with end");
+    }
+    if e.end.is_absent() {
+        v.push(p("end"), "is required with start");
+    }
+    for (name, x) in [("start", &start), ("end", &end)] {
+        if let Some((_, None)) = x {
+            v.push(p(name), "expected an RFC 3339 date-time, e.g. 2026-03-04T10:00:00-05:00");
+        }
+    }
+    let (Some((_, Some((s, so, sz, s_dropped)))), Some((_, Some((en, _, ez, _))))) = (start, end) else { return None };
+    if sz != ez {
+        v.push(p("end"), "start and end must both have an offset or both have none");
+        None
+    } else if en < s {
+        v.push(p("end"), "is before start");
+        None
+    } else {
+        // The entry's local dates follow its start's offset. A start with digits below the
+        // microsecond moves up to the next one (the end is floored): never longer.
+        let start = s + i64::from(s_dropped);
+        Some(When::Interval { start, end: en.max(start), offset: so })
+    }
+}
+
+/// An entry's `date` and whole `minutes` (0–1440).
+fn day(v: &mut V, e: &TimeEntryIn, p: &dyn Fn(&str) -> String) -> Option<When> {
+    let date = v.date(&e.date, &|| p("date"));
+    if e.date.is_absent() {
+        v.push(p("date"), "is required with minutes");
+    }
+    let minutes = match v.take(&e.minutes, &|| p("minutes"), "a whole number") {
+        Some(m) if m.fract() == 0.0 && (0.0..=1440.0).contains(m) => Some(*m as i64),
+        Some(_) => {
+            v.push(p("minutes"), "expected a whole number from 0 to 1440");
+            None
+        }
+        None => {
+            if e.minutes.is_absent() {
+                v.push(p("minutes"), "is required with date");
+            }
+            None
+        }
+    };
+    Some(When::Day { date: date?, minutes: minutes? })
 }
 
 /// `d` minus whole months (the same calendar day, clamped to the month's end).
