@@ -7,7 +7,7 @@ use crate::validate::Checked;
 
 /// The findings of `table` (a program's conflict table) for the month's other services; `name`
 /// is how messages call the program.
-pub fn check(m: &Checked, pack: &Pack, table: &[Conflict], name: &str) -> Vec<Finding> {
+pub fn find_conflicts(m: &Checked, pack: &Pack, table: &[Conflict], name: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     for (i, s) in m.other_services.iter().enumerate() {
         if s.date.is_some_and(|d| !m.month.contains(d)) {

@@ -20,7 +20,7 @@ pub struct Eligibility {
 }
 
 /// The eligibility findings of a program (`name` is how messages call it: `CCM`, `PCM`, `APCM`).
-pub fn check(m: &Checked, pack: &Pack, req: &Requirements, name: &str) -> Eligibility {
+pub fn assess(m: &Checked, pack: &Pack, req: &Requirements, name: &str) -> Eligibility {
     let mut out = Eligibility::default();
     conditions(m, pack, req, &mut out);
     consent(m, pack, req, name, &mut out);

@@ -99,24 +99,95 @@ pub fn run(m: &Checked, pack: &Pack, program: Program, track: TrackRequest, cont
 /// share a count: see [`crate::programs`]).
 pub fn decide(m: &Checked, pack: &Pack, program: Program, track: TrackRequest, context: price::Context, time: time::TimeCount) -> Evaluation {
     let pay = &context.payment;
-    let elig = crate::eligibility::check(m, pack, program.requirements, program.name);
-    let conflicts = crate::conflicts::check(m, pack, program.conflicts, program.name);
-
-    let mdm = m.mdm;
+    let elig = crate::eligibility::assess(m, pack, program.requirements, program.name);
+    let conflicts = crate::conflicts::find_conflicts(m, pack, program.conflicts, program.name);
     let options: Vec<TrackTime> = program
         .tracks
         .iter()
-        .map(|t| tracks::support(t, if t.practitioner_pool { &time.practitioner } else { &time.staff }, mdm))
+        .map(|t| tracks::support(t, if t.practitioner_pool { &time.practitioner } else { &time.staff }, m.mdm))
         .collect();
     let mut priced: Vec<(Vec<Line>, i64, i64)> = options.iter().map(|t| price_lines(m, pay, pack, t)).collect();
-
     let mut findings: Vec<Finding> = elig.findings;
     findings.extend(provisional_finding(pack));
     findings.extend(context.findings);
     findings.extend(conflicts);
     findings.extend(time.findings);
 
-    let chosen: Option<usize> = match track {
+    let chosen = choose_track(track, &options, &priced);
+    track_findings(pack, track, chosen, &options, &mut findings);
+    // Each track's lines are moved where they end up: the chosen one's to `supportedLines`, the
+    // others' to `alternatives`.
+    let supported: Vec<Line> = chosen.map(|i| std::mem::take(&mut priced[i].0)).unwrap_or_default();
+    if supported.is_empty() {
+        findings.push(below_threshold(pack, chosen, &options));
+    }
+    if let Some(t) = chosen.map(|i| &options[i]) {
+        chosen_track_findings(pack, t, elig.revised_in_month, &mut findings);
+    }
+    order_findings(&mut findings);
+
+    let status = if findings.iter().any(|f| f.severity == "error") {
+        "blocked"
+    } else if supported.is_empty() {
+        "below_threshold"
+    } else {
+        "billable"
+    };
+    let (lines, allowed, coins) = match (status, chosen) {
+        ("billable", Some(i)) => (supported.clone(), priced[i].1, priced[i].2),
+        _ => (Vec::new(), 0, 0),
+    };
+    let checklist = [
+        ("staffTimeTotal", !supported.is_empty()),
+        ("encounterDetails", time.encounter_details_ok && time.staff.total > 0),
+        ("carePlanSigned", elig.care_plan_signed),
+        ("conditionsWithCodes", program.requirements.min_chronic_conditions.map_or(true, |n| elig.counted_conditions >= n)),
+        ("supervisionAttested", m.supervision == Some(true)),
+        ("consentOnFile", elig.consent_on_file),
+    ]
+    .into_iter()
+    .map(|(item, ok)| ChecklistItem { item: item.into(), ok })
+    .collect();
+
+    Evaluation {
+        engine_version: crate::VERSION.into(),
+        rule_pack: RulePackInfo::of(pack),
+        service_month: m.month.label(),
+        status: status.into(),
+        track: match track {
+            TrackRequest::Forced(name) => Some(name.to_string()),
+            TrackRequest::Auto => chosen.map(|i| options[i].track.name.clone()),
+        },
+        lines,
+        supported_lines: supported,
+        payment: Payment {
+            allowed: price::dollars(allowed),
+            coinsurance: price::dollars(coins),
+            conversion_factor: pack.conversion_factor(pay.qualifying_apm) as f64 / 10_000.0,
+            setting: pay.setting.as_str().into(),
+            estimate: true,
+            locality: pay.locality.clone(),
+        },
+        time: TimeSummary {
+            staff_minutes: time.staff.minutes(),
+            practitioner_minutes: time.practitioner.minutes(),
+            excluded_minutes: time.excluded_us / MINUTE_US,
+            next_unit: next_unit(m, track, chosen, &options),
+            month_complete: m.as_of >= m.month.last,
+        },
+        alternatives: alternatives(chosen, &options, &mut priced),
+        findings,
+        checklist,
+        consent: elig.consent,
+        programs: None,
+        recommended: None,
+    }
+}
+
+/// The track of the month: the forced one, or with `auto` the available track paying most (ties:
+/// the pack's track order).
+fn choose_track(track: TrackRequest, options: &[TrackTime], priced: &[(Vec<Line>, i64, i64)]) -> Option<usize> {
+    match track {
         TrackRequest::Auto => {
             let mut best: Option<usize> = None;
             for (i, t) in options.iter().enumerate() {
@@ -127,13 +198,11 @@ pub fn decide(m: &Checked, pack: &Pack, program: Program, track: TrackRequest, c
             best
         }
         TrackRequest::Forced(name) => options.iter().position(|t| t.track.name == name),
-    };
-    let track_name: Option<String> = match track {
-        TrackRequest::Forced(name) => Some(name.to_string()),
-        TrackRequest::Auto => chosen.map(|i| options[i].track.name.clone()),
-    };
+    }
+}
 
-    // Track findings.
+/// A forced track the pack lacks, whose MDM is missing, or whose time reaches no code.
+fn track_findings(pack: &Pack, track: TrackRequest, chosen: Option<usize>, options: &[TrackTime], findings: &mut Vec<Finding>) {
     match (track, chosen) {
         (TrackRequest::Forced(name), None) => findings.push(Finding::new(pack, "TRACK_NOT_AVAILABLE", "track".into(),
             format!("the rule pack has no {name} track").into())),
@@ -152,128 +221,69 @@ pub fn decide(m: &Checked, pack: &Pack, program: Program, track: TrackRequest, c
         }
         _ => {}
     }
+}
+
+/// `TIME_BELOW_THRESHOLD`: the chosen track's minutes and its base code's threshold (with no
+/// track chosen: the first available one).
+fn below_threshold(pack: &Pack, chosen: Option<usize>, options: &[TrackTime]) -> Finding {
+    let t = match chosen {
+        Some(i) => &options[i],
+        None => options.iter().find(|t| t.requirement_met).unwrap_or(&options[0]),
+    };
+    Finding::new(pack, "TIME_BELOW_THRESHOLD", "timeEntries".into(),
+        format!("{} minutes counted; {} needs {}", t.minutes, t.track.base.code, t.track.base.threshold_minutes).into())
+}
+
+/// The chosen track's own findings: its add-on cap reached or not sourced, a payer's uncovered
+/// code, a complex month's missing care-plan revision.
+fn chosen_track_findings(pack: &Pack, t: &TrackTime, revised_in_month: bool, findings: &mut Vec<Finding>) {
+    if let (true, Some(addon)) = (t.capped, &t.track.addon) {
+        findings.push(Finding::cited(pack, "ADDON_CAP_REACHED", Severity::Info, "timeEntries".into(),
+            format!("the counted time supports more {} units than the cap of {} allows", addon.code, addon.max_units.unwrap_or(0)).into(),
+            addon.rule.as_deref()));
+    }
+    if let Some(addon) = t.track.addon.as_ref().filter(|a| a.cap_unsourced && t.lines.iter().any(|u| u.code.code == a.code)) {
+        findings.push(Finding::cited(pack, "ADDON_CAP_NOT_SOURCED", Severity::Warning, "timeEntries".into(),
+            format!("no unit cap for {} was found in the sources: check CMS's practitioner MUE table before billing more than one unit", addon.code).into(),
+            addon.rule.as_deref()));
+    }
+    // A payer pack's uncovered codes among the lines the time supports (priced at 0).
+    for code in std::iter::once(&t.track.base).chain(&t.track.addon) {
+        if let (Some(sev), true) = (code.not_covered, t.lines.iter().any(|u| u.code.code == code.code)) {
+            findings.push(Finding::with_severity(pack, "CODE_NOT_COVERED_BY_PAYER", sev, "rulePack".into(),
+                format!("the payer of this rule pack does not cover {}", code.code).into()));
+        }
+    }
+    if !t.track.mdm.is_empty() && pack.policies.complex_revision_required && !revised_in_month {
+        findings.push(Finding::new(pack, "COMPLEX_CARE_PLAN_REVISION_NOT_DOCUMENTED", "carePlan.revisedOn".into(),
+            "complex CCM expects a care plan revision dated in the service month".into()));
+    }
+}
+
+/// `nextUnit`: what the chosen track can reach (a forced track the pack lacks reaches nothing;
+/// with `auto` below every threshold, the base needing the fewest minutes), and the days left.
+fn next_unit(m: &Checked, track: TrackRequest, chosen: Option<usize>, options: &[TrackTime]) -> Option<NextUnit> {
     let next_of = |t: &TrackTime| t.next.map(|(c, n)| (c.code.clone(), n));
-    // `nextUnit` is what the chosen track can reach: a forced track the pack lacks reaches nothing.
     let next: Option<(String, i64)> = match (chosen, track) {
         (Some(i), _) => next_of(&options[i]),
         (None, TrackRequest::Forced(_)) => None,
-        (None, TrackRequest::Auto) => options
-            .iter()
-            .filter(|t| t.requirement_met)
-            .filter_map(|t| t.next.map(|(c, n)| (c.code.clone(), n)))
-            .min_by_key(|(_, n)| *n),
+        (None, TrackRequest::Auto) => options.iter().filter(|t| t.requirement_met).filter_map(next_of).min_by_key(|(_, n)| *n),
     };
-    // Each track's lines are moved where they end up: the chosen one's to `supportedLines`, the
-    // others' to `alternatives`.
-    let supported: Vec<Line> = chosen.map(|i| std::mem::take(&mut priced[i].0)).unwrap_or_default();
-    if supported.is_empty() {
-        let (code, thr, mins) = match chosen {
-            Some(i) => (options[i].track.base.code.clone(), options[i].track.base.threshold_minutes, options[i].minutes),
-            None => {
-                let first = options.iter().find(|t| t.requirement_met).unwrap_or(&options[0]);
-                (first.track.base.code.clone(), first.track.base.threshold_minutes, first.minutes)
-            }
-        };
-        findings.push(Finding::new(pack, "TIME_BELOW_THRESHOLD", "timeEntries".into(),
-            format!("{mins} minutes counted; {code} needs {thr}").into()));
-    }
-    if let Some(i) = chosen {
-        let t = &options[i];
-        if t.capped {
-            if let Some(addon) = &t.track.addon {
-                findings.push(Finding::cited(pack, "ADDON_CAP_REACHED", Severity::Info, "timeEntries".into(),
-                    format!("the counted time supports more {} units than the cap of {} allows", addon.code, addon.max_units.unwrap_or(0)).into(),
-                    addon.rule.as_deref()));
-            }
-        }
-        if let Some(addon) = t.track.addon.as_ref().filter(|a| a.cap_unsourced && t.lines.iter().any(|u| u.code.code == a.code)) {
-            findings.push(Finding::cited(pack, "ADDON_CAP_NOT_SOURCED", Severity::Warning, "timeEntries".into(),
-                format!("no unit cap for {} was found in the sources: check CMS's practitioner MUE table before billing more than one unit", addon.code).into(),
-                addon.rule.as_deref()));
-        }
-        // A payer pack's uncovered codes among the lines the time supports (priced at 0).
-        for code in std::iter::once(&t.track.base).chain(&t.track.addon) {
-            if let (Some(sev), true) = (code.not_covered, t.lines.iter().any(|u| u.code.code == code.code)) {
-                findings.push(Finding::with_severity(pack, "CODE_NOT_COVERED_BY_PAYER", sev, "rulePack".into(),
-                    format!("the payer of this rule pack does not cover {}", code.code).into()));
-            }
-        }
-        if !t.track.mdm.is_empty() && pack.policies.complex_revision_required && !elig.revised_in_month {
-            findings.push(Finding::new(pack, "COMPLEX_CARE_PLAN_REVISION_NOT_DOCUMENTED", "carePlan.revisedOn".into(),
-                "complex CCM expects a care plan revision dated in the service month".into()));
-        }
-    }
-    order_findings(&mut findings);
-
-    let blocked = findings.iter().any(|f| f.severity == "error");
-    let status = if blocked {
-        "blocked"
-    } else if supported.is_empty() {
-        "below_threshold"
-    } else {
-        "billable"
-    };
-    let (lines, allowed, coins) = match (status, chosen) {
-        ("billable", Some(i)) => (supported.clone(), priced[i].1, priced[i].2),
-        _ => (Vec::new(), 0, 0),
-    };
-
     let days_from = m.as_of.max(m.month.first.pred_opt().unwrap_or(m.month.first));
     let days_left = (m.month.last - days_from).num_days().max(0);
-    let alternatives = options
+    next.map(|(code, minutes_needed)| NextUnit { code, minutes_needed, days_left })
+}
+
+/// The tracks not chosen, each with its own lines; only errors block (§5): too little time is not
+/// one, it shows as empty lines.
+fn alternatives(chosen: Option<usize>, options: &[TrackTime], priced: &mut [(Vec<Line>, i64, i64)]) -> Vec<Alternative> {
+    options
         .iter()
         .enumerate()
         .filter(|(i, _)| Some(*i) != chosen)
         .map(|(i, t)| {
-            // Only errors block (§5): too little time is not one, it shows as empty lines.
-            let mut blocked_by = Vec::new();
-            if !t.requirement_met {
-                blocked_by.push("COMPLEX_MDM_REQUIRED".into());
-            }
+            let blocked_by = if t.requirement_met { Vec::new() } else { vec!["COMPLEX_MDM_REQUIRED".into()] };
             Alternative { track: t.track.name.clone(), lines: std::mem::take(&mut priced[i].0), allowed: price::dollars(priced[i].1), blocked_by }
         })
-        .collect();
-
-    let checklist = [
-        ("staffTimeTotal", !supported.is_empty()),
-        ("encounterDetails", time.encounter_details_ok && time.staff.total > 0),
-        ("carePlanSigned", elig.care_plan_signed),
-        ("conditionsWithCodes", program.requirements.min_chronic_conditions.map_or(true, |n| elig.counted_conditions >= n)),
-        ("supervisionAttested", m.supervision == Some(true)),
-        ("consentOnFile", elig.consent_on_file),
-    ]
-    .into_iter()
-    .map(|(item, ok)| ChecklistItem { item: item.into(), ok })
-    .collect();
-
-    Evaluation {
-        engine_version: crate::VERSION.into(),
-        rule_pack: RulePackInfo::of(pack),
-        service_month: m.month.label(),
-        status: status.into(),
-        track: track_name,
-        lines,
-        supported_lines: supported,
-        payment: Payment {
-            allowed: price::dollars(allowed),
-            coinsurance: price::dollars(coins),
-            conversion_factor: pack.conversion_factor(pay.qualifying_apm) as f64 / 10_000.0,
-            setting: pay.setting.as_str().into(),
-            estimate: true,
-            locality: pay.locality.clone(),
-        },
-        time: TimeSummary {
-            staff_minutes: time.staff.minutes(),
-            practitioner_minutes: time.practitioner.minutes(),
-            excluded_minutes: time.excluded_us / MINUTE_US,
-            next_unit: next.map(|(code, minutes_needed)| NextUnit { code, minutes_needed, days_left }),
-            month_complete: m.as_of >= m.month.last,
-        },
-        alternatives,
-        findings,
-        checklist,
-        consent: elig.consent,
-        programs: None,
-        recommended: None,
-    }
+        .collect()
 }

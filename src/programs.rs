@@ -180,7 +180,7 @@ fn missing(pack: &Pack, id: &'static str) -> ProgramEntry {
 /// APCM (CONTRACT §10.3): no time threshold, one unit a month, its level by the chronic
 /// conditions counted and QMB status.
 fn apcm(m: &Checked, pack: &Pack, def: &Apcm, context: &price::Context) -> ProgramEntry {
-    let elig = crate::eligibility::check(m, pack, &def.requirements, "APCM");
+    let elig = crate::eligibility::assess(m, pack, &def.requirements, "APCM");
     let mut findings = elig.findings;
     // No time to cut at the consent date: consent given after the month does not cover it.
     if m.consent.as_ref().and_then(|c| c.date).is_some_and(|d| d > m.month.last) {
@@ -193,7 +193,7 @@ fn apcm(m: &Checked, pack: &Pack, def: &Apcm, context: &price::Context) -> Progr
     }
     findings.extend(evaluate::provisional_finding(pack));
     findings.extend(context.findings.iter().cloned());
-    findings.extend(crate::conflicts::check(m, pack, &def.conflicts, "APCM"));
+    findings.extend(crate::conflicts::find_conflicts(m, pack, &def.conflicts, "APCM"));
     let level = def.levels.iter().find(|l| elig.counted_conditions >= l.min_chronic_conditions && (m.qmb || !l.qmb));
     let mut supported = Vec::new();
     if let Some(l) = level {
