@@ -1,11 +1,14 @@
-// The page: three views (check a month, capture consent, what-if revenue) switched by the URL hash.
+// The page: four views (check a month, the panel worklist, capture consent, what-if revenue)
+// switched by the URL hash.
 import "../ccm-month-check.js";
+import "../ccm-panel.js";
 import { loadEngine } from "./engine.js";
 import { ConsentView } from "./consent-view.js";
 import { WhatIfView } from "./whatif-view.js";
 
 const VIEWS = {
   check: { title: "Check a month" },
+  panel: { title: "Panel worklist" },
   consent: { title: "Capture consent" },
   whatif: { title: "What-if revenue" },
 };

@@ -131,6 +131,23 @@ function expand(value, raw, source) {
   return [{ source, text: raw, value }];
 }
 
+/**
+ * The panel files of a folder or an archive, in the order they are read: `*.json`, `*.jsonl`,
+ * `*.ndjson` (any case), none hidden (a path part starting with "." or `__MACOSX`), sorted by
+ * path. `names` are paths with "/", relative to the folder (as `ccm panel DIR` names them).
+ */
+export function panelFileOrder(names) {
+  return names
+    .filter((n) => /\.(json|jsonl|ndjson)$/i.test(n) && !n.split("/").some((part) => part.startsWith(".") || part === "__MACOSX"))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Paths relative to their common top folder ("panel/a.json", "panel/b/c.json" → "a.json", "b/c.json"). */
+export function stripTopFolder(names) {
+  const top = names.length && names.every((n) => n.includes("/")) ? names[0].slice(0, names[0].indexOf("/") + 1) : "";
+  return top && names.every((n) => n.startsWith(top)) ? names.map((n) => n.slice(top.length)) : names;
+}
+
 /** The raw text of each element of a JSON array (the text is known to be a valid JSON array). */
 export function arrayElements(text) {
   const out = [];
@@ -203,14 +220,16 @@ export function evaluateFiles(engine, files, options) {
 
 /**
  * Evaluates one item and makes its row. `staleMonthsOf(packId)` gives the built-in pack's
- * `policies.carePlanStaleMonths`. Returns `{ text, result, row }` (the text the engine read).
+ * `policies.carePlanStaleMonths`. Returns `{ text, resultText, result, row }`: the text the
+ * engine read (with the options' asOf where it applied) and the Result as text and as an object.
  */
 export function evaluateItem(engine, item, n, options, staleMonthsOf) {
   let text = item.text;
   if (options.asOf && isObj(item.value) && item.value.asOf == null) text = withAsOf(text, item.value, options.asOf);
-  const result = item.error ? { ok: false, error: { code: item.error, message: PANEL_ERRORS[item.error] ?? item.error, issues: [] } } : JSON.parse(engine.evaluateJson(text));
+  const resultText = item.error ? JSON.stringify({ ok: false, error: { code: item.error, message: PANEL_ERRORS[item.error] ?? item.error, issues: [] } }) : engine.evaluateJson(text);
+  const result = JSON.parse(resultText);
   const value = isObj(item.value) ? item.value : null;
-  return { text, result, row: makeRow(n, item.source, value, result, options, staleMonthsOf) };
+  return { text, resultText, result, row: makeRow(n, item.source, value, result, options, staleMonthsOf) };
 }
 
 /**
