@@ -16,8 +16,13 @@
 //   consent-href="#consent"    show a link to a consent-capture page in the consent section
 //
 // Everything runs in the browser: the engine is WebAssembly loaded from this script's own origin,
-// and nothing is stored or sent anywhere. Import/export is by file or paste only.
-import { loadEngine } from "./js/engine.js";
+// and nothing is stored or sent anywhere. Import/export is by file or paste only. A FHIR R4
+// Bundle imported (or pasted) instead of a month is read by the FHIR adapter's module (./pkg/fhir/,
+// loaded only then, or when the verdict's "Prepare claim" is pressed), which also builds the
+// claim export.
+import { loadEngine, loadFhir } from "./js/engine.js";
+import { FhirDialog, deriveOptions, isFhirResource, renderFhirPanel, sourceAnchors, sourceItems } from "./js/fhir-import.js";
+import { ClaimExport } from "./js/claim-export.js";
 import { MonthForm, todayIso } from "./js/month-form.js";
 import { renderVerdict, findingNode, issueNode } from "./js/verdict.js";
 import { h, download } from "./js/dom.js";
@@ -38,6 +43,10 @@ export class CcmMonthCheck extends HTMLElement {
   #readyResolve;
   #built = false;
   #packs = new Map(); // built-in pack id → the full pack (rulePack(id)), read once
+  #fhirDialog = null;
+  #fhirPanel = null; // the import details above the form
+  #fhirImport = null; // { name, month, sources, problems, anchors } of the latest Bundle read, until another month replaces it
+  #claim = null; // the verdict's claim export
 
   constructor() {
     super();
@@ -63,6 +72,7 @@ export class CcmMonthCheck extends HTMLElement {
       this.#pendingValue = v;
       return;
     }
+    this.#clearFhirImport();
     this.#form.setValue(v);
     this.evaluate();
   }
@@ -97,16 +107,17 @@ export class CcmMonthCheck extends HTMLElement {
 
   #build() {
     const root = this.shadowRoot;
+    let claimHost;
     const formHost = h("div", { class: "form-host", role: "region", "aria-label": "Month details" });
     this.#verdict = h("div", { class: "verdict-body", "aria-live": "off" });
-    const fileInput = h("input", { type: "file", accept: "application/json,.json", class: "visually-hidden", tabindex: "-1", "aria-hidden": "true", onchange: (e) => this.#importFile(e.target) });
+    const fileInput = h("input", { type: "file", accept: "application/json,application/fhir+json,.json", class: "visually-hidden", tabindex: "-1", "aria-hidden": "true", onchange: (e) => this.#importFile(e.target) });
     const pasteArea = h("textarea", { id: "paste-json", rows: 14, spellcheck: "false", class: "mono" });
     const pasteErr = h("p", { class: "paste-error", role: "alert" });
     const dialog = h(
       "dialog",
       { class: "paste-dialog", "aria-labelledby": "paste-title" },
       h("h2", { id: "paste-title", text: "Paste month JSON" }),
-      h("label", { for: "paste-json", text: "A MonthInput object (the same JSON that Export writes)" }),
+      h("label", { for: "paste-json", text: "A MonthInput object (the same JSON that Export writes), or a FHIR R4 Bundle" }),
       pasteArea,
       pasteErr,
       h(
@@ -144,11 +155,20 @@ export class CcmMonthCheck extends HTMLElement {
       h(
         "div",
         { class: `layout${this.getAttribute("mode") === "verdict" ? " verdict-only" : ""}` },
-        h("div", { class: "form-col" }, toolbar, h("p", { class: "privacy-note", text: "Nothing you enter leaves this browser or is saved. Export the month to keep it." }), formHost),
-        h("aside", { class: "verdict", "aria-labelledby": "verdict-title", tabindex: "0" }, h("h2", { id: "verdict-title", text: "Verdict" }), this.#verdict, h("p", { class: "engine-version hint" })),
+        h("div", { class: "form-col" }, toolbar, h("p", { class: "privacy-note", text: "Nothing you enter leaves this browser or is saved. Export the month to keep it." }), (this.#fhirPanel = h("section", { class: "fhir-import", "aria-labelledby": "fhir-import-title", hidden: true })), formHost),
+        h(
+          "aside",
+          { class: "verdict", "aria-labelledby": "verdict-title", tabindex: "0" },
+          h("h2", { id: "verdict-title", text: "Verdict" }),
+          this.#verdict,
+          (claimHost = h("div", { class: "claim-export", role: "group" })),
+          h("p", { class: "engine-version hint" }),
+        ),
       ),
       dialog,
     );
+    this.#claim = new ClaimExport(claimHost, { loadFhir });
+    this.#fhirDialog = new FhirDialog(root, { onRead: (bundle, options, name) => this.#readBundle(bundle, options, name) });
     renderVerdict(this.#verdict, null);
     this.#form = new MonthForm(formHost, {
       onChange: () => this.#onUserEdit(),
@@ -193,8 +213,30 @@ export class CcmMonthCheck extends HTMLElement {
   }
 
   #replace(v) {
+    this.#clearFhirImport();
     this.#form.setValue(v);
     this.#onUserEdit();
+  }
+
+  /** Reads a FHIR Bundle with the dialog's options: null when the form holds its month, else the adapter's error. */
+  async #readBundle(bundle, options, name) {
+    const fhir = await loadFhir();
+    const r = fhir.fromFhir(bundle, options);
+    if (!r.ok) return r.error;
+    this.#form.setValue(r.month);
+    this.#fhirImport = { name, month: r.month, sources: r.sources, problems: r.problems, anchors: sourceAnchors(this.#form.state, r.sources) };
+    renderFhirPanel(this.#fhirPanel, this.#fhirImport, { onHide: () => this.#clearFhirImport(true) });
+    this.#claim.activate(fhir);
+    this.#onUserEdit();
+    return null;
+  }
+
+  #clearFhirImport(reevaluate = false) {
+    if (!this.#fhirImport) return;
+    this.#fhirImport = null;
+    this.#fhirPanel.hidden = true;
+    this.#fhirPanel.replaceChildren();
+    if (reevaluate) this.evaluate();
   }
 
   /** Re-evaluates the current month and shows the verdict. */
@@ -207,6 +249,8 @@ export class CcmMonthCheck extends HTMLElement {
     this.#result = result;
     const remap = (p) => remapPath(p, maps);
     const onJump = (p) => this.#form.focusPath(remap(p));
+    // After a Bundle import: "Source: Condition/c1" beside each field it filled (first in each place).
+    const sources = this.#fhirImport ? sourceItems(this.#form.state, this.#fhirImport.anchors) : [];
     let apcmMissing = null;
     if (result.ok) {
       this.#lastGood = result.evaluation;
@@ -218,15 +262,16 @@ export class CcmMonthCheck extends HTMLElement {
         apcmMissing = (this.#apcmElements(input) ?? []).filter((x) => !attested.includes(x));
       }
       for (const n of notes) items.push({ path: n.path, severity: "note", node: h("div", { class: "finding sev-note" }, h("span", { class: "sev", text: "Note" }), " ", n.text) });
-      this.#form.showMessages(items);
+      this.#form.showMessages([...sources, ...items]);
     } else {
       const issues = result.error?.issues ?? [];
       const items = issues.map((i) => ({ path: remap(i.path ?? ""), severity: "issue", node: issueNode(i, result.error.code) }));
       if (!issues.length) items.push({ path: "", severity: "issue", node: issueNode({ path: "", message: result.error?.message ?? "" }, result.error?.code) });
-      this.#form.showMessages(items);
+      this.#form.showMessages([...sources, ...items]);
     }
     const localityName = (id) => this.#form.localities?.byId.get(id)?.name ?? null;
     renderVerdict(this.#verdict, result, { ms, notes, lastGood: result.ok ? null : this.#lastGood, onJump, localityName, apcmMissing });
+    this.#claim.update(input, result);
     this.dispatchEvent(new CustomEvent("result", { detail: result, bubbles: true, composed: true }));
     return result;
   }
@@ -244,7 +289,7 @@ export class CcmMonthCheck extends HTMLElement {
     this.#replace(v);
   }
 
-  #importText(text, errEl, dialog) {
+  #importText(text, errEl, dialog, name = "the pasted JSON") {
     let v;
     try {
       v = JSON.parse(text);
@@ -253,10 +298,19 @@ export class CcmMonthCheck extends HTMLElement {
       return false;
     }
     if (!v || typeof v !== "object" || Array.isArray(v)) {
-      errEl.textContent = "Expected one JSON object (a month), not a list or a value.";
+      errEl.textContent = "Expected one JSON object (a month or a FHIR Bundle), not a list or a value.";
+      return false;
+    }
+    if (isFhirResource(v) && v.resourceType !== "Bundle") {
+      errEl.textContent = `This is a FHIR ${v.resourceType} resource, not a Bundle: import the patient's month as a FHIR R4 Bundle (searchset, collection or transaction), or a month.`;
       return false;
     }
     dialog?.close();
+    if (isFhirResource(v)) {
+      // A FHIR Bundle: ask for the adapter's options, then read it.
+      this.#fhirDialog.open({ bundle: v, name, derived: deriveOptions(v, this.value) });
+      return true;
+    }
     this.#replace(v);
     return true;
   }
@@ -267,7 +321,7 @@ export class CcmMonthCheck extends HTMLElement {
     if (!file) return;
     const text = await file.text();
     const err = this.shadowRoot.querySelector(".paste-error");
-    if (!this.#importText(text, err, null)) {
+    if (!this.#importText(text, err, null, file.name)) {
       this.shadowRoot.querySelector("#paste-json").value = text;
       this.shadowRoot.querySelector(".paste-dialog").showModal();
     }

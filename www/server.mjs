@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Static server for the page: www/ at /, the wasm package (pkg/web) at /pkg/. Node built-ins only.
+// Static server for the page: www/ at /, the wasm package (pkg/web) at /pkg/ and the FHIR adapter's
+// module (pkg/fhir/web, loaded by the page only when a Bundle is imported or a claim prepared) at
+// /pkg/fhir/. Node built-ins only.
 // Binds 127.0.0.1 only. Every response carries a strict Content-Security-Policy; .wasm is served as
 // application/wasm (needed for streaming compilation). Nothing is logged about request contents.
 //
-//   node www/server.mjs [--port 8080] [--root www] [--pkg pkg/web]
+//   node www/server.mjs [--port 8080] [--root www] [--pkg pkg/web] [--fhir-pkg pkg/fhir/web]
 //   --port 0 picks a free port. Prints one line "ccm-engine page: http://127.0.0.1:PORT/" when ready.
 import { createServer } from "node:http";
 import { createReadStream, statSync, realpathSync } from "node:fs";
@@ -43,7 +45,7 @@ const MIME = {
 const PRIVATE = new Set(["/server.mjs"]);
 
 function parseArgs(argv) {
-  const opts = { port: 8080, root: HERE, pkg: resolve(HERE, "..", "pkg", "web") };
+  const opts = { port: 8080, root: HERE, pkg: resolve(HERE, "..", "pkg", "web"), fhirPkg: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -53,12 +55,15 @@ function parseArgs(argv) {
     if (a === "--port") opts.port = Number(next());
     else if (a === "--root") opts.root = resolve(next());
     else if (a === "--pkg") opts.pkg = resolve(next());
+    else if (a === "--fhir-pkg") opts.fhirPkg = resolve(next());
     else if (a === "--help" || a === "-h") {
-      console.log("usage: node www/server.mjs [--port N] [--root DIR] [--pkg DIR]");
+      console.log("usage: node www/server.mjs [--port N] [--root DIR] [--pkg DIR] [--fhir-pkg DIR]");
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new Error("--port must be 0..65535");
+  // The FHIR module sits beside the core's build: pkg/web → pkg/fhir/web.
+  opts.fhirPkg ??= resolve(opts.pkg, "..", "fhir", "web");
   return opts;
 }
 
@@ -72,7 +77,7 @@ function securityHeaders(res) {
   res.setHeader("Cache-Control", "no-cache");
 }
 
-/** Maps a URL path to a file under root (or the pkg dir for /pkg/), refusing anything outside. */
+/** Maps a URL path to a file under root (or the pkg dirs for /pkg/fhir/ and /pkg/), refusing anything outside. */
 function resolveFile(urlPath, opts) {
   let p;
   try {
@@ -84,7 +89,10 @@ function resolveFile(urlPath, opts) {
   if (p.endsWith("/")) p += "index.html";
   let base = opts.root;
   let rel = p;
-  if (p.startsWith("/pkg/")) {
+  if (p.startsWith("/pkg/fhir/") && opts.fhirPkg) {
+    base = opts.fhirPkg;
+    rel = p.slice("/pkg/fhir".length);
+  } else if (p.startsWith("/pkg/")) {
     base = opts.pkg;
     rel = p.slice("/pkg".length);
   }

@@ -112,6 +112,36 @@ test("what-if revenue with its charts", { timeout: 120_000 }, async () => {
   await page.close();
 });
 
+test("FHIR Bundle import: the options dialog with an error, the import details with problems and sources, the claim export with a denial", { timeout: 120_000 }, async () => {
+  const page = await openCheck(ctx, suite.origin);
+  const el = checkEl(page);
+  const importBundle = async (name) => {
+    const chooser = page.waitForEvent("filechooser");
+    await el.getByRole("button", { name: "Import file…" }).click();
+    await (await chooser).setFiles({ name, mimeType: "application/json", buffer: readFileSync(join(ROOT, "tests", "data", "fhir", name)) });
+    const dialog = el.getByRole("dialog", { name: "Read a FHIR Bundle" });
+    await dialog.waitFor();
+    return dialog;
+  };
+  let dialog = await importBundle("partial.json");
+  await dialog.getByLabel("Billing practitioner NPI").fill("");
+  await dialog.getByRole("button", { name: "Read Bundle" }).click();
+  await dialog.getByRole("alert").getByText("options.billingPractitioner.id").waitFor();
+  await scan(page, "FHIR options dialog with the adapter's error");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  dialog = await importBundle("two-patients.json");
+  await dialog.getByRole("button", { name: "Read Bundle" }).click();
+  await el.locator("ul.fhir-problems").waitFor();
+  await el.locator("details.fhir-sources summary").click();
+  await el.locator(".claim-export .claim-state").waitFor();
+  await scan(page, "FHIR import details (problems, sources open, Source: markers) and the claim export");
+  dialog = await importBundle("apcm-conflict.json");
+  await dialog.getByRole("button", { name: "Read Bundle" }).click();
+  await el.locator('.claim-export ul.denials li[data-carc="CO-97"]').waitFor();
+  await scan(page, "claim export with a CO-97 denial risk");
+  await page.close();
+});
+
 test("embed page", { timeout: 120_000 }, async () => {
   const page = await ctx.context.newPage();
   await page.goto(`${suite.origin}/embed.html`);

@@ -1,5 +1,6 @@
 // Privacy and security, tested: while a full month is entered field by field (with the ICD
-// autocomplete), evaluated, exported, consent captured and a what-if run, every request the page
+// autocomplete), evaluated, exported, a FHIR Bundle imported and its claim downloaded, consent
+// captured and a what-if run, every request the page
 // makes is recorded and none may leave the page's origin. Every response carries the CSP; the
 // CSP itself refuses an off-origin fetch; nothing is left in cookies or storage.
 import { test, before, after } from "node:test";
@@ -51,6 +52,24 @@ test("no request leaves the page's origin while a full month is entered and eval
   await (await chooser).setFiles({ name: "payer.json", mimeType: "application/json", buffer: readFileSync(join(ROOT, "packs", "examples", "example-medicare-advantage-2026.json")) });
   await page.waitForFunction(() => document.querySelector("ccm-month-check").value.rulePack?.id === "example-ma-plan-2026");
   await exportFile(page);
+  // A FHIR Bundle imported (the adapter's module is this origin's /pkg/fhir/), with an options
+  // file, and the claim downloaded as CSV and as a FHIR Claim.
+  const fhirFile = (name) => ({ name, mimeType: "application/json", buffer: readFileSync(join(ROOT, "tests", "data", "fhir", name)) });
+  const pickBundle = page.waitForEvent("filechooser");
+  await checkEl(page).getByRole("button", { name: "Import file…" }).click();
+  await (await pickBundle).setFiles(fhirFile("month-bundle.json"));
+  const fhirDialog = checkEl(page).getByRole("dialog", { name: "Read a FHIR Bundle" });
+  const pickOptions = page.waitForEvent("filechooser");
+  await fhirDialog.getByRole("button", { name: "Options file…" }).click();
+  await (await pickOptions).setFiles(fhirFile("options.json"));
+  await fhirDialog.getByText("Options from options.json").waitFor();
+  await fhirDialog.getByRole("button", { name: "Read Bundle" }).click();
+  await checkEl(page).getByText("Ready to send.").waitFor();
+  for (const name of ["Download lines (CSV)", "Download FHIR Claim (JSON)"]) {
+    const dl = page.waitForEvent("download");
+    await checkEl(page).getByRole("button", { name }).click();
+    await (await dl).path();
+  }
   // The other views too: consent scripts and the what-if (which loads the 2025 locality table).
   await page.getByRole("navigation", { name: "Views" }).getByRole("link", { name: "Capture consent" }).click();
   await page.locator("#view-consent .verify[data-ok]").waitFor();
@@ -65,7 +84,7 @@ test("no request leaves the page's origin while a full month is entered and eval
   for (const url of ctx.requests) assert.ok(url.startsWith(`${suite.origin}/`) || url.startsWith("blob:"), url);
   // What was fetched: the page, its modules, the engine's wasm, the ICD table, the GPCI table.
   const paths = new Set(ctx.requests.filter((u) => u.startsWith(suite.origin)).map((u) => new URL(u).pathname));
-  for (const p of ["/", "/pkg/ccm_engine_bg.wasm", "/data/icd10cm-fy2026.tsv.gz", "/data/gpci-2025.json", "/js/icd-worker.js", "/embed.html"]) assert.ok(paths.has(p), `${p} fetched (have ${[...paths].join(" ")})`);
+  for (const p of ["/", "/pkg/ccm_engine_bg.wasm", "/pkg/fhir/ccm_engine_bg.wasm", "/data/icd10cm-fy2026.tsv.gz", "/data/gpci-2025.json", "/js/icd-worker.js", "/embed.html"]) assert.ok(paths.has(p), `${p} fetched (have ${[...paths].join(" ")})`);
   // Every response carries the strict policy; the wasm is served as application/wasm.
   for (const r of responses.filter((r) => r.url.startsWith(suite.origin))) {
     assert.equal(r.status, 200, r.url);

@@ -2,7 +2,7 @@
 // every control carries `data-path` (the engine's path syntax) and writes its value there on each
 // `input` event. Findings and input issues come back with the same paths and are shown next to
 // the control (or the row or section) they name.
-import { h, clear, uid, readFileText } from "./dom.js";
+import { h, add, clear, uid, readFileText } from "./dom.js";
 import { getPath, setPath, parentPath } from "./paths.js";
 import { ROLES, SERVICES, SETTINGS, CONSENT_ELEMENTS, APCM_ELEMENTS, PROGRAMS } from "./words.js";
 import { icdSearch, icdLookup, icdReady, CHRONIC_WORDS } from "./icd.js";
@@ -497,7 +497,8 @@ export class MonthForm {
     this.msgSlots = new Map();
     this.controls = new Map();
     const s = this.state;
-    this.form.append(
+    add(
+      this.form,
       h("div", { class: "msgs general", "data-msg-path": "" }),
       this.section("Month", "month", null, [
         h(
