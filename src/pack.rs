@@ -494,18 +494,7 @@ fn parse_pack(c: &mut Checker, v: &Json) -> Option<Pack> {
             c.bad("effectiveTo", "must not be before effectiveFrom");
         }
     }
-    let cfs = c.obj(json::get(m, "conversionFactors"), "conversionFactors");
-    let (cf_default, cf_qp) = match cfs {
-        Some(cf) => {
-            let d = c.scaled(json::get(cf, "default"), "conversionFactors.default", 1e4, 1000);
-            let q = match json::get(cf, "qualifyingApmParticipant") {
-                None | Some(Json::Null) => d,
-                v => c.scaled(v, "conversionFactors.qualifyingApmParticipant", 1e4, 1000),
-            };
-            (d, q)
-        }
-        None => (None, None),
-    };
+    let (cf_default, cf_qp) = parse_conversion_factors(c, m);
     let coins = c.int(json::get(m, "coinsurancePercent"), "coinsurancePercent", 0, 100, false).flatten();
     let policies = parse_policies(c, json::get(m, "policies"));
     let codes = parse_codes(c, json::get(m, "codes"));
@@ -566,6 +555,17 @@ fn parse_pack(c: &mut Checker, v: &Json) -> Option<Pack> {
         pcm,
         apcm,
     })
+}
+
+/// `conversionFactors`: `default` and `qualifyingApmParticipant` (the default when absent), ×10^4.
+fn parse_conversion_factors(c: &mut Checker, m: &Members) -> (Option<i64>, Option<i64>) {
+    let Some(cf) = c.obj(json::get(m, "conversionFactors"), "conversionFactors") else { return (None, None) };
+    let d = c.scaled(json::get(cf, "default"), "conversionFactors.default", 1e4, 1000);
+    let q = match json::get(cf, "qualifyingApmParticipant") {
+        None | Some(Json::Null) => d,
+        v => c.scaled(v, "conversionFactors.qualifyingApmParticipant", 1e4, 1000),
+    };
+    (d, q)
 }
 
 /// `consent`: the elements a non-template consent must list, and whether a built-in template
@@ -889,80 +889,75 @@ fn parse_codes(c: &mut Checker, v: Option<&Json>) -> Option<Vec<CodeDef>> {
     let mut out = Vec::new();
     let mut ok = true;
     for (i, v) in arr.iter().enumerate() {
-        let p = format!("codes[{i}]");
-        let Some(m) = c.obj(Some(v), &p) else {
-            ok = false;
-            continue;
-        };
-        let code = c.string(m, "code", &format!("{p}.code"));
-        let track = c.string(m, "track", &format!("{p}.track"));
-        if let Some(t) = &track {
-            if !TRACKS.contains(&t.as_str()) {
-                c.bad(&format!("{p}.track"), "must be staff, complex or practitioner");
-            }
-        }
-        let kind = c.string(m, "kind", &format!("{p}.kind"));
-        let is_addon = match kind.as_deref() {
-            Some("base") => Some(false),
-            Some("addon") => Some(true),
-            Some(_) => {
-                c.bad(&format!("{p}.kind"), "must be base or addon");
-                None
-            }
-            None => None,
-        };
-        let base = c.opt_string(m, "base", &format!("{p}.base"));
-        let (thr, unit) = match is_addon {
-            Some(false) => (
-                c.int(json::get(m, "thresholdMinutes"), &format!("{p}.thresholdMinutes"), 1, MAX_MINUTES, false).flatten(),
-                Some(0),
-            ),
-            Some(true) => {
-                if base.is_none() {
-                    c.bad(&format!("{p}.base"), "an add-on must name its base code");
-                }
-                (
-                    Some(0),
-                    c.int(json::get(m, "unitMinutes"), &format!("{p}.unitMinutes"), 1, MAX_MINUTES, false).flatten(),
-                )
-            }
-            None => (None, None),
-        };
-        let max_units = c.int(json::get(m, "maxUnits"), &format!("{p}.maxUnits"), 0, 1000, true);
-        if !json::has(m, "maxUnits") {
-            c.bad(&format!("{p}.maxUnits"), "is required (a number, or null for no cap)");
-        } else if is_addon == Some(false) && matches!(max_units, Some(Some(n)) if n != 1) {
-            // A base code is billed once a month; any other cap would contradict the base line
-            // (found by fuzzing the pack validator: 0 still billed one unit).
-            c.bad(&format!("{p}.maxUnits"), "a base code bills one unit a month: must be 1 (or null)");
-        }
-        let price = parse_price(c, m, &p);
-        let cap_unsourced = match json::get(m, "maxUnitsSourced") {
-            None | Some(Json::Null) => Some(false),
-            v => c.boolean(v, &format!("{p}.maxUnitsSourced")).map(|sourced| !sourced),
-        };
-        let rule = c.opt_string(m, "rule", &format!("{p}.rule"));
-        match (code, track, is_addon, thr, unit, max_units, price, cap_unsourced) {
-            (Some(code), Some(track), Some(is_addon), Some(thr), Some(unit), Some(max_units), Some((rvu, contract_cents, not_covered)), Some(cap_unsourced)) => {
-                out.push(CodeDef {
-                    code,
-                    track,
-                    is_addon,
-                    base,
-                    threshold_minutes: thr,
-                    unit_minutes: unit,
-                    max_units,
-                    rvu,
-                    rule,
-                    contract_cents,
-                    not_covered,
-                    cap_unsourced,
-                })
-            }
-            _ => ok = false,
+        match parse_code(c, v, &format!("codes[{i}]")) {
+            Some(code) => out.push(code),
+            None => ok = false,
         }
     }
     ok.then_some(out)
+}
+
+/// One entry of `codes`: code, track, kind (a base's threshold, an add-on's base and unit
+/// minutes), `maxUnits` (required; null for no cap), price, `maxUnitsSourced`, rule.
+fn parse_code(c: &mut Checker, v: &Json, p: &str) -> Option<CodeDef> {
+    let m = c.obj(Some(v), p)?;
+    let code = c.string(m, "code", &format!("{p}.code"));
+    let track = c.string(m, "track", &format!("{p}.track"));
+    if let Some(t) = &track {
+        if !TRACKS.contains(&t.as_str()) {
+            c.bad(&format!("{p}.track"), "must be staff, complex or practitioner");
+        }
+    }
+    let kind = c.string(m, "kind", &format!("{p}.kind"));
+    let is_addon = match kind.as_deref() {
+        Some("base") => Some(false),
+        Some("addon") => Some(true),
+        Some(_) => {
+            c.bad(&format!("{p}.kind"), "must be base or addon");
+            None
+        }
+        None => None,
+    };
+    let base = c.opt_string(m, "base", &format!("{p}.base"));
+    let (thr, unit) = match is_addon {
+        Some(false) => (c.int(json::get(m, "thresholdMinutes"), &format!("{p}.thresholdMinutes"), 1, MAX_MINUTES, false).flatten(), Some(0)),
+        Some(true) => {
+            if base.is_none() {
+                c.bad(&format!("{p}.base"), "an add-on must name its base code");
+            }
+            (Some(0), c.int(json::get(m, "unitMinutes"), &format!("{p}.unitMinutes"), 1, MAX_MINUTES, false).flatten())
+        }
+        None => (None, None),
+    };
+    let max_units = c.int(json::get(m, "maxUnits"), &format!("{p}.maxUnits"), 0, 1000, true);
+    if !json::has(m, "maxUnits") {
+        c.bad(&format!("{p}.maxUnits"), "is required (a number, or null for no cap)");
+    } else if is_addon == Some(false) && matches!(max_units, Some(Some(n)) if n != 1) {
+        // A base code is billed once a month; any other cap would contradict the base line
+        // (found by fuzzing the pack validator: 0 still billed one unit).
+        c.bad(&format!("{p}.maxUnits"), "a base code bills one unit a month: must be 1 (or null)");
+    }
+    let price = parse_price(c, m, p);
+    let cap_unsourced = match json::get(m, "maxUnitsSourced") {
+        None | Some(Json::Null) => Some(false),
+        v => c.boolean(v, &format!("{p}.maxUnitsSourced")).map(|sourced| !sourced),
+    };
+    let rule = c.opt_string(m, "rule", &format!("{p}.rule"));
+    let (rvu, contract_cents, not_covered) = price?;
+    Some(CodeDef {
+        code: code?,
+        track: track?,
+        is_addon: is_addon?,
+        base,
+        threshold_minutes: thr?,
+        unit_minutes: unit?,
+        max_units: max_units?,
+        rvu,
+        rule,
+        contract_cents,
+        not_covered,
+        cap_unsourced: cap_unsourced?,
+    })
 }
 
 /// How a code is priced: RVUs (optional with a contract amount), `contractAmount` in cents,

@@ -181,13 +181,48 @@ fn money(x: f64) -> Value {
     json!((x * 100.0).round() / 100.0)
 }
 
+/// The claim: lines, denial risks, notes, and the R4 `Claim`.
 fn build(month: &Value, e: &Evaluation, ctx: &Context) -> Value {
     let policy = claims_policy(month, e);
     let dos = policy["dateOfService"].as_str().filter(|p| DATE_OF_SERVICE.contains(p)).unwrap_or("lastDayOfMonth");
     let (status, lines, blocked_by) = decision(e, &ctx.program);
-    // The month's errors (that block it) and warnings (that a payer may still act on), each
-    // with the CARC the pack says a payer would use; and a line the month already billed.
-    let mut codes: Vec<String> = blocked_by.clone();
+    let risks = denial_risks(month, e, &policy, &blocked_by, lines);
+    let billable = status == "billable";
+    let diagnoses = diagnoses(month, e, ctx);
+    let priced = if billable { service_lines(e, ctx, dos, lines, diagnoses.len()) } else { Priced::default() };
+    let mut notes = priced.notes;
+    let as_of = month["asOf"].as_str().map(str::to_string)
+        .or_else(|| crate::validate::parse_month(&e.service_month).map(|m| crate::validate::date_text(m.last)))
+        .unwrap_or_default();
+    if billable && dos == "lastDayOfMonth" && as_of.as_str() < priced.lines.first().and_then(|l| l["dateOfService"]["to"].as_str()).unwrap_or("") {
+        notes.push("the month is not over: a claim dated the last day of the month is sent on or after that day".into());
+    }
+    if billable && diagnoses.is_empty() {
+        notes.push("no counted condition to point to: a claim needs at least one diagnosis".into());
+    }
+    let ready = billable && !diagnoses.is_empty() && notes.is_empty();
+    let claim = billable.then(|| fhir_claim(e, ctx, &as_of, &diagnoses, priced.items, priced.total));
+    json!({
+        "ok": true,
+        "program": ctx.program,
+        "status": status,
+        "ready": ready,
+        "blockedBy": blocked_by,
+        "dateOfService": dos,
+        "diagnoses": diagnoses,
+        "lines": priced.lines,
+        "totalCharge": money(priced.total),
+        "denialRisks": risks,
+        "notes": notes,
+        "claim": claim,
+        "rulePack": { "id": e.rule_pack.id, "version": e.rule_pack.version },
+    })
+}
+
+/// The month's errors (that block it) and warnings (that a payer may still act on), each with
+/// the CARC the pack says a payer would use; and a line the month already billed (CO-18).
+fn denial_risks(month: &Value, e: &Evaluation, policy: &Value, blocked_by: &[String], lines: &[Line]) -> Vec<Value> {
+    let mut codes: Vec<String> = blocked_by.to_vec();
     for f in e.findings.iter().filter(|f| f.severity == "warning") {
         if !codes.iter().any(|c| *c == f.code) {
             codes.push(f.code.to_string());
@@ -207,23 +242,31 @@ fn build(month: &Value, e: &Evaluation, ctx: &Context) -> Value {
         risks.push(json!({ "finding": "DUPLICATE_SERVICE", "carc": "CO-18", "reason": policy["carcs"]["CO-18"],
             "detail": format!("otherServices already lists {} by the billing practitioner this month", l.code) }));
     }
-    let mut notes: Vec<String> = Vec::new();
-    let billable = status == "billable";
-    let diagnoses = diagnoses(month, e, ctx);
-    let pointers: Vec<u64> = (1..=diagnoses.len().min(4) as u64).collect();
-    let mut out_lines = Vec::new();
-    let mut items = Vec::new();
-    let mut total = 0.0;
-    for (k, l) in lines.iter().enumerate().filter(|_| billable) {
+    risks
+}
+
+/// The priced lines, as 837P-style lines and as the `Claim`'s items.
+#[derive(Default)]
+struct Priced {
+    lines: Vec<Value>,
+    items: Vec<Value>,
+    total: f64,
+    notes: Vec<String>,
+}
+
+fn service_lines(e: &Evaluation, ctx: &Context, dos: &str, lines: &[Line], diagnoses: usize) -> Priced {
+    let pointers: Vec<u64> = (1..=diagnoses.min(4) as u64).collect();
+    let mut out = Priced::default();
+    for (k, l) in lines.iter().enumerate() {
         let charge = ctx.charges.get(&l.code).and_then(Value::as_f64);
         if charge.is_none() {
-            notes.push(format!("no charge for {} in context.charges: its line carries 0", l.code));
+            out.notes.push(format!("no charge for {} in context.charges: its line carries 0", l.code));
         }
         let unit = charge.unwrap_or(0.0);
         let line_total = unit * l.units as f64;
-        total += line_total;
+        out.total += line_total;
         let (from, to) = service_dates(dos, e, l);
-        out_lines.push(json!({
+        out.lines.push(json!({
             "line": k + 1, "code": l.code, "units": l.units, "charge": money(line_total), "unitCharge": money(unit),
             "diagnosisPointers": pointers, "placeOfService": ctx.place,
             "dateOfService": { "from": from, "to": to }, "renderingNpi": ctx.rendering_npi,
@@ -242,58 +285,36 @@ fn build(month: &Value, e: &Evaluation, ctx: &Context) -> Value {
         } else {
             item["servicedPeriod"] = json!({ "start": from, "end": to });
         }
-        items.push(item);
+        out.items.push(item);
     }
-    let as_of = month["asOf"].as_str().map(str::to_string)
-        .or_else(|| crate::validate::parse_month(&e.service_month).map(|m| crate::validate::date_text(m.last)))
-        .unwrap_or_default();
-    if billable && dos == "lastDayOfMonth" && as_of.as_str() < out_lines.first().and_then(|l| l["dateOfService"]["to"].as_str()).unwrap_or("") {
-        notes.push("the month is not over: a claim dated the last day of the month is sent on or after that day".into());
-    }
-    if billable && diagnoses.is_empty() {
-        notes.push("no counted condition to point to: a claim needs at least one diagnosis".into());
-    }
-    let ready = billable && !diagnoses.is_empty() && notes.is_empty();
-    let claim = billable.then(|| {
-        let mut c = json!({
-            "resourceType": "Claim",
-            "status": "active",
-            "type": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/claim-type", "code": "professional" }] },
-            "use": "claim",
-            "patient": ctx.patient.as_ref().map_or(json!({ "display": "the month's patient" }), |p| json!({ "reference": p })),
-            "billablePeriod": { "start": format!("{}-01", e.service_month), "end": crate::validate::parse_month(&e.service_month).map(|m| crate::validate::date_text(m.last)) },
-            "created": as_of,
-            "provider": { "identifier": { "system": NPI, "value": ctx.billing_npi } },
-            "priority": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/processpriority", "code": "normal" }] },
-            "careTeam": [{ "sequence": 1, "provider": { "identifier": { "system": NPI, "value": ctx.rendering_npi } },
-                "role": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/claimcareteamrole", "code": "primary" }] } }],
-            "diagnosis": diagnoses.iter().enumerate().map(|(i, d)| json!({ "sequence": i + 1,
-                "diagnosisCodeableConcept": { "coding": [{ "system": ICD10CM, "code": dotted(d) }] } })).collect::<Vec<_>>(),
-            "insurance": [{ "sequence": 1, "focal": true, "coverage": ctx.coverage }],
-            "item": items,
-            "total": { "value": money(total), "currency": "USD" },
-        });
-        if let Some(id) = &ctx.claim_id {
-            c["id"] = json!(id);
-        }
-        if diagnoses.is_empty() {
-            c.as_object_mut().map(|o| o.remove("diagnosis"));
-        }
-        c
+    out
+}
+
+/// The R4 `Claim` (professional, `use: claim`).
+fn fhir_claim(e: &Evaluation, ctx: &Context, as_of: &str, diagnoses: &[String], items: Vec<Value>, total: f64) -> Value {
+    let mut c = json!({
+        "resourceType": "Claim",
+        "status": "active",
+        "type": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/claim-type", "code": "professional" }] },
+        "use": "claim",
+        "patient": ctx.patient.as_ref().map_or(json!({ "display": "the month's patient" }), |p| json!({ "reference": p })),
+        "billablePeriod": { "start": format!("{}-01", e.service_month), "end": crate::validate::parse_month(&e.service_month).map(|m| crate::validate::date_text(m.last)) },
+        "created": as_of,
+        "provider": { "identifier": { "system": NPI, "value": ctx.billing_npi } },
+        "priority": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/processpriority", "code": "normal" }] },
+        "careTeam": [{ "sequence": 1, "provider": { "identifier": { "system": NPI, "value": ctx.rendering_npi } },
+            "role": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/claimcareteamrole", "code": "primary" }] } }],
+        "diagnosis": diagnoses.iter().enumerate().map(|(i, d)| json!({ "sequence": i + 1,
+            "diagnosisCodeableConcept": { "coding": [{ "system": ICD10CM, "code": dotted(d) }] } })).collect::<Vec<_>>(),
+        "insurance": [{ "sequence": 1, "focal": true, "coverage": ctx.coverage }],
+        "item": items,
+        "total": { "value": money(total), "currency": "USD" },
     });
-    json!({
-        "ok": true,
-        "program": ctx.program,
-        "status": status,
-        "ready": ready,
-        "blockedBy": blocked_by,
-        "dateOfService": dos,
-        "diagnoses": diagnoses,
-        "lines": out_lines,
-        "totalCharge": money(total),
-        "denialRisks": risks,
-        "notes": notes,
-        "claim": claim,
-        "rulePack": { "id": e.rule_pack.id, "version": e.rule_pack.version },
-    })
+    if let Some(id) = &ctx.claim_id {
+        c["id"] = json!(id);
+    }
+    if diagnoses.is_empty() {
+        c.as_object_mut().map(|o| o.remove("diagnosis"));
+    }
+    c
 }
