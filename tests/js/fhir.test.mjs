@@ -48,19 +48,67 @@ function validate(resource, profile) {
     throw e;
   }
 }
+// Medplum's validator checks structure, cardinality, types, formats and invariants, not codes; the
+// codes of required bindings (Claim.status, Procedure.status, Bundle.type, …) are checked here
+// against the R4 value sets the same package ships.
+const VALUE_SETS = new Map();
+const CODE_SYSTEMS = new Map();
+for (const file of ["fhir/r4/valuesets.json", "fhir/r4/v3-codesystems.json"]) {
+  for (const { resource: r } of readJson(file).entry) {
+    if (r.resourceType === "ValueSet") VALUE_SETS.set(r.url, r);
+    if (r.resourceType === "CodeSystem") CODE_SYSTEMS.set(r.url, r);
+  }
+}
+const SNAPSHOTS = new Map(readJson("fhir/r4/profiles-resources.json").entry.filter((e) => e.resource.resourceType === "StructureDefinition").map((e) => [e.resource.id, e.resource.snapshot.element]));
+/** The codes of a value set made of whole code systems or listed codes; null when it cannot be expanded here. */
+function codesOf(url) {
+  const vs = VALUE_SETS.get(url.split("|")[0]);
+  if (!vs?.compose) return null;
+  const out = new Set();
+  const walk = (concepts) => concepts?.forEach((c) => (out.add(c.code), walk(c.concept)));
+  for (const inc of vs.compose.include) {
+    if (inc.filter || inc.valueSet) return null;
+    if (inc.concept) inc.concept.forEach((c) => out.add(c.code));
+    else if (CODE_SYSTEMS.has(inc.system)) walk(CODE_SYSTEMS.get(inc.system).concept);
+    else return null;
+  }
+  return out;
+}
+/** The values at an element path (`Claim.item.quantity`), through arrays. */
+function valuesAt(resource, parts) {
+  let cur = [resource];
+  for (const p of parts) cur = cur.flatMap((v) => (v === null || typeof v !== "object" ? [] : [v[p]].flat())).filter((v) => v !== undefined);
+  return cur;
+}
+function requiredCodeErrors(resource) {
+  const errors = [];
+  for (const el of SNAPSHOTS.get(resource.resourceType) ?? []) {
+    if (el.binding?.strength !== "required" || !el.type?.some((t) => t.code === "code") || !el.binding.valueSet) continue;
+    const codes = codesOf(el.binding.valueSet);
+    if (!codes) continue;
+    for (const v of valuesAt(resource, el.path.split(".").slice(1))) {
+      if (!codes.has(v)) errors.push({ severity: "error", expression: [el.path], details: { text: `${JSON.stringify(v)} is not in the required value set ${el.binding.valueSet}` } });
+    }
+  }
+  return errors;
+}
+
 const describe = (issues) => issues.map((i) => `${i.severity} ${i.expression?.join(",")}: ${i.details?.text}`).join("\n  ");
 function assertValid(resource, what, profile) {
-  const errors = validate(resource, profile).filter((i) => i.severity === "error" || i.severity === "fatal");
+  const errors = [...validate(resource, profile), ...requiredCodeErrors(resource)].filter((i) => i.severity === "error" || i.severity === "fatal");
   assert.deepEqual(errors, [], `${what} is not valid FHIR R4 for Medplum's validator:\n  ${describe(errors)}`);
 }
 
-test("the validator is armed: it rejects what R4 forbids", () => {
+test("the validator is armed: it rejects what R4 forbids (and codes outside required value sets)", () => {
   const bad = { resourceType: "Procedure", status: "completed", subject: { reference: "Patient/p1" }, performedPeriod: { start: "2026-03-04T10:00" }, extra: 1 };
   const issues = validate(bad);
   assert.ok(issues.some((i) => i.expression?.[0] === "Procedure.performed[x].start"), describe(issues));
   assert.ok(issues.some((i) => i.expression?.[0] === "Procedure.extra"), describe(issues));
   const claim = { resourceType: "Claim", status: "active", use: "claim" };
   assert.ok(validate(claim).some((i) => /Missing required property/.test(i.details?.text)), "a Claim without type, patient, provider… is refused");
+  assert.deepEqual(requiredCodeErrors({ ...bad, status: "done" }).map((i) => i.expression[0]), ["Procedure.status"], "a status outside the required value set");
+  assert.deepEqual(requiredCodeErrors({ resourceType: "Claim", status: "active", use: "bill", item: [{ sequence: 1 }] }).map((i) => i.expression[0]), ["Claim.use"]);
+  assert.deepEqual(requiredCodeErrors({ resourceType: "Bundle", type: "collection", entry: [{ request: { method: "SEND", url: "x" } }] }).map((i) => i.expression[0]), ["Bundle.entry.request.method"]);
   const patient = { resourceType: "Patient", id: "x", meta: { profile: ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient"] } };
   assert.ok(validate(patient, US_CORE.get(patient.meta.profile[0])).length > 0, "US Core Patient needs identifier, name, gender");
 });
