@@ -97,9 +97,9 @@ pub fn run(m: &Checked, pack: &Pack, program: Program, track: TrackRequest, cont
 
 /// [`run`] with the month's time already counted for `program` (the programs of one month can
 /// share a count: see [`crate::programs`]).
-pub fn decide(m: &Checked, pack: &Pack, program: Program, track: TrackRequest, context: price::Context, time: time::TimeCount) -> Evaluation {
+pub fn decide(m: &Checked, pack: &Pack, program: Program, track: TrackRequest, context: price::Context, mut time: time::TimeCount) -> Evaluation {
     let pay = &context.payment;
-    let elig = crate::eligibility::assess(m, pack, program.requirements, program.name);
+    let mut elig = crate::eligibility::assess(m, pack, program.requirements, program.name);
     let conflicts = crate::conflicts::find_conflicts(m, pack, program.conflicts, program.name);
     let options: Vec<TrackTime> = program
         .tracks
@@ -107,11 +107,11 @@ pub fn decide(m: &Checked, pack: &Pack, program: Program, track: TrackRequest, c
         .map(|t| tracks::support(t, if t.practitioner_pool { &time.practitioner } else { &time.staff }, m.mdm))
         .collect();
     let mut priced: Vec<(Vec<Line>, i64, i64)> = options.iter().map(|t| price_lines(m, pay, pack, t)).collect();
-    let mut findings: Vec<Finding> = elig.findings;
+    let mut findings: Vec<Finding> = std::mem::take(&mut elig.findings);
     findings.extend(provisional_finding(pack));
     findings.extend(context.findings);
     findings.extend(conflicts);
-    findings.extend(time.findings);
+    findings.append(&mut time.findings);
 
     let chosen = choose_track(track, &options, &priced);
     track_findings(pack, track, chosen, &options, &mut findings);
@@ -137,17 +137,7 @@ pub fn decide(m: &Checked, pack: &Pack, program: Program, track: TrackRequest, c
         ("billable", Some(i)) => (supported.clone(), priced[i].1, priced[i].2),
         _ => (Vec::new(), 0, 0),
     };
-    let checklist = [
-        ("staffTimeTotal", !supported.is_empty()),
-        ("encounterDetails", time.encounter_details_ok && time.staff.total > 0),
-        ("carePlanSigned", elig.care_plan_signed),
-        ("conditionsWithCodes", program.requirements.min_chronic_conditions.map_or(true, |n| elig.counted_conditions >= n)),
-        ("supervisionAttested", m.supervision == Some(true)),
-        ("consentOnFile", elig.consent_on_file),
-    ]
-    .into_iter()
-    .map(|(item, ok)| ChecklistItem { item: item.into(), ok })
-    .collect();
+    let checklist = checklist(m, &program, &elig, &time, !supported.is_empty());
 
     Evaluation {
         engine_version: crate::VERSION.into(),
@@ -178,10 +168,25 @@ pub fn decide(m: &Checked, pack: &Pack, program: Program, track: TrackRequest, c
         alternatives: alternatives(chosen, &options, &mut priced),
         findings,
         checklist,
-        consent: elig.consent,
+        consent: elig.consent.take(),
         programs: None,
         recommended: None,
     }
+}
+
+/// The documentation checklist (CONTRACT §3): one item per element the month must show.
+fn checklist(m: &Checked, program: &Program, elig: &crate::eligibility::Eligibility, time: &time::TimeCount, supported: bool) -> Vec<ChecklistItem> {
+    [
+        ("staffTimeTotal", supported),
+        ("encounterDetails", time.encounter_details_ok && time.staff.total > 0),
+        ("carePlanSigned", elig.care_plan_signed),
+        ("conditionsWithCodes", program.requirements.min_chronic_conditions.map_or(true, |n| elig.counted_conditions >= n)),
+        ("supervisionAttested", m.supervision == Some(true)),
+        ("consentOnFile", elig.consent_on_file),
+    ]
+    .into_iter()
+    .map(|(item, ok)| ChecklistItem { item: item.into(), ok })
+    .collect()
 }
 
 /// The track of the month: the forced one, or with `auto` the available track paying most (ties:
