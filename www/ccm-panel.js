@@ -415,7 +415,7 @@ export class CcmPanel extends HTMLElement {
     this.#announceTimer = setTimeout(() => {
       const n = this.#rows.filter(Boolean).length;
       this.#els.shown.textContent = n ? `Showing ${order.length.toLocaleString("en-US")} of ${n.toLocaleString("en-US")} patient-months.` : "";
-    }, this.dataset.state === "loading" ? 600 : 250);
+    }, this.dataset.state === "loading" ? 600 : 120);
   }
 
   #summary() {
