@@ -237,3 +237,58 @@ test("a month typed or imported as JSON: Prepare claim loads the claim builder, 
   assert.deepEqual(ctx.offOrigin, []);
   assert.deepEqual(ctx.errors, []);
 });
+
+test("keyboard only: the Bundle dialog (Enter reads, Escape cancels) and the claim export's controls", { timeout: 60_000 }, async () => {
+  const ctx = await suite.newContext();
+  const page = await open(ctx);
+  const el = checkEl(page);
+  const focused = () => page.evaluate(() => {
+    const a = document.querySelector("ccm-month-check").shadowRoot.activeElement;
+    return a ? a.getAttribute("aria-label") || a.id && a.closest(".field")?.querySelector("label")?.textContent || a.textContent : null;
+  });
+  const pickWithKeyboard = async (file) => {
+    await el.getByRole("button", { name: "Import file…" }).focus();
+    const chooser = page.waitForEvent("filechooser");
+    await page.keyboard.press("Enter");
+    await (await chooser).setFiles({ name: file, mimeType: "application/json", buffer: Buffer.from(read(file)) });
+    const dialog = el.getByRole("dialog", { name: "Read a FHIR Bundle" });
+    await dialog.waitFor();
+    return dialog;
+  };
+  const before = await currentValue(page);
+  let dialog = await pickWithKeyboard("searchset.json");
+  assert.equal(await focused(), "Read Bundle", "prefilled: the focus is on Read Bundle");
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "hidden" });
+  assert.deepEqual(await currentValue(page), before, "Escape changes nothing");
+  dialog = await pickWithKeyboard("searchset.json");
+  // Options file… by Enter; back through the fields (the date's parts) to Credential, typed into
+  // the closed select (over the file's MD), then Enter in the NPI field reads the Bundle.
+  await page.keyboard.press("Shift+Tab");
+  assert.equal(await focused(), "Options file…");
+  const chooser = page.waitForEvent("filechooser");
+  await page.keyboard.press("Enter");
+  await (await chooser).setFiles({ name: "options.json", mimeType: "application/json", buffer: Buffer.from(read("options.json")) });
+  await dialog.getByText("Options from options.json").waitFor();
+  for (let i = 0; i < 8 && (await focused()) !== "Credential"; i++) await page.keyboard.press("Shift+Tab");
+  assert.equal(await focused(), "Credential");
+  await page.keyboard.type("DO");
+  await page.keyboard.press("Shift+Tab");
+  assert.equal(await focused(), "Billing practitioner NPI");
+  await page.keyboard.press("Enter"); // implicit submission from a text field
+  await dialog.waitFor({ state: "hidden" });
+  await page.waitForFunction(() => document.querySelector("ccm-month-check").value?.patient?.ref === "Patient/p7");
+  assert.equal((await currentValue(page)).billingPractitioner.credential, "DO");
+  assert.equal((await currentResult(page)).evaluation.status, "billable");
+  // The claim export: place of service by arrows, a charge typed.
+  const place = el.getByLabel("Place of service");
+  await place.focus();
+  await page.keyboard.press("ArrowDown"); // 11 → 02
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type("120");
+  const claim = el.locator(".claim-export");
+  await claim.locator("table.claim-lines .total").filter({ hasText: "$120.00" }).waitFor();
+  assert.equal(await claim.locator("table.claim-lines tbody tr td").nth(3).innerText(), "02");
+  assert.deepEqual(ctx.errors, []);
+});
