@@ -477,6 +477,32 @@ test("claims under every date-of-service convention and context are valid R4 Cla
   }
 });
 
+test("PCM and APCM from the Bundle's extensions and options: their Claims (CPT and HCPCS lines) are valid R4 Claims", () => {
+  const bundle = JSON.parse(read("month-bundle.json"));
+  const EXT = "http://ccm-engine.example/fhir/StructureDefinition/";
+  const res = (type, id) => bundle.entry.find((e) => e.resource.resourceType === type && e.resource.id === id).resource;
+  res("Condition", "c1").extension = [{ url: `${EXT}condition-pcm-focus`, valueBoolean: true }];
+  res("CarePlan", "plan1").extension.push({ url: `${EXT}care-plan-disease-specific`, valueBoolean: true });
+  const elements = fhir.rulePack("medicare-cy2026").programs.apcm.elements;
+  const options = { ...OPTIONS, month: { ...OPTIONS.month, programs: ["ccm", "pcm", "apcm"], apcm: { responsibleForPrimaryCare: true, elementsAttested: elements } } };
+  assertValid(bundle, "the Bundle with the PCM extensions");
+  const mapped = fhir.fromFhir(bundle, options);
+  assert.equal(mapped.ok, true);
+  assert.deepEqual(mapped.month.conditions[0], { code: "E11.9", pcmFocus: true });
+  assert.equal(mapped.month.carePlan.diseaseSpecific, true);
+  const e = fhir.evaluate(mapped.month).evaluation;
+  assert.deepEqual(e.programs.map((p) => [p.program, p.status, p.lines.map((l) => l.code)]), [["ccm", "billable", ["99490", "99439"]], ["pcm", "billable", ["99426"]], ["apcm", "billable", ["G0557"]]]);
+  for (const [program, code, system] of [["pcm", "99426", "http://www.ama-assn.org/go/cpt"], ["apcm", "G0557", "https://bluebutton.cms.gov/resources/codesystem/hcpcs"], ["recommended", "99490", "http://www.ama-assn.org/go/cpt"]]) {
+    const cl = fhir.claim(mapped.month, { charges: { 99426: 100, G0557: 60, 99490: 95, 99439: 80 }, program });
+    assert.equal(cl.ok, true, JSON.stringify(cl.error));
+    assert.equal(cl.status, "billable", program);
+    assert.equal(cl.lines[0].code, code, program);
+    assert.deepEqual(cl.claim.item[0].productOrService.coding[0], { code, system });
+    if (program === "pcm") assert.equal(cl.diagnoses[0], "E119", "PCM's focus condition leads");
+    assertValid(cl.claim, `the ${program} Claim`);
+  }
+});
+
 test("a Claim built from a transaction Bundle references the patient by a reference the Bundle resolves", { todo: "engine: an id-less resource is labelled `Patient (Bundle.entry[0])`, so patient.ref and Claim.patient.reference are not references (its fullUrl would be)" }, () => {
   const bundle = JSON.parse(read("transaction.json"));
   const mapped = fhir.fromFhir(bundle, OPTIONS);
