@@ -104,6 +104,14 @@ export class CcmPanel extends HTMLElement {
     if (this.#built) return;
     this.#built = true;
     this.#build();
+    // Start the worker and its engine once the panel is first on screen, so the first panel's
+    // rows do not wait for the WebAssembly to compile (a page that never shows it never pays).
+    const seen = new IntersectionObserver((entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      seen.disconnect();
+      this.#ensureWorker().postMessage({ type: "warm" });
+    });
+    seen.observe(this);
     window.addEventListener("beforeunload", (e) => {
       if (!this.#unsaved.size) return;
       e.preventDefault();
@@ -404,10 +412,9 @@ export class CcmPanel extends HTMLElement {
     const cmp = s.cmp ? (a, b) => s.cmp(rows[a], rows[b]) : (a, b) => s.key(rows[a]) - s.key(rows[b]) || rows[a].n - rows[b].n;
     order.sort(sort.dir > 0 ? cmp : (a, b) => cmp(b, a));
     this.#order = order;
-    const top = this.#list.scrollTop;
-    this.#list.set(this.#rows, order, sort);
+    // Scroll before the rows change (reading or setting it after would force a layout).
     if (!keepScroll) this.#list.scrollTop = 0;
-    else this.#list.scrollTop = top;
+    this.#list.set(this.#rows, order, sort);
     this.#els.empty.hidden = this.#rows.length > 0 || this.dataset.state === "loading";
     this.#els.listHost.hidden = this.#rows.length === 0;
     this.#summary();

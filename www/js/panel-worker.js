@@ -4,7 +4,8 @@
 // It keeps the months and Results; the page asks for one when it opens a row or prints an audit.
 // Nothing is stored or sent anywhere.
 //
-// page → worker: { type: "load", id, files: [{ name, file | text }], options, fromFolder }
+// page → worker: { type: "warm" }  loads the engine ahead of the first panel
+//                { type: "load", id, files: [{ name, file | text }], options, fromFolder }
 //                { type: "options", id, options }  re-evaluates every month with new options
 //                { type: "update", req, index, text }  a month edited in the month check
 //                { type: "get", req, index }  → { month text, Result }
@@ -133,6 +134,8 @@ function reply(req, body) {
 self.onmessage = async (ev) => {
   const m = ev.data;
   switch (m.type) {
+    case "warm":
+      return ready().catch(() => {});
     case "load":
       return load(m);
     case "options":
