@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Screenshots of the page's views for the docs (docs/screenshot-*.png), with playwright-core and
 // Debian's Chromium, the page server on a free 127.0.0.1 port, a made-up sample month and a fixed
-// clock (20 March 2026, Chicago). Run through scripts/screenshots.sh.
+// clock (20 March 2026, Chicago). Run through scripts/screenshots.sh; names as arguments make only
+// those (`node scripts/screenshots.mjs panel`).
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { startSuite, ROOT } from "../tests/browser/harness.mjs";
@@ -9,6 +10,9 @@ import { startSuite, ROOT } from "../tests/browser/harness.mjs";
 const OUT = join(ROOT, "docs");
 const NOW = new Date("2026-03-20T10:00:00-05:00");
 const VIEWPORT = { width: 1280, height: 900 };
+
+const ONLY = new Set(process.argv.slice(2));
+const want = (name) => ONLY.size === 0 || ONLY.has(name);
 
 mkdirSync(OUT, { recursive: true });
 const suite = await startSuite();
@@ -30,7 +34,7 @@ try {
 
   // 1. Check a month: the sample month, with a header code typed as a fourth condition so a
   //    finding shows next to its field and in the verdict.
-  {
+  if (want("check")) {
     const page = await open("/#check");
     await page.waitForFunction(() => document.querySelector("ccm-month-check")?.result);
     const el = page.locator("ccm-month-check");
@@ -50,7 +54,7 @@ try {
     await page.close();
   }
   // 2. Capture consent: the English script and a recorded consent.
-  {
+  if (want("consent")) {
     const page = await open("/#consent");
     await page.locator("#view-consent .verify[data-ok]").waitFor();
     const view = page.locator("#view-consent");
@@ -63,7 +67,7 @@ try {
     await page.close();
   }
   // 3. What-if revenue with the default practice.
-  {
+  if (want("whatif")) {
     const page = await open("/#whatif");
     await page.locator('#view-whatif .whatif-results[data-ok="true"]').waitFor();
     await page.waitForFunction(() => document.querySelectorAll("#wi-locality option").length > 50);
@@ -71,10 +75,21 @@ try {
     await page.close();
   }
   // 4. The embed demo (top of the page: snippet and the element).
-  {
+  if (want("embed")) {
     const page = await open("/embed.html");
     await page.waitForFunction(() => document.querySelector("#demo-full")?.result);
     await save(page, "embed");
+    await page.close();
+  }
+  // 5. The panel worklist: the sample panel, blocked and short months first.
+  if (want("panel")) {
+    const page = await open("/#panel");
+    const el = page.locator("ccm-panel");
+    await el.getByRole("button", { name: "Sample panel" }).click();
+    await page.waitForFunction(() => document.querySelector("ccm-panel").dataset.loaded === "1");
+    await el.getByLabel("Sort by", { exact: true }).selectOption("status");
+    await page.waitForTimeout(300);
+    await save(page, "panel");
     await page.close();
   }
   if (ctx.offOrigin.length) throw new Error(`off-origin requests: ${ctx.offOrigin.join(" ")}`);

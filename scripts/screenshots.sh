@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Makes docs/screenshot-{check,consent,whatif,embed}.png from the running page (headless Chromium
+# Makes docs/screenshot-{check,consent,whatif,embed,panel}.png from the running page (headless Chromium
 # through playwright-core, the page server on a free 127.0.0.1 port). Builds the wasm if needed.
-#   bash scripts/screenshots.sh
+#   bash scripts/screenshots.sh [check|consent|whatif|embed|panel]...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,4 +12,4 @@ fi
 if [ ! -f pkg/web/ccm_engine_bg.wasm ]; then
   bash scripts/build-wasm.sh
 fi
-exec node scripts/screenshots.mjs
+exec node scripts/screenshots.mjs "$@"

@@ -72,7 +72,7 @@ section typescript --needs wasm-build -- node_modules/.bin/tsc --noEmit -p tscon
 # The page (www/) end to end in headless Debian Chromium through playwright-core: intake field by
 # field, every examples.jsonl input imported, consent en/es with the pin, what-if totals against the
 # engine, no off-origin request, CSP, axe-core, keyboard-only, the custom element's events (docs/page.md).
-section browser-tests --needs setup --needs wasm-build -- node --test --test-concurrency=1 tests/browser/
+section browser-tests --needs setup --needs wasm-build --needs cli-build -- node --test --test-concurrency=1 tests/browser/
 
 # ---- 7. edge runtime tests ----------------------------------------------------------------------
 # (workerd / deno: added here by the edge-test owners)

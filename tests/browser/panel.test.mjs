@@ -428,3 +428,26 @@ test("at phone width the worklist is a list of cards, not a table", { timeout: 6
     await page.setViewportSize({ width: 1400, height: 1000 });
   }
 });
+
+test("<ccm-panel> on a page of its own: load(), rows, csv() and the load event, as a portal embeds it", { timeout: 60_000 }, async () => {
+  const other = await ctx.context.newPage();
+  try {
+    await other.goto(`${suite.origin}/embed.html`);
+    const got = await other.evaluate(async (text) => {
+      await import("/ccm-panel.js");
+      const el = document.createElement("ccm-panel");
+      document.body.prepend(el);
+      const events = [];
+      el.addEventListener("load", (e) => events.push(e.detail.total));
+      const rows = await el.loadText(text, "portal.jsonl");
+      return { n: rows.length, first: rows[0].source, events, csv: (await el.csv("worklist")).split("\n")[0], statuses: rows.map((r) => r.status) };
+    }, toJsonl(makePanel(12, 2)));
+    assert.equal(got.n, 12);
+    assert.equal(got.first, "portal.jsonl:1");
+    assert.deepEqual(got.events, [12]);
+    assert.match(got.csv, /^n,source,ref,serviceMonth,/);
+    assert.ok(got.statuses.includes("billable"));
+  } finally {
+    await other.close();
+  }
+});

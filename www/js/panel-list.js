@@ -45,7 +45,7 @@ export function nextWords(r) {
 
 function codesCell(r) {
   if (r.lines.length) return h("span", { text: codesWords(r.lines) });
-  if (r.supported.length) return h("span", { class: "muted", text: `Time supports ${codesWords(r.supported)}` });
+  if (r.supported.length) return h("span", { class: "muted", title: "What the counted time supports once the problems are fixed" }, h("span", { class: "visually-hidden", text: "Time supports " }), codesWords(r.supported));
   return h("span", { class: "muted", text: "–" });
 }
 
@@ -54,6 +54,9 @@ function allowedCell(r) {
   if (r.status === "billable") return dollars(r.allowed);
   return r.supportedAllowed ? h("span", { class: "muted", text: `(${dollars(r.supportedAllowed)} once fixed)` }) : "$0.00";
 }
+
+/** A table cell whose content is at most two lines (rows keep one height for the virtual scroll). */
+const td = (cls, content, title) => h("td", { class: cls, title: title || null }, h("div", { class: "cell" }, content));
 
 function refLabel(r) {
   return r.ref || "(no reference)";
@@ -189,17 +192,17 @@ export class VirtualList {
       "tr",
       { class: `prow st-${r.status}${r.edited ? " edited" : ""}`, "aria-rowindex": String(k + 2), dataset: { index: String(i), n: String(r.n), status: r.status } },
       h("th", { scope: "row", class: "col-ref" }, h("button", { type: "button", class: "link open", dataset: { index: String(i) }, "aria-label": `Open ${refLabel(r)}, ${r.serviceMonth || "month unknown"}, in the month check` }, refLabel(r)), r.edited ? h("span", { class: "tag", text: "edited" }) : null, h("span", { class: "src", text: r.source })),
-      h("td", { class: "col-month" }, r.serviceMonth || "–", r.asOf ? h("span", { class: "src", title: `as of ${r.asOf}`, text: `as of ${r.asOf.slice(0, 7) === r.serviceMonth ? r.asOf.slice(5) : r.asOf}` }) : null),
-      h("td", { class: "col-status" }, h("span", { class: `badge b-${r.status}`, text: statusWords(r) })),
-      h("td", { class: "col-program", title: programTitle(r) || null, text: programWords(r) }),
-      h("td", { class: "col-codes" }, codesCell(r)),
-      h("td", { class: "col-allowed num" }, allowedCell(r)),
-      h("td", { class: "col-minutes num", text: r.minutes === null ? "–" : String(r.minutes) }),
-      h("td", { class: "col-next", text: nextWords(r) }),
-      h("td", { class: "col-days num", text: r.daysLeft === null ? "–" : String(r.daysLeft) }),
-      h("td", { class: `col-pace pace-${r.pace.replace(" ", "-") || "none"}`, text: paceWords(r) }),
-      h("td", { class: "col-blocking" }, h("span", { class: "clamp", text: r.blockingWords || "–" })),
-      h("td", { class: "col-due" }, h("span", { class: "clamp", text: dueWords(r.due) || "–" })),
+      td("col-month", [r.serviceMonth || "–", r.asOf ? h("span", { class: "src", title: `as of ${r.asOf}`, text: `as of ${r.asOf.slice(0, 7) === r.serviceMonth ? r.asOf.slice(5) : r.asOf}` }) : null]),
+      td("col-status", h("span", { class: `badge b-${r.status}`, text: statusWords(r) })),
+      td("col-program", programWords(r), programTitle(r)),
+      td("col-codes", codesCell(r)),
+      td("col-allowed num", allowedCell(r)),
+      td("col-minutes num", r.minutes === null ? "–" : String(r.minutes)),
+      td("col-next", nextWords(r)),
+      td("col-days num", r.daysLeft === null ? "–" : String(r.daysLeft)),
+      td(`col-pace pace-${r.pace.replace(" ", "-") || "none"}`, paceWords(r)),
+      td("col-blocking", r.blockingWords || "–", r.blockingWords),
+      td("col-due", dueWords(r.due) || "–", dueWords(r.due)),
       h("td", { class: "col-actions" }, h("button", { type: "button", class: "small audit", dataset: { index: String(i) }, "aria-label": `Audit summary of ${refLabel(r)}, ${r.serviceMonth || "month unknown"}`, text: "Audit" })),
     );
   }
