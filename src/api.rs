@@ -6,7 +6,8 @@ use crate::evaluation::{self, Evaluation};
 use crate::input::{parse_root, Root, MAX_JSON_BYTES};
 use crate::validate::{self, InputError, Issue};
 
-fn too_large(bytes: usize) -> InputError {
+/// `INPUT_TOO_LARGE` for a text of `bytes` bytes.
+pub(crate) fn too_large(bytes: usize) -> InputError {
     InputError::new(
         "INPUT_TOO_LARGE",
         "the input exceeds a bound of CONTRACT §2",
@@ -15,7 +16,8 @@ fn too_large(bytes: usize) -> InputError {
 }
 
 // Only syntax can fail when reading: types and bounds are the validator's.
-fn json_error(line: usize, column: usize) -> InputError {
+/// `INVALID_JSON` at a line and column.
+pub(crate) fn json_error(line: usize, column: usize) -> InputError {
     InputError::new(
         "INVALID_JSON",
         "the input is not valid JSON",
@@ -33,7 +35,8 @@ pub fn evaluate_str(json: &str) -> Result<Evaluation, InputError> {
     evaluate_checked(&checked)
 }
 
-pub fn evaluate_checked(checked: &validate::Checked) -> Result<Evaluation, InputError> {
+/// Evaluates a checked month: its pack, its payment context, the month, and its programs.
+pub(crate) fn evaluate_checked(checked: &validate::Checked) -> Result<Evaluation, InputError> {
     let mut custom = None;
     let pack = evaluate::resolve_pack(checked, &mut custom)?;
     let context = crate::price::resolve(checked, pack)?;
@@ -56,6 +59,7 @@ pub fn result_json(r: &Result<Evaluation, InputError>) -> String {
     crate::output::result(r)
 }
 
+/// A month as JSON text → the contract `Result` as JSON text (CONTRACT §1, §4).
 pub fn evaluate_json(json: &str) -> String {
     result_json(&evaluate_str(json))
 }
@@ -134,6 +138,7 @@ fn array_items(json: &str) -> Option<Vec<&str>> {
     Some(items)
 }
 
+/// A what-if scenario as JSON text → the projection (CONTRACT §7) as JSON text.
 pub fn what_if_json(json: &str) -> String {
     crate::whatif::project_json(json)
 }
@@ -151,6 +156,7 @@ pub fn rule_pack_json(id: &str) -> Option<String> {
     crate::pack::built_in_text(id).map(str::to_string)
 }
 
+/// The built-in consent templates (CONTRACT §8) as JSON text.
 pub fn consent_templates_json() -> String {
     crate::consent::TEMPLATES_JSON.to_string()
 }

@@ -1,7 +1,7 @@
 //! Stage 7: assembling the month's decision (CONTRACT §3, §5) from the earlier stages.
 
-pub use crate::evaluation::*;
-pub use crate::finding::{default_severity, Finding, Text};
+use crate::evaluation::{Alternative, ChecklistItem, Evaluation, Line, NextUnit, Payment, RulePackInfo, TimeSummary};
+use crate::finding::Finding;
 use crate::pack::{self, Pack, Program, Severity};
 use crate::price;
 use crate::time::{self, MINUTE_US};
@@ -27,6 +27,8 @@ pub fn provisional_finding(pack: &Pack) -> Option<Finding> {
 /// Errors first, then warnings, then information; otherwise in pipeline order. (A stable pass
 /// through three buckets moves each finding twice; a stable sort moved each about log n times,
 /// which on a 2,000-entry month was most of the copying.)
+// INVARIANT: `rank()` is 0, 1 or 2.
+#[allow(clippy::indexing_slicing)]
 pub fn order_findings(findings: &mut Vec<Finding>) {
     let mut by_rank: [Vec<Finding>; 3] = Default::default();
     for f in findings.drain(..) {
@@ -97,6 +99,10 @@ pub fn run(m: &Checked, pack: &Pack, program: Program, track: TrackRequest, cont
 
 /// [`run`] with the month's time already counted for `program` (the programs of one month can
 /// share a count: see [`crate::programs`]).
+// INVARIANT: `chosen` and every index here come from enumerating `options`, and `priced` is
+// `options` priced one for one; a pack has at least one track (pack validation), so `options[0]`
+// exists.
+#[allow(clippy::indexing_slicing)]
 pub fn decide(m: &Checked, pack: &Pack, program: Program, track: TrackRequest, context: price::Context, mut time: time::TimeCount) -> Evaluation {
     let pay = &context.payment;
     let mut elig = crate::eligibility::assess(m, pack, program.requirements, program.name);
@@ -191,6 +197,10 @@ fn checklist(m: &Checked, program: &Program, elig: &crate::eligibility::Eligibil
 
 /// The track of the month: the forced one, or with `auto` the available track paying most (ties:
 /// the pack's track order).
+// INVARIANT: `chosen` and every index here come from enumerating `options`, and `priced` is
+// `options` priced one for one; a pack has at least one track (pack validation), so `options[0]`
+// exists.
+#[allow(clippy::indexing_slicing)]
 fn choose_track(track: TrackRequest, options: &[TrackTime], priced: &[(Vec<Line>, i64, i64)]) -> Option<usize> {
     match track {
         TrackRequest::Auto => {
@@ -207,6 +217,10 @@ fn choose_track(track: TrackRequest, options: &[TrackTime], priced: &[(Vec<Line>
 }
 
 /// A forced track the pack lacks, whose MDM is missing, or whose time reaches no code.
+// INVARIANT: `chosen` and every index here come from enumerating `options`, and `priced` is
+// `options` priced one for one; a pack has at least one track (pack validation), so `options[0]`
+// exists.
+#[allow(clippy::indexing_slicing)]
 fn track_findings(pack: &Pack, track: TrackRequest, chosen: Option<usize>, options: &[TrackTime], findings: &mut Vec<Finding>) {
     match (track, chosen) {
         (TrackRequest::Forced(name), None) => findings.push(Finding::new(pack, "TRACK_NOT_AVAILABLE", "track".into(),
@@ -230,6 +244,10 @@ fn track_findings(pack: &Pack, track: TrackRequest, chosen: Option<usize>, optio
 
 /// `TIME_BELOW_THRESHOLD`: the chosen track's minutes and its base code's threshold (with no
 /// track chosen: the first available one).
+// INVARIANT: `chosen` and every index here come from enumerating `options`, and `priced` is
+// `options` priced one for one; a pack has at least one track (pack validation), so `options[0]`
+// exists.
+#[allow(clippy::indexing_slicing)]
 fn below_threshold(pack: &Pack, chosen: Option<usize>, options: &[TrackTime]) -> Finding {
     let t = match chosen {
         Some(i) => &options[i],
@@ -267,6 +285,10 @@ fn chosen_track_findings(pack: &Pack, t: &TrackTime, revised_in_month: bool, fin
 
 /// `nextUnit`: what the chosen track can reach (a forced track the pack lacks reaches nothing;
 /// with `auto` below every threshold, the base needing the fewest minutes), and the days left.
+// INVARIANT: `chosen` and every index here come from enumerating `options`, and `priced` is
+// `options` priced one for one; a pack has at least one track (pack validation), so `options[0]`
+// exists.
+#[allow(clippy::indexing_slicing)]
 fn next_unit(m: &Checked, track: TrackRequest, chosen: Option<usize>, options: &[TrackTime]) -> Option<NextUnit> {
     let next_of = |t: &TrackTime| t.next.map(|(c, n)| (c.code.clone(), n));
     let next: Option<(String, i64)> = match (chosen, track) {
@@ -281,6 +303,10 @@ fn next_unit(m: &Checked, track: TrackRequest, chosen: Option<usize>, options: &
 
 /// The tracks not chosen, each with its own lines; only errors block (§5): too little time is not
 /// one, it shows as empty lines.
+// INVARIANT: `chosen` and every index here come from enumerating `options`, and `priced` is
+// `options` priced one for one; a pack has at least one track (pack validation), so `options[0]`
+// exists.
+#[allow(clippy::indexing_slicing)]
 fn alternatives(chosen: Option<usize>, options: &[TrackTime], priced: &mut [(Vec<Line>, i64, i64)]) -> Vec<Alternative> {
     options
         .iter()

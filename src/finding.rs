@@ -12,8 +12,11 @@ use std::borrow::Cow;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 /// How much a finding weighs: an error blocks billing, a warning is an audit risk, information explains.
 pub enum Severity {
+    /// Blocks billing.
     Error,
+    /// An audit risk that does not block.
     Warning,
+    /// Explains.
     Info,
 }
 
@@ -40,6 +43,7 @@ impl Severity {
 /// One finding code of the registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CodeInfo {
+    /// The code (`CONSENT_MISSING`).
     pub code: &'static str,
     /// The severity the contract gives it; `None` when it depends on the case or the pack (a
     /// conflict table's row, `notCoveredSeverity`, a revocation's timing).
@@ -148,11 +152,17 @@ pub type Text = Cow<'static, str>;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Finding {
+    /// A registered finding code (see [`CODES`]).
     pub code: Text,
+    /// `error`, `warning` or `info`.
     pub severity: Text,
+    /// The input path it concerns (`timeEntries[1].narrative`).
     pub path: Option<String>,
+    /// What, in words; never the input's free text.
     pub message: Text,
+    /// The rule id behind it (`CONS-001`).
     pub rule: Option<Text>,
+    /// Where the rule comes from (a URL or reference).
     pub source: Option<Text>,
 }
 

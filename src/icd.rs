@@ -9,17 +9,25 @@
 //! code that is not chronic, chronic, or undetermined. Larger refs are byte offsets of child nodes.
 //! A lookup follows at most seven refs, each found with one popcount, and never allocates.
 
+/// What AHRQ's chronic condition indicator says of a code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Chronic {
+    /// AHRQ's CCIR marks the code chronic.
     Yes,
+    /// Not chronic.
     No,
+    /// No determination (counted as chronic: the table cannot say it is not).
     Undetermined,
 }
 
+/// What the table says of a code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CodeStatus {
+    /// A billable ICD-10-CM code, with its chronic indicator.
     Billable(Chronic),
+    /// A category header (`E11`), not billable.
     Header,
+    /// Not an ICD-10-CM FY2026 code.
     Unknown,
 }
 
@@ -27,6 +35,7 @@ pub enum CodeStatus {
 pub const SOURCE: &str = "ICD-10-CM FY2026 (April 1, 2026 update), CMS/NCHS; \
                           AHRQ HCUP Chronic Condition Indicator Refined (CCIR) v2026.1";
 
+/// Billable codes in the table.
 pub const BILLABLE_CODES: usize = 74_719;
 
 // A `const` rather than a `static` so the header can be checked during compilation.
@@ -35,6 +44,8 @@ const HEADER_LEN: usize = 10;
 const NODE_BITMAP_LEN: usize = 5;
 
 // A regenerated table for a different release must fail the build, not ship with stale constants.
+// INVARIANT: these indexes run at compile time: an out-of-range one fails the build, not a call.
+#[allow(clippy::indexing_slicing)]
 const _: () = {
     assert!(TABLE.len() > HEADER_LEN, "icd10cm.bin is truncated");
     assert!(
@@ -45,6 +56,8 @@ const _: () = {
     assert!(count as usize == BILLABLE_CODES, "icd10cm.bin code count differs from BILLABLE_CODES");
 };
 
+// INVARIANT: evaluated at compile time, after the check above that the header (10 bytes) is there.
+#[allow(clippy::indexing_slicing)]
 const ROOT: usize = u16::from_le_bytes([TABLE[8], TABLE[9]]) as usize;
 
 /// `code` is already normalized: ASCII upper-case, no dot, e.g. "E119". Anything else → Unknown
@@ -95,11 +108,12 @@ fn symbol(byte: u8) -> Option<u32> {
 }
 
 fn bitmap_at(offset: usize) -> Option<u64> {
-    let b = TABLE.get(offset..offset + NODE_BITMAP_LEN)?;
-    Some(u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], 0, 0, 0]))
+    let b: [u8; NODE_BITMAP_LEN] = TABLE.get(offset..offset + NODE_BITMAP_LEN)?.try_into().ok()?;
+    let [b0, b1, b2, b3, b4] = b;
+    Some(u64::from_le_bytes([b0, b1, b2, b3, b4, 0, 0, 0]))
 }
 
 fn u16_at(offset: usize) -> Option<usize> {
-    let b = TABLE.get(offset..offset + 2)?;
-    Some(usize::from(u16::from_le_bytes([b[0], b[1]])))
+    let b: [u8; 2] = TABLE.get(offset..offset + 2)?.try_into().ok()?;
+    Some(usize::from(u16::from_le_bytes(b)))
 }

@@ -19,8 +19,11 @@ use std::borrow::Cow;
 
 /// Largest JSON text accepted (bytes).
 pub const MAX_JSON_BYTES: usize = 2 * 1024 * 1024;
+/// Most time entries a month may hold.
 pub const MAX_TIME_ENTRIES: usize = 2_000;
+/// Most conditions.
 pub const MAX_CONDITIONS: usize = 100;
+/// Most other services.
 pub const MAX_OTHER_SERVICES: usize = 200;
 /// Bands of a what-if scenario.
 pub const MAX_BANDS: usize = 100;
@@ -30,7 +33,9 @@ pub const MAX_SMALL_LIST: usize = 100;
 /// `rulePack`: a built-in id or a full pack object.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PackRef<'a> {
+    /// A built-in pack's id.
     Id(Cow<'a, str>),
+    /// A caller's own pack, as read.
     Custom(Box<Json<'a>>),
 }
 
@@ -57,7 +62,7 @@ macro_rules! input_structs {
     ($( $(#[doc = $doc:literal])* pub struct $name:ident $(<$lt:lifetime>)? { $( pub $field:ident : $ty:ty = $key:literal, )* } )*) => {$(
         $(#[doc = $doc])*
         #[derive(Debug, Clone, PartialEq, Default)]
-        pub struct $name $(<$lt>)? { $( pub $field: $ty, )* }
+        pub struct $name $(<$lt>)? { $( #[doc = concat!("`", $key, "`.")] pub $field: $ty, )* }
 
         impl<'de> Fields<'de> for $name $(<$lt>)? {
             fn field(&mut self, key: &str) -> Option<&mut dyn Slot<'de>> {
@@ -70,8 +75,11 @@ macro_rules! input_structs {
     )*};
 }
 
+/// A string leaf.
 pub type Str<'a> = Val<Cow<'a, str>>;
+/// A boolean leaf.
 pub type Bool = Val<bool>;
+/// A number leaf.
 pub type Num = Val<f64>;
 
 input_structs! {
@@ -103,6 +111,7 @@ input_structs! {
         pub elements_attested: Val<List<Str<'de>, MAX_SMALL_LIST>> = "elementsAttested",
     }
 
+    /// `payment`: setting, APM status, GPCIs, locality.
     pub struct PaymentIn<'de> {
         pub setting: Str<'de> = "setting",
         pub qualifying_apm_participant: Bool = "qualifyingApmParticipant",
@@ -110,18 +119,21 @@ input_structs! {
         pub locality: Str<'de> = "locality",
     }
 
+    /// `payment.gpci`.
     pub struct GpciIn {
         pub work: Num = "work",
         pub pe: Num = "pe",
         pub mp: Num = "mp",
     }
 
+    /// `billingPractitioner`.
     pub struct BillingIn<'de> {
         pub id: Str<'de> = "id",
         pub credential: Str<'de> = "credential",
         pub group_id: Str<'de> = "groupId",
     }
 
+    /// `patient`.
     pub struct PatientIn<'de> {
         pub reference: Str<'de> = "ref",
         pub new_patient: Bool = "newPatient",
@@ -129,6 +141,7 @@ input_structs! {
         pub qmb: Bool = "qmb",
     }
 
+    /// One of `conditions`.
     pub struct ConditionIn<'de> {
         pub code: Str<'de> = "code",
         pub chronic: Bool = "chronic",
@@ -136,6 +149,7 @@ input_structs! {
         pub pcm_focus: Bool = "pcmFocus",
     }
 
+    /// `consent`.
     pub struct ConsentIn<'de> {
         pub status: Str<'de> = "status",
         pub date: Str<'de> = "date",
@@ -148,17 +162,20 @@ input_structs! {
         pub captured_by: Val<Obj<CapturedByIn<'de>>> = "capturedBy",
     }
 
+    /// `consent.capturedBy`.
     pub struct CapturedByIn<'de> {
         pub name: Str<'de> = "name",
         pub role: Str<'de> = "role",
     }
 
+    /// `initiatingVisit`.
     pub struct VisitIn<'de> {
         pub date: Str<'de> = "date",
         pub kind: Str<'de> = "type",
         pub practitioner_id: Str<'de> = "practitionerId",
     }
 
+    /// `carePlan`.
     pub struct CarePlanIn<'de> {
         pub established: Str<'de> = "established",
         pub electronic: Bool = "electronic",
@@ -171,10 +188,12 @@ input_structs! {
         pub disease_specific: Bool = "diseaseSpecific",
     }
 
+    /// `complexity`.
     pub struct ComplexityIn<'de> {
         pub mdm: Str<'de> = "mdm",
     }
 
+    /// One of `timeEntries`.
     pub struct TimeEntryIn<'de> {
         pub id: Str<'de> = "id",
         pub performer: Val<Obj<PerformerIn<'de>>> = "performer",
@@ -187,12 +206,14 @@ input_structs! {
         pub patient_setting: Str<'de> = "patientSetting",
     }
 
+    /// `timeEntries[].performer`.
     pub struct PerformerIn<'de> {
         pub name: Str<'de> = "name",
         pub role: Str<'de> = "role",
         pub id: Str<'de> = "id",
     }
 
+    /// One of `otherServices`.
     pub struct OtherServiceIn<'de> {
         pub code: Str<'de> = "code",
         pub date: Str<'de> = "date",
@@ -200,6 +221,7 @@ input_structs! {
         pub group_id: Str<'de> = "groupId",
     }
 
+    /// `claim`: the consent pinned on the claim.
     pub struct ClaimIn<'de> {
         pub consent_version: Str<'de> = "consentVersion",
         pub consent_text_sha256: Str<'de> = "consentTextSha256",

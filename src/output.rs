@@ -322,24 +322,22 @@ fn needs_escape(s: &[u8]) -> bool {
         let slash = x ^ (ONES * u64::from(b'\\'));
         (x.wrapping_sub(ONES * 0x20) & !x) | (quote.wrapping_sub(ONES) & !quote) | (slash.wrapping_sub(ONES) & !slash)
     };
-    let word = |w: &[u8]| u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+    // Eight bytes as a word; the last few padded with spaces (which need no escape).
+    let word = |w: &[u8]| {
+        let mut b = [b' '; 8];
+        for (d, s) in b.iter_mut().zip(w) {
+            *d = *s;
+        }
+        u64::from_le_bytes(b)
+    };
     let mut pairs = s.chunks_exact(16);
     for p in &mut pairs {
-        if (flags(word(&p[..8])) | flags(word(&p[8..]))) & HIGH != 0 {
+        let (lo, hi) = p.split_at(8);
+        if (flags(word(lo)) | flags(word(hi))) & HIGH != 0 {
             return true;
         }
     }
-    let mut rest = pairs.remainder();
-    if rest.len() >= 8 {
-        if flags(word(rest)) & HIGH != 0 {
-            return true;
-        }
-        rest = &rest[8..];
-    }
-    // The last few bytes, padded with spaces (which need no escape).
-    let mut last = [b' '; 8];
-    last[..rest.len()].copy_from_slice(rest);
-    flags(u64::from_le_bytes(last)) & HIGH != 0
+    pairs.remainder().chunks(8).any(|w| flags(word(w)) & HIGH != 0)
 }
 
 /// The contract `Result` as JSON text: `{"ok":true,"evaluation":…}` or `{"ok":false,"error":…}`.

@@ -827,7 +827,7 @@ fn check_track_order(c: &mut Checker, order: &[String], path: &str) {
     for (i, t) in order.iter().enumerate() {
         if !TRACKS.contains(&t.as_str()) {
             c.bad(&format!("{path}[{i}]"), "must be staff, complex or practitioner");
-        } else if order[..i].contains(t) {
+        } else if order.iter().take(i).any(|x| x == t) {
             // A track listed twice would be offered twice (found by fuzzing the pack validator).
             c.bad(&format!("{path}[{i}]"), "lists a track already listed");
         }
@@ -993,7 +993,7 @@ fn parse_price(c: &mut Checker, m: &Members, p: &str) -> Option<(Rvu, Option<i64
 fn build_tracks(c: &mut Checker, codes: &[CodeDef], order: &[String], mdm: &[String], order_path: &str) -> Option<Vec<TrackDef>> {
     let mut tracks = Vec::new();
     for (i, code) in codes.iter().enumerate() {
-        if codes[..i].iter().any(|o| o.code == code.code) {
+        if codes.iter().take(i).any(|o| o.code == code.code) {
             c.bad(&format!("codes[{i}].code"), "duplicate code");
         }
         if code.is_addon {
@@ -1015,6 +1015,8 @@ fn build_tracks(c: &mut Checker, codes: &[CodeDef], order: &[String], mdm: &[Str
         }
         tracks.push(TrackDef {
             name: name.clone(),
+            // INVARIANT: `bases` is not empty (checked above).
+            #[allow(clippy::indexing_slicing)]
             base: bases[0].clone(),
             addon: addons.first().map(|a| (*a).clone()),
             practitioner_pool: name == "practitioner",

@@ -250,6 +250,8 @@ fn cite_over(pack: &Pack, def: &Apcm, findings: &mut [Finding]) {
 
 /// Among billable programs the highest `allowed`; ties go to the earlier of ccm, pcm, apcm
 /// (CONTRACT §10.5). APCM recommended: `APCM_PRACTICE_ELECTION` in its findings.
+// INVARIANT: `b` comes from enumerating `entries`.
+#[allow(clippy::indexing_slicing)]
 fn recommend(pack: &Pack, entries: &mut [ProgramEntry]) -> Option<Recommended> {
     let mut best: Option<usize> = None;
     for (i, e) in entries.iter().enumerate() {

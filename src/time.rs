@@ -89,7 +89,7 @@ fn union(mut v: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
 fn subtract(a: i64, b: i64, cuts: &[(i64, i64)], out: &mut Vec<(i64, i64)>) {
     let mut cur = a;
     let first = cuts.partition_point(|c| c.1 <= a);
-    for &(s, e) in &cuts[first..] {
+    for &(s, e) in cuts.get(first..).unwrap_or_default() {
         if s >= b {
             break;
         }
@@ -128,7 +128,7 @@ fn trim_ascii_whitespace(b: &[u8]) -> &[u8] {
     let space = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
     let start = b.iter().position(|c| !space(c)).unwrap_or(b.len());
     let end = b.iter().rposition(|c| !space(c)).map_or(start, |i| i + 1);
-    &b[start..end]
+    b.get(start..end).unwrap_or_default()
 }
 
 /// The narrative is no more than a restatement of the time. Words are runs of letters; in
@@ -364,9 +364,10 @@ impl<'a, 'p> Counter<'a, 'p> {
             return false;
         }
         let d = crate::validate::day_index(&self.m.month, date);
-        self.out.staff.by_day[d] += minutes * MINUTE_US;
-        if is_billing {
-            self.out.practitioner.by_day[d] += minutes * MINUTE_US;
+        for (pool, counts) in [(&mut self.out.staff, true), (&mut self.out.practitioner, is_billing)] {
+            if let (true, Some(day)) = (counts, pool.by_day.get_mut(d)) {
+                *day += minutes * MINUTE_US;
+            }
         }
         true
     }
@@ -524,6 +525,9 @@ impl<'a> People<'a> {
 
 /// Adds the union of `pieces` to `by_day`, each instant once, and returns, per entry, whether it
 /// overlapped time already seen of the same person and of another person. O(n log n).
+// INVARIANT: `who` numbers come from `People::who` (below `people`) and `day` is clamped to the
+// month's days, the length of `by_day`.
+#[allow(clippy::indexing_slicing)]
 fn sweep(pieces: &mut [Piece], by_day: &mut [i64], people: usize) -> Vec<(u32, bool, bool)> {
     pieces.sort_unstable_by_key(|p| (p.start, p.end, p.day, p.entry));
     let mut covered = i64::MIN;

@@ -7,21 +7,29 @@ use crate::input::*;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+/// One problem of an input: where (a JSON path, `timeEntries[3].end`) and what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Issue {
+    /// The JSON path (empty: the whole input).
     pub path: String,
+    /// What was expected (never the text that was sent).
     pub message: String,
 }
 
 /// Why an input cannot be evaluated (CONTRACT §4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputError {
+    /// `INVALID_JSON`, `INVALID_INPUT`, `INPUT_TOO_LARGE`, `UNKNOWN_RULE_PACK`,
+    /// `NO_RULE_PACK_FOR_MONTH` or `INVALID_RULE_PACK`.
     pub code: String,
+    /// In words.
     pub message: String,
+    /// Every problem found, in one pass.
     pub issues: Vec<Issue>,
 }
 
 impl InputError {
+    /// An error with its code, message and issues.
     pub fn new(code: &str, message: &str, issues: Vec<Issue>) -> Self {
         InputError { code: code.to_string(), message: message.to_string(), issues }
     }
@@ -295,6 +303,8 @@ fn digit(n: u32) -> u8 {
     b'0' + (n % 10) as u8
 }
 
+// INVARIANT: the length is checked (7) before any index.
+#[allow(clippy::indexing_slicing)]
 pub fn parse_month(s: &str) -> Option<Month> {
     let b = s.as_bytes();
     if b.len() != 7 || b[4] != b'-' {
@@ -315,12 +325,16 @@ fn epoch_us(d: NaiveDate) -> i64 {
 /// (`T` may be `t` or a space). With an offset → (instant µs, offset µs, true); without one, a
 /// floating local time → (as-if-UTC µs, 0, false). Fractions are kept to the microsecond; digits
 /// beyond it are dropped (floored), see [`parse_datetime_exact`].
+#[cfg_attr(not(feature = "fhir"), allow(dead_code))]
 pub fn parse_datetime(s: &str) -> Option<(i64, i64, bool)> {
     parse_datetime_exact(s).map(|(t, o, f, _)| (t, o, f))
 }
 
 /// [`parse_datetime`], and whether digits below the microsecond were dropped (so a start can be
 /// rounded up to the next microsecond and an entry never grows: CONTRACT §6.2).
+// INVARIANT: the length is checked (16 to 40) before the fixed indexes; the fraction's digits are counted
+// within the text, and `at` never passes its end.
+#[allow(clippy::indexing_slicing)]
 pub fn parse_datetime_exact(s: &str) -> Option<(i64, i64, bool, bool)> {
     let b = s.as_bytes();
     if b.len() < 16 || b.len() > 40 || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' {
@@ -367,6 +381,8 @@ pub fn parse_datetime_exact(s: &str) -> Option<(i64, i64, bool, bool)> {
 
 /// Normalizes an ICD-10-CM code (dot optional, any case) and checks its shape: a letter, a digit,
 /// an alphanumeric, then up to four alphanumerics, the dot (if any) after the third character.
+// INVARIANT: `b[0]` and `b[1]` are read after the length (3 to 7) is checked.
+#[allow(clippy::indexing_slicing)]
 pub fn normalize_icd(raw: &str) -> (String, bool) {
     let t = raw.trim();
     let mut out = String::with_capacity(8);
@@ -720,6 +736,8 @@ pub fn payment_options(p: &Val<Obj<PaymentIn>>) -> Result<PaymentOptions, Vec<Is
     if v.issues.is_empty() { Ok(out) } else { Err(v.issues) }
 }
 
+// INVARIANT: `i` enumerates the three GPCIs, as the two arrays hold.
+#[allow(clippy::indexing_slicing)]
 fn payment(v: &mut V, p: &Val<Obj<PaymentIn>>) -> PaymentOptions {
     let mut out = PaymentOptions::default();
     let Some(Obj(p)) = v.take(p, &|| "payment".into(), "an object") else { return out };
@@ -755,6 +773,8 @@ fn payment(v: &mut V, p: &Val<Obj<PaymentIn>>) -> PaymentOptions {
 }
 
 /// `MMMMM-LL`: five digits of the MAC, a dash, two digits of the locality.
+// INVARIANT: the length is checked (8) before the indexes.
+#[allow(clippy::indexing_slicing)]
 fn is_locality(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 8 && b[5] == b'-' && b[..5].iter().chain(&b[6..]).all(u8::is_ascii_digit)

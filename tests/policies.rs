@@ -1463,3 +1463,14 @@ fn bad_contract_prices_are_invalid_rule_packs() {
     v["rulePack"] = pack;
     assert_eq!(error(&v.to_string())["issues"][0]["path"], "rulePack.codes[1].notCoveredSeverity");
 }
+
+/// `ccm_engine::parse` refuses what the JSON door refuses, in the same words (issue 17.4).
+#[test]
+fn parse_and_the_json_door_say_the_same() {
+    let big = format!("{{\"pad\":\"{}\"}}", "x".repeat(3 * 1024 * 1024));
+    for text in ["{", "{\"a\":1,}", "7", "[]", "null", "\"month\"", big.as_str()] {
+        let door: Value = serde_json::from_str(&api::evaluate_json(text)).unwrap();
+        let err = ccm_engine::parse(text).err().unwrap_or_else(|| panic!("{text:.20} parsed"));
+        assert_eq!(serde_json::to_value(&err).unwrap(), door["error"], "{text:.20}");
+    }
+}

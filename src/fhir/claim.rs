@@ -8,6 +8,10 @@
 //! JSON, read only by this module): the date of service, and the findings that predict a denial
 //! with the CARC a payer would use.
 
+// INVARIANT: every index here is serde_json's `Index` on a `Value` (a missing key or element
+// reads as `null`, never a panic), or `IndexMut` on an object this module built with `json!`.
+#![allow(clippy::indexing_slicing)]
+
 use super::options::{CPT, HCPCS, ICD10CM, NPI, POS};
 use crate::evaluation::{Evaluation, Line};
 use serde_json::{json, Map, Value};
@@ -174,7 +178,10 @@ fn service_dates(policy: &str, e: &Evaluation, line: &Line) -> (String, String) 
 }
 
 fn dotted(icd: &str) -> String {
-    if icd.len() > 3 { format!("{}.{}", &icd[..3], &icd[3..]) } else { icd.to_string() }
+    match (icd.get(..3), icd.get(3..)) {
+        (Some(cat), Some(rest)) if !rest.is_empty() => format!("{cat}.{rest}"),
+        _ => icd.to_string(),
+    }
 }
 
 fn money(x: f64) -> Value {

@@ -3,6 +3,10 @@
 //! each FHIR element becomes, and why, is docs/fhir.md's table; the adapter's own extensions and
 //! code systems are under [`super::options::BASE`].
 
+// INVARIANT: every index here is serde_json's `Index` on a `Value` (a missing key or element
+// reads as `null`, never a panic), or `IndexMut` on an object this module built with `json!`.
+#![allow(clippy::indexing_slicing)]
+
 use super::bundle::{self, codings, date, datetime, extension, extensions, Entry, Index};
 use super::options::{Options, CPT, HCPCS, ICD10CM};
 use super::{Mapped, Problem};

@@ -18,10 +18,10 @@
 //! Everything is bounded (a Bundle of more than [`MAX_BUNDLE_BYTES`] or [`MAX_ENTRIES`] entries is
 //! refused before it is read), nothing panics, and no message echoes the Bundle's free text.
 
-pub mod bundle;
+mod bundle;
 pub mod claim;
-pub mod map;
-pub mod options;
+mod map;
+mod options;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -37,10 +37,12 @@ pub const MAX_OPTIONS_BYTES: usize = 256 * 1024;
 /// A problem found while mapping: where in the Bundle (a FHIR path), how much it matters, what.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Problem {
+    /// A FHIR path (`Bundle.entry[3].resource.period.end`).
     pub path: String,
     /// `error` (the Bundle cannot be read as asked), `warning` (data left out or guessed),
     /// `info` (data ignored on purpose, e.g. an inactive condition).
     pub severity: &'static str,
+    /// What, in words (never the Bundle's text).
     pub message: String,
 }
 
@@ -51,6 +53,7 @@ pub struct Mapped {
     pub month: Value,
     /// `MonthInput` path → the resource it came from (`Condition/abc`, `options`).
     pub sources: serde_json::Map<String, Value>,
+    /// The problems met, in Bundle order.
     pub problems: Vec<Problem>,
 }
 

@@ -19,11 +19,17 @@ use std::fmt;
 /// A parsed JSON value borrowing from the input text.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Json<'a> {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A number (as serde_json reads it).
     Num(f64),
+    /// A string, borrowed from the text unless it had escapes.
     Str(Cow<'a, str>),
+    /// An array.
     Arr(Vec<Json<'a>>),
+    /// An object's members in document order (see [`get`]).
     Obj(Vec<(Cow<'a, str>, Json<'a>)>),
 }
 
@@ -116,7 +122,11 @@ pub fn sorted<'t, 'a>(members: &'t Members<'a>) -> Vec<(&'t str, &'t Json<'a>)> 
     let mut out: Vec<(&str, &Json)> = Vec::with_capacity(members.len());
     for (k, v) in members {
         match out.binary_search_by(|(o, _)| (*o).cmp(k)) {
-            Ok(i) => out[i].1 = v,
+            Ok(i) => {
+                if let Some(slot) = out.get_mut(i) {
+                    slot.1 = v;
+                }
+            }
             Err(i) => out.insert(i, (k, v)),
         }
     }

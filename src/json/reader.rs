@@ -48,8 +48,9 @@ pub fn read<'de>(text: &'de str, slot: &mut dyn Slot<'de>) -> Result<(), SyntaxE
     });
     done.map_err(|what| {
         let at = r.i.min(r.b.len());
-        let line_start = r.b[..at].iter().rposition(|&c| c == b'\n').map_or(0, |p| p + 1);
-        SyntaxError { line: 1 + r.b[..at].iter().filter(|&&c| c == b'\n').count(), column: at - line_start + 1, what }
+        let before = r.b.get(..at).unwrap_or_default();
+        let line_start = before.iter().rposition(|&c| c == b'\n').map_or(0, |p| p + 1);
+        SyntaxError { line: 1 + before.iter().filter(|&&c| c == b'\n').count(), column: at - line_start + 1, what }
     })
 }
 
@@ -330,7 +331,7 @@ impl<'de> Reader<'de> {
     }
 
     fn literal(&mut self, word: &'static str) -> Res<()> {
-        if self.b[self.i..].starts_with(word.as_bytes()) {
+        if self.b.get(self.i..).is_some_and(|rest| rest.starts_with(word.as_bytes())) {
             self.i += word.len();
             Ok(())
         } else {
@@ -451,7 +452,7 @@ impl<'de> Reader<'de> {
     /// Moves past bytes that need no attention in a string; returns where they end (also `self.i`).
     fn plain_run(&mut self) -> usize {
         while let Some(w) = self.b.get(self.i..self.i + 8) {
-            let m = stops(u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]));
+            let m = stops(u64::from_le_bytes(w.try_into().unwrap_or([0; 8])));
             if m != 0 {
                 // The lowest flagged byte is the first stop (a borrow from a lower byte can only
                 // flag bytes above a true stop).
@@ -498,7 +499,7 @@ impl<'de> Reader<'de> {
         if !(0xD800..=0xDBFF).contains(&n) {
             return char::from_u32(u32::from(n)).ok_or("invalid escape");
         }
-        if !self.b[self.i..].starts_with(b"\\u") {
+        if !self.b.get(self.i..).is_some_and(|rest| rest.starts_with(b"\\u")) {
             return Err("unexpected end of hex escape");
         }
         self.i += 2;

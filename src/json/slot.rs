@@ -19,6 +19,7 @@ pub enum Val<T> {
     /// Missing, or JSON `null`.
     #[default]
     Absent,
+    /// Present with a value this leaf takes.
     Ok(T),
     /// Present with the wrong JSON type; names what was found.
     Wrong(&'static str),
@@ -27,12 +28,14 @@ pub enum Val<T> {
 }
 
 impl<T> Val<T> {
+    /// The value, when present and valid.
     pub fn ok(&self) -> Option<&T> {
         match self {
             Val::Ok(v) => Some(v),
             _ => None,
         }
     }
+    /// Missing or `null`.
     pub fn is_absent(&self) -> bool {
         matches!(self, Val::Absent)
     }
@@ -50,18 +53,24 @@ impl<T> From<T> for Val<T> {
 pub trait Slot<'de> {
     /// `null`, or nothing usable: the value is absent.
     fn absent(&mut self);
+    /// A value of a kind this slot does not take (`kind` names it).
     fn wrong(&mut self, kind: &'static str);
+    /// A string.
     fn text(&mut self, s: Cow<'de, str>);
+    /// A boolean.
     fn boolean(&mut self, b: bool);
+    /// A number.
     fn number(&mut self, n: f64);
     /// An object begins; true when this slot takes one (it now holds an empty one to fill).
     fn object(&mut self) -> bool;
     /// The slot for `key` in the object begun (`None`: the key is ignored).
+    /// The slot of `key` (`None`: the key is ignored).
     fn field(&mut self, key: &str) -> Option<&mut dyn Slot<'de>>;
     /// True when this slot wants an object whole, as a tree (a custom rule pack).
     fn wants_tree(&self) -> bool {
         false
     }
+    /// The object, whole (when [`Slot::wants_tree`]).
     fn tree(&mut self, _: Json<'de>) {}
     /// An array begins; true when this slot takes one.
     fn array(&mut self) -> bool;
@@ -74,12 +83,15 @@ pub trait Slot<'de> {
 /// What a [`Val`] can hold: which kinds of JSON value it takes, and how. Every kind not taken is
 /// recorded as `Wrong` (and skipped), so no input fails here.
 pub trait Leaf<'de>: Sized {
+    /// A string, as this leaf takes it.
     fn text(_: Cow<'de, str>) -> Val<Self> {
         Val::Wrong("a string")
     }
+    /// A boolean, as this leaf takes it.
     fn boolean(_: bool) -> Val<Self> {
         Val::Wrong("a boolean")
     }
+    /// A number, as this leaf takes it.
     fn number(_: f64) -> Val<Self> {
         Val::Wrong("a number")
     }
@@ -87,12 +99,15 @@ pub trait Leaf<'de>: Sized {
     fn empty_object() -> Option<Self> {
         None
     }
+    /// The slot of a key of the object being filled.
     fn field(&mut self, _key: &str) -> Option<&mut dyn Slot<'de>> {
         None
     }
+    /// True when objects are taken whole, as a tree.
     fn wants_tree() -> bool {
         false
     }
+    /// An object, whole.
     fn tree(_: Json<'de>) -> Val<Self> {
         Val::Wrong("an object")
     }
@@ -100,6 +115,7 @@ pub trait Leaf<'de>: Sized {
     fn empty_array() -> Option<Self> {
         None
     }
+    /// A fresh slot for the next element of the array being filled.
     fn element(&mut self) -> Option<&mut dyn Slot<'de>> {
         None
     }
@@ -298,6 +314,7 @@ impl Leaf<'_> for f64 {
 
 /// A struct read from a JSON object: the slot of each known key.
 pub trait Fields<'de>: Default {
+    /// The slot of `key` (`None`: the key is ignored).
     fn field(&mut self, key: &str) -> Option<&mut dyn Slot<'de>>;
 }
 
