@@ -31,6 +31,9 @@ async function ready() {
   if (!engine) {
     engine = await loadEngine();
     stale = core.packStaleMonths(engine);
+    // FHIR Bundles in a panel (issue 15) plug in here, with one call once an adapter is loaded in
+    // this worker: core.setFhirAdapter((bundle, text) => [MonthInput, …]). `ccm panel` must learn
+    // the same (panel.rs `expand`), or the two reports differ.
   }
   return engine;
 }
