@@ -145,7 +145,7 @@ pub fn what_if_json(json: &str) -> String {
 
 /// `[RulePackInfo]` of the built-in packs.
 pub fn rule_packs_json() -> String {
-    let infos: Vec<_> = crate::pack::built_in().iter().map(evaluation::RulePackInfo::of).collect();
+    let infos: Vec<_> = crate::pack::built_in().map(evaluation::RulePackInfo::of).collect();
     let mut out = crate::output::Out::with_capacity(256 * infos.len() + 2);
     out.list(&infos, crate::output::Out::pack_info);
     out.into_string()

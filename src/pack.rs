@@ -13,11 +13,24 @@ use rustc_hash::FxHashMap;
 use crate::json::{self, Json, Members};
 use std::sync::OnceLock;
 
-/// The embedded built-in packs: (id, JSON text).
-pub const BUILT_IN: &[(&str, &str)] = &[
-    ("medicare-cy2025", include_str!("../packs/medicare-cy2025.json")),
-    ("medicare-cy2026", include_str!("../packs/medicare-cy2026.json")),
-    ("medicare-cy2027", include_str!("../packs/medicare-cy2027.json")),
+/// One embedded built-in pack: its id and effective dates (so a month finds its pack without
+/// parsing the others; a unit test holds them to the pack's own), and its JSON text.
+pub struct BuiltIn {
+    /// The pack's `id`.
+    pub id: &'static str,
+    /// `effectiveFrom` and `effectiveTo`, `YYYY-MM-DD`.
+    pub from: &'static str,
+    /// See `from`.
+    pub to: &'static str,
+    /// The pack as JSON.
+    pub text: &'static str,
+}
+
+/// The embedded built-in packs, oldest first.
+pub const BUILT_IN: &[BuiltIn] = &[
+    BuiltIn { id: "medicare-cy2025", from: "2025-01-01", to: "2025-12-31", text: include_str!("../packs/medicare-cy2025.json") },
+    BuiltIn { id: "medicare-cy2026", from: "2026-01-01", to: "2026-12-31", text: include_str!("../packs/medicare-cy2026.json") },
+    BuiltIn { id: "medicare-cy2027", from: "2027-01-01", to: "2027-12-31", text: include_str!("../packs/medicare-cy2027.json") },
 ];
 
 pub const TRACKS: [&str; 3] = ["staff", "complex", "practitioner"];
@@ -247,35 +260,44 @@ impl Pack {
     }
 }
 
-/// Built-in packs, parsed once. A built-in pack that failed validation would be a build defect
-/// (tests/packs.rs proves they pass); it is left out rather than allowed to panic.
-pub fn built_in() -> &'static [Pack] {
-    static PACKS: OnceLock<Vec<Pack>> = OnceLock::new();
-    PACKS.get_or_init(|| {
-        BUILT_IN
-            .iter()
-            .filter_map(|(_, text)| Json::parse(text).ok())
-            .filter_map(|v| Pack::from_json(&v, "").ok())
-            .collect()
-    })
+/// Each built-in pack, parsed on first use (a month's evaluation parses only its own pack: the
+/// first evaluation's cost). A built-in pack that failed validation would be a build defect
+/// (the unit test below proves they pass); it is left out rather than allowed to panic.
+static PARSED: [OnceLock<Option<Pack>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+
+fn parsed(i: usize) -> Option<&'static Pack> {
+    let (slot, b) = (PARSED.get(i)?, BUILT_IN.get(i)?);
+    slot.get_or_init(|| Json::parse(b.text).ok().and_then(|v| Pack::from_json(&v, "").ok())).as_ref()
 }
 
-/// `pack` itself, as `'static`, when it is one of the built-in packs.
+/// Every built-in pack (parsing those not parsed yet).
+pub fn built_in() -> impl Iterator<Item = &'static Pack> {
+    (0..BUILT_IN.len()).filter_map(parsed)
+}
+
+/// `pack` itself, as `'static`, when it is one of the built-in packs (only parsed packs can be).
 pub fn as_static(pack: &Pack) -> Option<&'static Pack> {
-    built_in().iter().find(|p| std::ptr::eq(*p, pack))
+    PARSED.iter().filter_map(|s| s.get()?.as_ref()).find(|p| std::ptr::eq(*p, pack))
 }
 
+/// The built-in pack with this id.
 pub fn built_in_by_id(id: &str) -> Option<&'static Pack> {
-    built_in().iter().find(|p| p.id == id)
+    parsed(BUILT_IN.iter().position(|b| b.id == id)?)
 }
 
+/// The JSON text of the built-in pack with this id.
 pub fn built_in_text(id: &str) -> Option<&'static str> {
-    BUILT_IN.iter().find(|(i, _)| *i == id).map(|(_, t)| *t)
+    BUILT_IN.iter().find(|b| b.id == id).map(|b| b.text)
 }
 
 /// The built-in pack in effect for a month (the latest one that covers it).
 pub fn built_in_for(first: NaiveDate, last: NaiveDate) -> Option<&'static Pack> {
-    built_in().iter().filter(|p| p.covers(first, last)).max_by_key(|p| p.effective_from)
+    let covers = |b: &BuiltIn| {
+        let (from, to) = (crate::validate::parse_date(b.from), crate::validate::parse_date(b.to));
+        from.is_some_and(|f| f <= first) && to.map_or(true, |t| last <= t)
+    };
+    let i = BUILT_IN.iter().enumerate().filter(|(_, b)| covers(b)).max_by_key(|(_, b)| b.from).map(|(i, _)| i)?;
+    parsed(i)
 }
 
 /// Findings cited from a pack: the rule behind the code (or the code's own) and its source.
@@ -1058,4 +1080,22 @@ fn parse_conflicts(c: &mut Checker, v: Option<&Json>) -> Option<Vec<Conflict>> {
         }
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{built_in, BUILT_IN};
+
+    /// Every built-in pack validates, and its id and dates are the table's (a month picks its
+    /// pack by the table's dates, before parsing it).
+    #[test]
+    fn built_in_packs_validate_and_match_their_table_entry() {
+        let packs: Vec<_> = built_in().collect();
+        assert_eq!(packs.len(), BUILT_IN.len(), "a built-in pack does not validate");
+        for (p, b) in packs.iter().zip(BUILT_IN) {
+            assert_eq!(p.id, b.id);
+            assert_eq!(crate::validate::date_text(p.effective_from), b.from, "{}", b.id);
+            assert_eq!(p.effective_to.map(crate::validate::date_text).as_deref(), Some(b.to), "{}", b.id);
+        }
+    }
 }
