@@ -356,6 +356,7 @@ struct Line {
     threshold_met_on: String,
 }
 
+#[derive(Default)]
 struct Row {
     n: usize,
     source: String,
@@ -433,26 +434,8 @@ fn make_row(n: usize, source: &str, month: Option<&Value>, result: &Value, o: &O
         source: source.to_string(),
         ref_: m.get("patient").map_or("", |p| str_of(p, "ref")).to_string(),
         service_month: str_of(m, "serviceMonth").to_string(),
-        as_of: String::new(),
         status: "invalid".into(),
-        program: String::new(),
-        track: String::new(),
-        lines: Vec::new(),
-        allowed: 0,
-        supported: Vec::new(),
-        supported_allowed: 0,
-        staff_minutes: None,
-        practitioner_minutes: None,
-        minutes: None,
-        next_code: String::new(),
-        minutes_to_next: None,
-        days_left: None,
-        pace_target: None,
-        pace: String::new(),
-        blocking: Vec::new(),
-        blocking_words: String::new(),
-        due: Vec::new(),
-        practitioner: String::new(),
+        ..Row::default()
     };
     if result.get("ok") != Some(&Value::Bool(true)) {
         let err = result.get("error").unwrap_or(&empty);
@@ -464,6 +447,16 @@ fn make_row(n: usize, source: &str, month: Option<&Value>, result: &Value, o: &O
         return row;
     }
     let e = &result["evaluation"];
+    decision(&mut row, e, m, o);
+    row.blocking_words = row.blocking.iter().map(|c| words.finding(c)).collect::<Vec<_>>().join(" ");
+    row.due = due_in_30_days(m, e, &row.as_of, stale_months(m, e, packs));
+    row.practitioner = m.get("billingPractitioner").map_or("", |b| str_of(b, "id")).to_string();
+    row
+}
+
+/// The row's decision: the program it shows (the recommended one, else CCM), its status, track,
+/// lines, minutes, next code, days left, pace, and the codes that block it.
+fn decision(row: &mut Row, e: &Value, m: &Value, o: &Options) {
     row.service_month = str_of(e, "serviceMonth").to_string();
     let sm = row.service_month.clone();
     let as_of = match m.get("asOf").and_then(Value::as_str) {
@@ -513,40 +506,47 @@ fn make_row(n: usize, source: &str, month: Option<&Value>, result: &Value, o: &O
             codes
         }
     };
-    row.blocking_words = row.blocking.iter().map(|c| words.finding(c)).collect::<Vec<_>>().join(" ");
-    // Due in 30 days (panel-core.js `dueIn30Days`).
+}
+
+/// The pack's `carePlanStaleMonths`: the month's own pack object's, else the built-in pack's, else 12.
+fn stale_months(m: &Value, e: &Value, packs: &mut Packs) -> i64 {
     let own = m.get("rulePack").filter(|v| is_obj(v)).map(|rp| rp.get("policies").and_then(|p| p.get("carePlanStaleMonths")).and_then(int_of));
-    let stale = match own {
+    match own {
         Some(own) => own,
         None => packs.stale_months(e.get("rulePack").map_or("", |r| str_of(r, "id"))),
     }
     .filter(|x| *x >= 0)
-    .unwrap_or(12);
+    .unwrap_or(12)
+}
+
+/// What falls due within 30 days of `as_of` (panel-core.js `dueIn30Days`): consent, the
+/// initiating visit, the care plan or its review.
+fn due_in_30_days(m: &Value, e: &Value, as_of: &str, stale: i64) -> Vec<String> {
+    let mut due = Vec::new();
     let consent = m.get("consent").filter(|v| is_obj(v));
     if consent.map_or(true, |c| str_of(c, "status") != "accepted" || !str_of(c, "revokedOn").is_empty()) {
-        row.due.push("consent".into());
+        due.push("consent".into());
     }
     if e.get("findings").and_then(Value::as_array).into_iter().flatten().any(|f| matches!(str_of(f, "code"), "INITIATING_VISIT_REQUIRED" | "INITIATING_VISIT_TOO_OLD")) {
-        row.due.push("initiating visit".into());
+        due.push("initiating visit".into());
     }
     match m.get("carePlan").filter(|v| is_obj(v)) {
-        None => row.due.push("care plan".into()),
+        None => due.push("care plan".into()),
         Some(cp) => {
             let mut dates: Vec<&str> = vec![str_of(cp, "established"), str_of(cp, "lastReviewed")];
             dates.extend(cp.get("revisedOn").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str));
             match dates.into_iter().filter(|d| is_date(d)).max() {
-                None => row.due.push("care plan review".into()),
+                None => due.push("care plan review".into()),
                 Some(last) => {
                     let when = add_months(last, stale);
-                    if when <= add_days(&as_of, 30) {
-                        row.due.push(format!("care plan review {when}"));
+                    if when <= add_days(as_of, 30) {
+                        due.push(format!("care plan review {when}"));
                     }
                 }
             }
         }
     }
-    row.practitioner = m.get("billingPractitioner").map_or("", |b| str_of(b, "id")).to_string();
-    row
+    due
 }
 
 // ---- CSV ----------------------------------------------------------------------------------------
@@ -810,7 +810,10 @@ fn create(path: &str) -> io::Result<Box<dyn Write>> {
     Ok(if path == "-" { Box::new(BufWriter::with_capacity(1 << 16, io::stdout())) } else { Box::new(BufWriter::with_capacity(1 << 16, std::fs::File::create(path)?)) })
 }
 
-pub fn run(args: &[&str]) -> ExitCode {
+/// The options, the input path and the two report paths from the command line (a usage error
+/// is the exit already given).
+#[allow(clippy::type_complexity)]
+fn arguments<'a>(args: &[&'a str]) -> Result<(Options, Option<&'a str>, Option<&'a str>, Option<&'a str>), ExitCode> {
     let mut o = Options::default();
     let mut input: Option<&str> = None;
     let (mut worklist, mut billing): (Option<&str>, Option<&str>) = (None, None);
@@ -823,25 +826,25 @@ pub fn run(args: &[&str]) -> ExitCode {
         };
         match a {
             "--worklist" | "--billing" | "--as-of" | "--pace" | "--date-of-service" => {
-                let Some(v) = value() else { return usage(&format!("panel: {a} needs a value")) };
+                let Some(v) = value() else { return Err(usage(&format!("panel: {a} needs a value"))) };
                 match a {
                     "--worklist" => worklist = Some(v),
                     "--billing" => billing = Some(v),
                     "--as-of" if valid_date(v) => o.as_of = v.to_string(),
-                    "--as-of" => return usage(&format!("panel: as-of date: expected YYYY-MM-DD, got {v:?}")),
+                    "--as-of" => return Err(usage(&format!("panel: as-of date: expected YYYY-MM-DD, got {v:?}"))),
                     "--pace" => match parse_pace(v) {
                         Ok(p) => o.pace = p,
-                        Err(e) => return usage(&format!("panel: {e}")),
+                        Err(e) => return Err(usage(&format!("panel: {e}"))),
                     },
                     _ => match v {
                         "month-end" => o.threshold_dates = false,
                         "threshold" => o.threshold_dates = true,
-                        _ => return usage("panel: date of service: \"month-end\" or \"threshold\""),
+                        _ => return Err(usage("panel: date of service: \"month-end\" or \"threshold\"")),
                     },
                 }
             }
             f if input.is_none() && (!f.starts_with("--") || f == "-") => input = Some(f),
-            _ => return usage(&format!("panel: unrecognized argument {a}")),
+            _ => return Err(usage(&format!("panel: unrecognized argument {a}"))),
         }
         i += 1;
     }
@@ -849,8 +852,16 @@ pub fn run(args: &[&str]) -> ExitCode {
         worklist = Some("-");
     }
     if worklist == Some("-") && billing == Some("-") {
-        return usage("panel: only one of --worklist and --billing can be stdout (-)");
+        return Err(usage("panel: only one of --worklist and --billing can be stdout (-)"));
     }
+    Ok((o, input, worklist, billing))
+}
+
+pub fn run(args: &[&str]) -> ExitCode {
+    let (o, input, worklist, billing) = match arguments(args) {
+        Ok(parsed) => parsed,
+        Err(code) => return code,
+    };
     let open_out = |p: Option<&str>, header: &str| -> Result<Option<Box<dyn Write>>, ExitCode> {
         let Some(p) = p else { return Ok(None) };
         let mut w = create(p).map_err(|e| usage(&format!("panel: cannot write {p}: {e}")))?;
