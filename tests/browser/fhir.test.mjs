@@ -247,21 +247,17 @@ test("keyboard only: the Bundle dialog (Enter reads, Escape cancels) and the cla
     return a ? a.getAttribute("aria-label") || a.id && a.closest(".field")?.querySelector("label")?.textContent || a.textContent : null;
   });
   const pickWithKeyboard = async (file) => {
-    await el.getByRole("button", { name: "Import file…" }).focus();
     const chooser = page.waitForEvent("filechooser");
+    await el.getByRole("button", { name: "Import file…" }).focus();
+    assert.equal(await focused(), "Import file…");
     await page.keyboard.press("Enter");
     await (await chooser).setFiles({ name: file, mimeType: "application/json", buffer: Buffer.from(read(file)) });
     const dialog = el.getByRole("dialog", { name: "Read a FHIR Bundle" });
     await dialog.waitFor();
     return dialog;
   };
-  const before = await currentValue(page);
-  let dialog = await pickWithKeyboard("searchset.json");
+  const dialog = await pickWithKeyboard("searchset.json");
   assert.equal(await focused(), "Read Bundle", "prefilled: the focus is on Read Bundle");
-  await page.keyboard.press("Escape");
-  await dialog.waitFor({ state: "hidden" });
-  assert.deepEqual(await currentValue(page), before, "Escape changes nothing");
-  dialog = await pickWithKeyboard("searchset.json");
   // Options file… by Enter; back through the fields (the date's parts) to Credential, typed into
   // the closed select (over the file's MD), then Enter in the NPI field reads the Bundle.
   await page.keyboard.press("Shift+Tab");
@@ -290,5 +286,14 @@ test("keyboard only: the Bundle dialog (Enter reads, Escape cancels) and the cla
   const claim = el.locator(".claim-export");
   await claim.locator("table.claim-lines .total").filter({ hasText: "$120.00" }).waitFor();
   assert.equal(await claim.locator("table.claim-lines tbody tr td").nth(3).innerText(), "02");
+  // Escape cancels another Bundle's dialog: the month stays.
+  const before = await currentValue(page);
+  const chooser2 = page.waitForEvent("filechooser");
+  await el.getByRole("button", { name: "Import file…" }).click();
+  await (await chooser2).setFiles({ name: "partial.json", mimeType: "application/json", buffer: Buffer.from(read("partial.json")) });
+  await dialog.waitFor();
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "hidden" });
+  assert.deepEqual(await currentValue(page), before, "Escape changes nothing");
   assert.deepEqual(ctx.errors, []);
 });
