@@ -93,6 +93,12 @@ fn a_bundle_of_the_wrong_shape_or_size_is_refused_with_paths() {
     // Options: every problem at once.
     let bad = json!({ "serviceMonth": "2026-13", "asOf": 7, "timeCodes": [{ "system": "s", "code": "c", "service": "x" }] });
     assert_eq!(code(&bundle().to_string(), &bad).1, ["options.serviceMonth", "options.billingPractitioner.id", "options.asOf", "options.timeCodes[0].service"]);
+    // A bad Bundle and bad options: both parts' problems in one answer, the Bundle's first, the
+    // worst problem naming the code; the contract's shape with `ok` first (CONTRACT §4).
+    let text = fhir::from_fhir_json(r#"{"resourceType":"Patient"}"#, "{");
+    assert!(text.starts_with(r#"{"ok":false,"error":{"code":"INVALID_JSON","message":"the Bundle is not what this adapter reads; the options are not valid JSON","issues":[{"path":"Bundle.resourceType","#), "{text}");
+    assert_eq!(code(r#"{"resourceType":"Patient"}"#, &bad).1, ["Bundle.resourceType", "options.serviceMonth", "options.billingPractitioner.id", "options.asOf", "options.timeCodes[0].service"]);
+    assert!(fhir::from_fhir_json(&bundle().to_string(), &options().to_string()).starts_with(r#"{"ok":true,"month":{"#));
 }
 
 #[test]
@@ -199,6 +205,44 @@ fn a_transaction_bundle_resolves_urn_references() {
     entry(&mut b, "t1")["performer"][0]["actor"]["reference"] = json!("urn:uuid:practitionerrole-rn-ana-role");
     let r = ok(&b, &options());
     assert_eq!(r["month"]["timeEntries"][0]["performer"]["role"], "rn");
+}
+
+#[test]
+fn resources_without_an_id_are_named_by_their_full_url() {
+    // A transaction as an EHR posts it: no ids, urn:uuid fullUrls. The patient, the sources, the
+    // time entries' ids and the claim's patient are the fullUrls, which the Bundle resolves.
+    let text = std::fs::read_to_string(common::root().join("tests/data/fhir/transaction.json")).unwrap();
+    let b: Value = serde_json::from_str(&text).unwrap();
+    let r = ok(&b, &options());
+    let patient = b["entry"][0]["fullUrl"].as_str().unwrap();
+    assert!(patient.starts_with("urn:uuid:") && b["entry"][0]["resource"]["id"].is_null());
+    assert_eq!(r["month"]["patient"]["ref"], patient);
+    assert_eq!(r["sources"]["patient"], patient);
+    let urls: Vec<&str> = b["entry"].as_array().unwrap().iter().filter_map(|e| e["fullUrl"].as_str()).collect();
+    for t in r["month"]["timeEntries"].as_array().unwrap() {
+        assert!(urls.contains(&t["id"].as_str().unwrap()), "{t}");
+    }
+    let c = claim(&r["month"], &context());
+    assert_eq!(c["claim"]["patient"]["reference"], patient);
+}
+
+#[test]
+fn unread_time_and_encounter_reasons() {
+    let mut b = bundle();
+    // A completed Procedure of the month with a local code: said (info), not dropped in silence.
+    push(&mut b, json!({ "resourceType": "Procedure", "id": "local", "status": "completed", "subject": { "reference": "Patient/p1" },
+        "code": { "coding": [{ "system": "http://example.org/local", "code": "CC-30" }] },
+        "performedPeriod": { "start": "2026-03-20T10:00:00Z", "end": "2026-03-20T10:30:00Z" } }));
+    // An Encounter's reasonCode text is its narrative (R4 Encounter has no note).
+    push(&mut b, json!({ "resourceType": "Encounter", "id": "call", "status": "finished", "subject": { "reference": "Patient/p1" },
+        "class": { "code": "VR" }, "type": [{ "coding": [{ "system": "http://www.ama-assn.org/go/cpt", "code": "99490" }] }],
+        "period": { "start": "2026-03-21T10:00:00Z", "end": "2026-03-21T10:10:00Z" },
+        "reasonCode": [{ "text": "Call about the home blood pressure log" }] }));
+    let r = ok(&b, &options());
+    let n = b["entry"].as_array().unwrap().len();
+    assert_eq!(problems(&r, "no map names as care-management time"), [("info".to_string(), format!("Bundle.entry[{}].resource.code", n - 2))]);
+    let call = r["month"]["timeEntries"].as_array().unwrap().iter().find(|t| t["id"] == "Encounter/call").unwrap();
+    assert_eq!(call["narrative"], "Call about the home blood pressure log");
 }
 
 fn context() -> Value {

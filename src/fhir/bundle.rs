@@ -17,6 +17,8 @@ pub struct Entry<'a> {
     pub index: usize,
     pub kind: &'a str,
     pub id: Option<&'a str>,
+    /// The entry's `fullUrl` (a transaction's `urn:uuid:…`), if any.
+    pub full_url: Option<&'a str>,
     pub resource: &'a Value,
 }
 
@@ -30,11 +32,14 @@ impl<'a> Entry<'a> {
         }
     }
 
-    /// `Procedure/abc`, or the entry's position when the resource has no id.
+    /// How a reference names the resource: `Procedure/abc`; without an id, the entry's `fullUrl`
+    /// (a transaction's `urn:uuid:…`, which the Bundle's own references use); without either, the
+    /// entry's position (which nothing outside the Bundle can resolve).
     pub fn label(&self) -> String {
-        match self.id {
-            Some(id) => format!("{}/{id}", self.kind),
-            None => format!("{} (Bundle.entry[{}])", self.kind, self.index),
+        match (self.id, self.full_url) {
+            (Some(id), _) => format!("{}/{id}", self.kind),
+            (None, Some(url)) => url.to_string(),
+            (None, None) => format!("{} (Bundle.entry[{}])", self.kind, self.index),
         }
     }
 
@@ -86,11 +91,12 @@ impl<'a> Index<'a> {
             };
             let id = r["id"].as_str().filter(|s| !s.is_empty());
             let n = entries.len();
-            entries.push(Entry { index: i, kind, id, resource: r });
+            let full_url = e["fullUrl"].as_str().filter(|s| !s.is_empty());
+            entries.push(Entry { index: i, kind, id, full_url, resource: r });
             if let Some(id) = id {
                 by_ref.entry(format!("{kind}/{id}")).or_insert(n);
             }
-            if let Some(url) = e["fullUrl"].as_str() {
+            if let Some(url) = full_url {
                 by_ref.entry(url.to_string()).or_insert(n);
             }
         }

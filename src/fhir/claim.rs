@@ -14,6 +14,7 @@
 
 use super::options::{CPT, HCPCS, ICD10CM, NPI, POS};
 use crate::evaluation::{Evaluation, Line};
+use crate::Issue;
 use serde_json::{json, Map, Value};
 
 /// The date-of-service conventions (TIME-007: a claim may go once the threshold is met, with
@@ -33,12 +34,13 @@ struct Context {
     claim_id: Option<String>,
 }
 
-fn issue(path: &str, message: &str) -> Value {
-    json!({ "path": path, "message": message })
+fn issue(path: &str, message: &str) -> Issue {
+    Issue { path: path.to_string(), message: message.to_string() }
 }
 
-fn fail(code: &str, message: &str, issues: Vec<Value>) -> String {
-    json!({ "ok": false, "error": { "code": code, "message": message, "issues": issues } }).to_string()
+/// The contract's error Result (CONTRACT §4), written by the engine's own writer.
+fn fail(code: &str, message: &str, issues: Vec<Issue>) -> String {
+    crate::api::result_json(&Err(crate::InputError::new(code, message, issues)))
 }
 
 /// `{ month, context }`-style inputs as JSON text → the claim (or the contract's error shape).
@@ -58,17 +60,17 @@ pub fn claim_json(month: &str, context: &str) -> String {
         }
     };
     match read_context(&ctx_v, &month_v, &evaluated) {
-        Ok(ctx) => build(&month_v, &evaluated, &ctx).to_string(),
+        Ok(ctx) => super::ok_text(&build(&month_v, &evaluated, &ctx)),
         Err(issues) => fail("INVALID_INPUT", "the claim context is not valid", issues),
     }
 }
 
-fn read_context(c: &Value, month: &Value, e: &Evaluation) -> Result<Context, Vec<Value>> {
+fn read_context(c: &Value, month: &Value, e: &Evaluation) -> Result<Context, Vec<Issue>> {
     let mut issues = Vec::new();
     if !c.is_object() {
         issues.push(issue("context", "expected an object"));
     }
-    let text = |path: &str, v: &Value, default: Option<&str>, issues: &mut Vec<Value>| -> String {
+    let text = |path: &str, v: &Value, default: Option<&str>, issues: &mut Vec<Issue>| -> String {
         match (v.as_str(), default) {
             (Some(s), _) if !s.trim().is_empty() => s.trim().to_string(),
             (None, Some(d)) if v.is_null() => d.to_string(),
@@ -189,6 +191,7 @@ fn money(x: f64) -> Value {
 }
 
 /// The claim: lines, denial risks, notes, and the R4 `Claim`.
+/// The claim's members (`ok` is put first by the caller).
 fn build(month: &Value, e: &Evaluation, ctx: &Context) -> Value {
     let policy = claims_policy(month, e);
     let dos = policy["dateOfService"].as_str().filter(|p| DATE_OF_SERVICE.contains(p)).unwrap_or("lastDayOfMonth");
@@ -210,7 +213,6 @@ fn build(month: &Value, e: &Evaluation, ctx: &Context) -> Value {
     let ready = billable && !diagnoses.is_empty() && notes.is_empty();
     let claim = billable.then(|| fhir_claim(e, ctx, &as_of, &diagnoses, priced.items, priced.total));
     json!({
-        "ok": true,
         "program": ctx.program,
         "status": status,
         "ready": ready,

@@ -361,7 +361,10 @@ fn time_entries(cx: &mut Cx) {
     let mut out = Vec::new();
     for e in cx.ix.entries.clone() {
         let Some(t) = timed(&e) else { continue };
-        let Some(service) = service_of(cx, &t.codes) else { continue };
+        let Some(service) = service_of(cx, &t.codes) else {
+            note_unread_time(cx, &e, &t);
+            continue;
+        };
         if !t.done {
             cx.problem(e.path("status"), "info", "not done (status): not read as time");
             continue;
@@ -375,6 +378,26 @@ fn time_entries(cx: &mut Cx) {
         }
     }
     cx.month.insert("timeEntries".into(), Value::Array(out));
+}
+
+/// A completed Procedure or Task of the month that no map names (not a time code, a visit code
+/// or a billing code, e.g. a local code for "care coordination"): said, so that the page can tell
+/// why its minutes are not counted, rather than dropped in silence. Encounters are left alone
+/// (most are visits, read by [`visits`]).
+fn note_unread_time(cx: &mut Cx, e: &Entry, t: &Timed) {
+    let in_month = date(&t.period["start"]).or_else(|| date(e.get("performedDateTime"))).is_some_and(|d| cx.o.first <= d && d <= cx.o.last);
+    let known = t.codes.iter().any(|(s, c)| Options::lookup(&cx.o.visit_codes, s, c).is_some()) || billing_code(&t.codes).is_some();
+    if e.kind != "Encounter" && t.done && in_month && !known && cx.ours(e, t.subject) {
+        cx.problem(e.path("code"), "info", "a completed resource of the month whose code no map names as care-management time (options.timeCodes): not read as time");
+    }
+}
+
+/// What the time was spent on: a Procedure's `note`s, a Task's `note`s or `description`, an
+/// Encounter's `reasonCode` texts (R4 Encounter has no note).
+fn narrative_of(e: &Entry) -> Option<String> {
+    let texts = |list: &Value| list.as_array().into_iter().flatten().filter_map(|n| n["text"].as_str()).collect::<Vec<_>>().join(" ");
+    let notes = if e.kind == "Encounter" { texts(e.get("reasonCode")) } else { texts(e.get("note")) };
+    if notes.is_empty() { e.get("description").as_str().map(str::to_string) } else { Some(notes) }
 }
 
 /// One time entry: start and end (or a date and minutes), the performer, the narrative.
@@ -413,8 +436,7 @@ fn time_entry(cx: &mut Cx, e: &Entry, t: &Timed, service: &str) -> Option<Value>
         }
         None => cx.problem(e.path("performer"), "warning", "no performer; the entry will not count"),
     }
-    let notes: Vec<&str> = e.get("note").as_array().into_iter().flatten().filter_map(|n| n["text"].as_str()).collect();
-    let narrative = if notes.is_empty() { e.get("description").as_str().map(str::to_string) } else { Some(notes.join(" ")) };
+    let narrative = narrative_of(e);
     if let Some(n) = narrative {
         out.insert("narrative".into(), json!(n));
     }

@@ -23,6 +23,7 @@ pub mod claim;
 mod map;
 mod options;
 
+use crate::{InputError, Issue};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -57,43 +58,94 @@ pub struct Mapped {
     pub problems: Vec<Problem>,
 }
 
-/// The contract's error shape (CONTRACT §4) for a Bundle or options that cannot be read.
-fn error(code: &str, message: &str, issues: Vec<(String, String)>) -> Value {
-    let issues: Vec<Value> = issues.into_iter().map(|(path, message)| serde_json::json!({ "path": path, "message": message })).collect();
-    serde_json::json!({ "ok": false, "error": { "code": code, "message": message, "issues": issues } })
+/// Why the Bundle or the options cannot be read: every problem of both, in one pass, each with
+/// how bad it is (2: too large, 1: not JSON, 0: not what the adapter reads) and whose it is.
+#[derive(Default)]
+struct Refusal {
+    issues: Vec<(u8, bool, Issue)>,
 }
 
-/// Reads the Bundle and the options and maps them; `Err` is the contract's error Result.
-pub fn map_texts(bundle: &str, options: &str) -> Result<Mapped, Value> {
-    if bundle.len() > MAX_BUNDLE_BYTES {
-        return Err(error("INPUT_TOO_LARGE", "the Bundle exceeds the adapter's bound",
-            vec![(String::new(), format!("{} bytes of JSON; at most {MAX_BUNDLE_BYTES} are accepted", bundle.len()))]));
+impl Refusal {
+    fn push(&mut self, rank: u8, options: bool, path: &str, message: String) {
+        self.issues.push((rank, options, Issue { path: path.to_string(), message }));
     }
-    if options.len() > MAX_OPTIONS_BYTES {
-        return Err(error("INPUT_TOO_LARGE", "the options exceed the adapter's bound",
-            vec![("options".into(), format!("{} bytes of JSON; at most {MAX_OPTIONS_BYTES} are accepted", options.len()))]));
+
+    /// The JSON text read, or its problem noted: the bound first, then the syntax.
+    fn read(&mut self, text: &str, limit: usize, options: bool) -> Option<Value> {
+        let path = if options { "options" } else { "" };
+        if text.len() > limit {
+            self.push(2, options, path, format!("{} bytes of JSON; at most {limit} are accepted", text.len()));
+            return None;
+        }
+        serde_json::from_str(text)
+            .map_err(|e| self.push(1, options, path, format!("invalid JSON at line {}, column {}", e.line(), e.column())))
+            .ok()
     }
-    let bundle: Value = serde_json::from_str(bundle).map_err(|e| {
-        error("INVALID_JSON", "the Bundle is not valid JSON", vec![(String::new(), format!("invalid JSON at line {}, column {}", e.line(), e.column()))])
-    })?;
-    let options: Value = if options.trim().is_empty() { Value::Object(Default::default()) } else {
-        serde_json::from_str(options).map_err(|e| {
-            error("INVALID_JSON", "the options are not valid JSON", vec![("options".into(), format!("invalid JSON at line {}, column {}", e.line(), e.column()))])
-        })?
+
+    fn note(&mut self, options: bool, issues: Vec<(String, String)>) {
+        for (path, message) in issues {
+            self.push(0, options, &path, message);
+        }
+    }
+
+    /// The contract's error (CONTRACT §4): the worst problem names the code, and the message says
+    /// what is wrong with each part (the Bundle's issues listed first).
+    fn error(mut self) -> InputError {
+        self.issues.sort_by_key(|i| i.1);
+        let worst = |options: bool| self.issues.iter().filter(|i| i.1 == options).map(|i| i.0).max();
+        let say = |part: &str, rank: u8| match rank {
+            2 => format!("{part} over the adapter's bound"),
+            1 => format!("{part} not valid JSON"),
+            _ => format!("{part} not what this adapter reads"),
+        };
+        let parts: Vec<String> = [(false, "the Bundle is"), (true, "the options are")]
+            .iter()
+            .filter_map(|&(options, part)| worst(options).map(|rank| say(part, rank)))
+            .collect();
+        let code = match self.issues.iter().map(|i| i.0).max().unwrap_or(0) {
+            2 => "INPUT_TOO_LARGE",
+            1 => "INVALID_JSON",
+            _ => "INVALID_INPUT",
+        };
+        InputError::new(code, &parts.join("; "), self.issues.into_iter().map(|i| i.2).collect())
+    }
+}
+
+/// Reads the Bundle and the options and maps them; `Err` names every problem of both.
+pub fn map_texts(bundle: &str, options: &str) -> Result<Mapped, InputError> {
+    let mut refusal = Refusal::default();
+    let bundle = refusal.read(bundle, MAX_BUNDLE_BYTES, false);
+    let options = if options.trim().is_empty() && options.len() <= MAX_OPTIONS_BYTES {
+        Some(Value::Object(Default::default()))
+    } else {
+        refusal.read(options, MAX_OPTIONS_BYTES, true)
     };
-    let opts = options::Options::read(&options).map_err(|issues| error("INVALID_INPUT", "the options are not valid", issues))?;
-    let index = bundle::Index::read(&bundle).map_err(|issues| error("INVALID_INPUT", "the Bundle is not one this adapter reads", issues))?;
-    Ok(map::month(&index, &opts))
+    let opts = options.as_ref().and_then(|o| options::Options::read(o).map_err(|i| refusal.note(true, i)).ok());
+    let index = bundle.as_ref().and_then(|b| bundle::Index::read(b).map_err(|i| refusal.note(false, i)).ok());
+    match (index, opts) {
+        (Some(index), Some(opts)) if refusal.issues.is_empty() => Ok(map::month(&index, &opts)),
+        _ => Err(refusal.error()),
+    }
 }
 
-/// A Bundle and options as JSON text → `{ ok: true, month, sources, problems }` or the
+/// `{"ok":true,…}`: the object's members after `ok`, as the engine's own Result puts `ok` first
+/// (CONTRACT §4); serde_json writes the rest in key order.
+pub(crate) fn ok_text(body: &Value) -> String {
+    let text = serde_json::to_string(body).unwrap_or_default();
+    match text.strip_prefix('{') {
+        Some("}") => "{\"ok\":true}".to_string(),
+        Some(rest) => format!("{{\"ok\":true,{rest}"),
+        None => text,
+    }
+}
+
+/// A Bundle and options as JSON text → `{ ok: true, month, problems, sources }` or the
 /// contract's error Result.
 pub fn from_fhir_json(bundle: &str, options: &str) -> String {
-    let out = match map_texts(bundle, options) {
-        Ok(m) => serde_json::json!({ "ok": true, "month": m.month, "sources": m.sources, "problems": m.problems }),
-        Err(e) => e,
-    };
-    serde_json::to_string(&out).unwrap_or_default()
+    match map_texts(bundle, options) {
+        Ok(m) => ok_text(&serde_json::json!({ "month": m.month, "sources": m.sources, "problems": m.problems })),
+        Err(e) => crate::api::result_json(&Err(e)),
+    }
 }
 
 /// [`from_fhir_json`], then the month evaluated: the contract's `Result` (`{ ok, evaluation }` or
@@ -111,6 +163,6 @@ pub fn evaluate_fhir_json(bundle: &str, options: &str) -> String {
                 None => result,
             }
         }
-        Err(e) => serde_json::to_string(&e).unwrap_or_default(),
+        Err(e) => crate::api::result_json(&Err(e)),
     }
 }
