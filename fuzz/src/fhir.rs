@@ -72,8 +72,9 @@ fn fail(what: &str, input: &str, out: &str) -> ! {
 
 fn answer(what: &str, input: &str, out: &str) -> Value {
     let v: Value = serde_json::from_str(out).unwrap_or_else(|e| fail(&format!("{what}: not JSON: {e}"), input, out));
-    if !v["ok"].is_boolean() {
-        fail(&format!("{what}: no boolean ok"), input, out);
+    // `ok` first, as the engine's own Result (CONTRACT §4; the CLI's exit code reads it there).
+    if !v["ok"].is_boolean() || !out.starts_with("{\"ok\":") {
+        fail(&format!("{what}: no boolean ok, first"), input, out);
     }
     v
 }
