@@ -89,21 +89,6 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-/// splitmix64 bytes, as in tests/doors.rs.
-fn bytes(seed: u64, n: usize) -> Vec<u8> {
-    let mut x = seed;
-    let mut out = Vec::with_capacity(n + 8);
-    while out.len() < n {
-        x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = x;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        out.extend_from_slice(&(z ^ (z >> 31)).to_le_bytes());
-    }
-    out.truncate(n);
-    out
-}
-
 fn dump(dir: &str) {
     let dir = std::path::Path::new(dir);
     std::fs::create_dir_all(dir).expect("dump dir");
@@ -122,7 +107,7 @@ fn dump(dir: &str) {
         let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
         let mut total = 0usize;
         for i in 0..n {
-            let b = bytes(i as u64 ^ 0xBE9C_0001, 384);
+            let b = gen::seeded_bytes(i as u64 ^ 0xBE9C_0001, 384);
             let mut u = arbitrary::Unstructured::new(&b);
             let m = gen::seeded_month(&mut u, &examples).expect("generated month").to_string();
             total += m.len() + 1;

@@ -1,15 +1,13 @@
 //! The built-in consent templates (CONTRACT §8): consent/templates.json must match the script
 //! files byte for byte, and every `textSha256` must be the SHA-256 of the exact UTF-8 text.
 //! Regenerate with `python3 tools/gen_consent.py` after editing a script.
+mod common;
+
+use common::root;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::path::PathBuf;
 
 const ELEMENTS: [&str; 4] = ["availability", "costSharing", "rightToStop", "onePractitioner"];
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn templates() -> Vec<Value> {
     let text = std::fs::read_to_string(root().join("consent/templates.json")).expect("consent/templates.json");

@@ -18,31 +18,15 @@
 //! runs after the wasm build), where a missing or stale package fails the test.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::root;
 #[path = "../fuzz/src/gen.rs"]
 mod gen;
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// splitmix64: a fixed, dependency-free byte stream for the generator.
-fn bytes(seed: u64, n: usize) -> Vec<u8> {
-    let mut x = seed;
-    let mut out = Vec::with_capacity(n + 8);
-    while out.len() < n {
-        x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = x;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        out.extend_from_slice(&(z ^ (z >> 31)).to_le_bytes());
-    }
-    out.truncate(n);
-    out
-}
 
 /// The months every door gets, one JSON text per line (no newline inside any of them).
 fn months() -> Vec<String> {
@@ -59,7 +43,7 @@ fn months() -> Vec<String> {
     );
     let n: usize = std::env::var("CCM_DOORS_MONTHS").ok().and_then(|s| s.parse().ok()).unwrap_or(3000);
     for i in 0..n {
-        let b = bytes(i as u64 ^ 0x00C0_FFEE, 1024 + (i % 7) * 512);
+        let b = gen::seeded_bytes(i as u64 ^ 0x00C0_FFEE, 1024 + (i % 7) * 512);
         let mut u = arbitrary::Unstructured::new(&b);
         let m = gen::seeded_month(&mut u, &examples).expect("generated month");
         out.push(m.to_string());

@@ -1,6 +1,9 @@
 //! The embedded ICD-10-CM table (src/icd.rs, src/data/icd10cm.bin) against the shared reference
 //! files: every billable code with its CCIR v2026.1 status, every FY2026 header, unknown inputs, and
 //! the embedded bytes against a fresh run of tools/gen_icd_table.py.
+mod common;
+
+use common::root;
 use ccm_engine::icd::{self, Chronic, CodeStatus};
 use flate2::read::GzDecoder;
 use std::collections::{HashMap, HashSet};
@@ -9,10 +12,6 @@ use std::path::PathBuf;
 use std::process::Command;
 
 const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn data(name: &str) -> PathBuf {
     root().join("../shared/data").join(name)

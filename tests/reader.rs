@@ -22,28 +22,12 @@ fn agree(text: &str) -> bool {
     ours.is_ok()
 }
 
-/// splitmix64: a fixed, dependency-free random stream.
-struct Mix(u64);
-
-impl Mix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 fn months() -> Vec<String> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let jsonl = std::fs::read_to_string(root.join("../shared/scenarios/examples.jsonl")).expect("examples.jsonl");
     let examples = gen::example_inputs(&jsonl);
     let mut out: Vec<String> = examples.iter().map(ToString::to_string).collect();
-    let mut mix = Mix(0x5EED);
+    let mut mix = gen::Mix(0x5EED);
     for _ in 0..500 {
         let b: Vec<u8> = (0..2048).map(|_| mix.next() as u8).collect();
         let mut u = arbitrary::Unstructured::new(&b);
@@ -123,7 +107,7 @@ fn edge_cases_read_alike() {
 fn mutations_read_alike() {
     const ALPHABET: &[u8] = b"{}[]\":,\\/ \n\t-+.0123456789eEtrufalsn\x01\x7fu\xc3\xa9";
     let months = months();
-    let mut mix = Mix(0xBAD_5EED);
+    let mut mix = gen::Mix(0xBAD_5EED);
     let (mut ok, mut bad) = (0, 0);
     let rounds: usize = std::env::var("CCM_READER_MUTATIONS").ok().and_then(|s| s.parse().ok()).unwrap_or(20_000);
     for round in 0..rounds {

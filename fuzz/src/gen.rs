@@ -15,6 +15,37 @@
 use arbitrary::{Result, Unstructured};
 use serde_json::{json, Map, Value};
 
+/// splitmix64: a fixed, dependency-free random stream, for the tests and benchmarks that feed
+/// the generator a seeded byte string (tests/doors.rs, tests/reader.rs, benches/engine.rs).
+pub struct Mix(pub u64);
+
+impl Mix {
+    /// The next 64 bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number below `n` (`n` > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// `n` bytes of the stream seeded with `seed` (each 64-bit word little-endian).
+pub fn seeded_bytes(seed: u64, n: usize) -> Vec<u8> {
+    let mut mix = Mix(seed);
+    let mut out = Vec::with_capacity(n + 8);
+    while out.len() < n {
+        out.extend_from_slice(&mix.next().to_le_bytes());
+    }
+    out.truncate(n);
+    out
+}
+
 /// Marks every free-text field the generator writes; the output must never contain it.
 pub const MARK: &str = "Qz7Free";
 
