@@ -1,5 +1,6 @@
 // Node harness for the wasm build (issue 3), run by scripts/bench.sh:
-//   node bench/wasm.mjs DATA_DIR [--browser]   → one JSON object on stdout
+//   node bench/wasm.mjs DATA_DIR [--browser] [--cold-only]   → one JSON object on stdout
+// (--cold-only: only the cold-start measurements, for trying a lever without the warm runs)
 // DATA_DIR holds typical.json, heavy.json, worst.json (written by `CCM_BENCH_DUMP=DIR cargo bench`).
 //
 // Warm throughput (pkg/nodejs), per month, median of 7 rounds after calibration:
@@ -21,6 +22,7 @@ import { performance } from "node:perf_hooks";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const [dataDir = join(ROOT, "target/bench"), ...flags] = process.argv.slice(2);
 const withBrowser = flags.includes("--browser");
+const coldOnly = flags.includes("--cold-only");
 const pkgNode = join(ROOT, "pkg/nodejs/ccm_engine.js");
 if (!existsSync(pkgNode)) {
   console.error("bench/wasm.mjs: pkg/nodejs missing; run scripts/build-wasm.sh");
@@ -53,7 +55,7 @@ function measure(fn, per = 1, rounds = 7) {
 
 // Warm-up: V8 compiles wasm with a baseline compiler first and optimizes hot functions later;
 // run every door on every month for a while so all measurements see optimized code.
-for (const text of Object.values(months)) {
+for (const text of coldOnly ? [] : Object.values(months)) {
   const obj = JSON.parse(text);
   const until = performance.now() + 400;
   while (performance.now() < until) {
@@ -64,7 +66,7 @@ for (const text of Object.values(months)) {
 }
 
 const warm = {};
-for (const [name, text] of Object.entries(months)) {
+for (const [name, text] of coldOnly ? [] : Object.entries(months)) {
   const obj = JSON.parse(text);
   const check = JSON.parse(engine.evaluateJson(text));
   if (!check.ok) throw new Error(`${name}: ${JSON.stringify(check.error)}`);
