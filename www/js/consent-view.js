@@ -3,7 +3,7 @@
 // the claim then pins that version.
 import { h, add, clear, download, uid } from "./dom.js";
 import { ROLES } from "./words.js";
-import { todayIso } from "./month-form.js";
+import { todayIso } from "./form/datetime.js";
 
 const LANG_NAMES = { en: "English", es: "Español" };
 

@@ -39,7 +39,7 @@ export const controlMethods = {
       return wrap;
     }
     if (kind === "select" || kind === "tristate") {
-      const opts = kind === "tristate" ? o.options : o.options;
+      const opts = o.options;
       const str = value === undefined || value === null ? "" : String(value);
       const list = [...opts];
       if (str && !list.some(([v]) => v === str)) list.push([str, `${str} (from the data)`]);

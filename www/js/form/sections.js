@@ -133,7 +133,7 @@ export const sectionMethods = {
         "div",
         { class: "grid" },
         this.field("Visit date", "initiatingVisit.date", "date", {}),
-        this.field("Visit type", "initiatingVisit.type", "select", { options: [["", "—"], ...VISIT_TYPES], keepUnknown: true }),
+        this.field("Visit type", "initiatingVisit.type", "select", { options: [["", "—"], ...VISIT_TYPES] }),
         this.field("Seen by (ID)", "initiatingVisit.practitionerId", "text", {}),
       ),
     ]);

@@ -164,7 +164,7 @@ export const timeEntryMethods = {
         h(
           "div",
           { class: "grid" },
-          this.field("Service", `${path}.service`, "select", { options: [["", "CCM"], ...Object.entries(SERVICES).filter(([k]) => k !== "ccm")], keepUnknown: true }),
+          this.field("Service", `${path}.service`, "select", { options: [["", "CCM"], ...Object.entries(SERVICES).filter(([k]) => k !== "ccm")] }),
           this.field("Patient was", `${path}.patientSetting`, "select", { options: [["", "At home / community"], ...Object.entries(SETTINGS).filter(([k]) => k !== "community")] }),
         ),
         this.field("What was done", `${path}.narrative`, "textarea", { rows: 2, placeholder: "e.g. Called patient about glucose log; adjusted insulin with pharmacist" }),
