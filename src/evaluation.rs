@@ -39,6 +39,18 @@ impl RulePackInfo {
             status: p.provisional.as_ref().map(|_| "provisional".into()),
         }
     }
+
+    /// The identity of a built-in pack, from its table entry (without parsing the pack).
+    pub fn of_built_in(b: &crate::pack::BuiltIn) -> Self {
+        RulePackInfo {
+            id: b.id.to_string(),
+            version: b.version.to_string(),
+            payer: b.payer.to_string(),
+            effective_from: b.from.to_string(),
+            effective_to: Some(b.to.to_string()),
+            status: b.provisional.then(|| "provisional".into()),
+        }
+    }
 }
 
 

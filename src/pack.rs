@@ -13,24 +13,33 @@ use rustc_hash::FxHashMap;
 use crate::json::{self, Json, Members};
 use std::sync::OnceLock;
 
-/// One embedded built-in pack: its id and effective dates (so a month finds its pack without
-/// parsing the others; a unit test holds them to the pack's own), and its JSON text.
+/// One embedded built-in pack: its identity (so a month finds its pack, and the packs are listed,
+/// without parsing them; a unit test holds every field to the pack's own), and its JSON text.
 pub struct BuiltIn {
     /// The pack's `id`.
     pub id: &'static str,
+    /// Its `version`.
+    pub version: &'static str,
+    /// Its `payer`.
+    pub payer: &'static str,
     /// `effectiveFrom` and `effectiveTo`, `YYYY-MM-DD`.
     pub from: &'static str,
     /// See `from`.
     pub to: &'static str,
+    /// `status: "provisional"`.
+    pub provisional: bool,
     /// The pack as JSON.
     pub text: &'static str,
 }
 
 /// The embedded built-in packs, oldest first.
 pub const BUILT_IN: &[BuiltIn] = &[
-    BuiltIn { id: "medicare-cy2025", from: "2025-01-01", to: "2025-12-31", text: include_str!("../packs/medicare-cy2025.json") },
-    BuiltIn { id: "medicare-cy2026", from: "2026-01-01", to: "2026-12-31", text: include_str!("../packs/medicare-cy2026.json") },
-    BuiltIn { id: "medicare-cy2027", from: "2027-01-01", to: "2027-12-31", text: include_str!("../packs/medicare-cy2027.json") },
+    BuiltIn { id: "medicare-cy2025", version: "2025.1", payer: "Medicare Part B", from: "2025-01-01", to: "2025-12-31", provisional: false,
+        text: include_str!("../packs/medicare-cy2025.json") },
+    BuiltIn { id: "medicare-cy2026", version: "2026.1", payer: "Medicare Part B", from: "2026-01-01", to: "2026-12-31", provisional: false,
+        text: include_str!("../packs/medicare-cy2026.json") },
+    BuiltIn { id: "medicare-cy2027", version: "2027.0-proposed", payer: "Medicare Part B", from: "2027-01-01", to: "2027-12-31", provisional: true,
+        text: include_str!("../packs/medicare-cy2027.json") },
 ];
 
 pub const TRACKS: [&str; 3] = ["staff", "complex", "practitioner"];
@@ -270,7 +279,8 @@ fn parsed(i: usize) -> Option<&'static Pack> {
     slot.get_or_init(|| Json::parse(b.text).ok().and_then(|v| Pack::from_json(&v, "").ok())).as_ref()
 }
 
-/// Every built-in pack (parsing those not parsed yet).
+/// Every built-in pack (parsing those not parsed yet): the unit test's view.
+#[cfg(test)]
 pub fn built_in() -> impl Iterator<Item = &'static Pack> {
     (0..BUILT_IN.len()).filter_map(parsed)
 }
@@ -1086,14 +1096,16 @@ fn parse_conflicts(c: &mut Checker, v: Option<&Json>) -> Option<Vec<Conflict>> {
 mod tests {
     use super::{built_in, BUILT_IN};
 
-    /// Every built-in pack validates, and its id and dates are the table's (a month picks its
-    /// pack by the table's dates, before parsing it).
+    /// Every built-in pack validates, and its identity is the table's (a month picks its pack by
+    /// the table's dates, and `rulePacks()` lists the table, before any pack is parsed).
     #[test]
     fn built_in_packs_validate_and_match_their_table_entry() {
         let packs: Vec<_> = built_in().collect();
         assert_eq!(packs.len(), BUILT_IN.len(), "a built-in pack does not validate");
         for (p, b) in packs.iter().zip(BUILT_IN) {
             assert_eq!(p.id, b.id);
+            assert_eq!((p.version.as_str(), p.payer.as_str(), p.provisional.is_some()), (b.version, b.payer, b.provisional), "{}", b.id);
+            assert_eq!(crate::evaluation::RulePackInfo::of(p), crate::evaluation::RulePackInfo::of_built_in(b), "{}", b.id);
             assert_eq!(crate::validate::date_text(p.effective_from), b.from, "{}", b.id);
             assert_eq!(p.effective_to.map(crate::validate::date_text).as_deref(), Some(b.to), "{}", b.id);
         }
