@@ -93,7 +93,8 @@ export class MonthForm {
       this.claimSection(),
       this.templateDatalist(),
     );
-    if (scroll !== undefined && this.form.parentElement) this.form.parentElement.scrollTop = scroll;
+    // Restoring a scroll position forces a layout of the whole new form: only when there is one.
+    if (scroll && this.form.parentElement) this.form.parentElement.scrollTop = scroll;
     if (focusKey) {
       const key = CSS.escape(focusKey);
       const el =
