@@ -9,7 +9,8 @@
 #  3. criterion (benches/engine.rs): json / typed / parse on typical, heavy, worst; scaling curve
 #  4. Node harness on the wasm build (bench/wasm.mjs): evaluate vs evaluateJson vs evaluateBatch
 #     vs the JSON.parse + JSON.stringify floor; cold start in Node and Chromium
-#     then the page's ICD-10-CM search and per-edit evaluation in Chromium (bench/page.mjs)
+#     then the page's ICD-10-CM search and per-edit evaluation in Chromium (bench/page.mjs),
+#     and the page's cold start: module bytes → first verdict (bench/first-verdict.mjs)
 #  5. `ccm evaluate --jsonl` on the first 10k, 100k and all N months, under /usr/bin/time -v
 #     (wall time, peak resident memory)
 #  6. the size budget (scripts/size-budget.sh)
@@ -76,11 +77,14 @@ else echo "bench: no Chromium or playwright-core: browser cold start not measure
 node bench/wasm.mjs "$out" "${browser_flag[@]}" > "$out/wasm.json"
 cat "$out/wasm.json"
 
-rm -f "$out/page.json"
+rm -f "$out/page.json" "$out/first-verdict.json"
 if [ ${#browser_flag[@]} -gt 0 ]; then
   step "the page in Chromium: ICD search and evaluation per edit (bench/page.mjs)"
   node bench/page.mjs > "$out/page.json"
   cat "$out/page.json"
+  step "the page's cold start in Chromium (bench/first-verdict.mjs)"
+  node bench/first-verdict.mjs > "$out/first-verdict.json"
+  cat "$out/first-verdict.json"
 fi
 
 step "ccm evaluate --jsonl throughput and peak memory"
