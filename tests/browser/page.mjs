@@ -216,3 +216,8 @@ export async function enterMonthByFields(page, { checkSteps = true } = {}) {
   if (checkSteps) assert.equal(v.staff, "47 min");
   return v;
 }
+
+/** What the page keeps in the browser: [localStorage, sessionStorage, IndexedDB databases, Cache Storage caches, cookie]; [0, 0, 0, 0, ""] when nothing. */
+export function storageKept(page) {
+  return page.evaluate(async () => [localStorage.length, sessionStorage.length, (await indexedDB.databases()).length, (await caches.keys()).length, document.cookie]);
+}

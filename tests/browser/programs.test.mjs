@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startSuite, loadNodeEngine } from "./harness.mjs";
-import { openCheck, checkEl, region, currentResult, currentValue, importFile, exportFile, findingsAt } from "./page.mjs";
+import { openCheck, checkEl, region, currentResult, currentValue, importFile, exportFile, findingsAt, storageKept } from "./page.mjs";
 
 let suite;
 let engine;
@@ -194,7 +194,7 @@ test("month form: PCM for one focus condition, APCM level 2 and 3, missing APCM 
   assert.equal(await region(page, "Advanced primary care (APCM)").count(), 0);
   assert.equal(await checkEl(page).locator(".verdict-body .programs-compared").count(), 0);
 
-  assert.deepEqual(await page.evaluate(async () => [localStorage.length, sessionStorage.length, (await indexedDB.databases()).length, (await caches.keys()).length, document.cookie]), [0, 0, 0, 0, ""]);
+  assert.deepEqual(await storageKept(page), [0, 0, 0, 0, ""]);
   assert.deepEqual(ctx.errors, []);
   assert.deepEqual(ctx.offOrigin, []);
 });
