@@ -122,6 +122,33 @@ mod fhir {
         crate::fhir::evaluate_fhir_json(bundle, options)
     }
 
+    /// `deriveFhirOptions(bundle)`: what the Bundle says by itself about the adapter's options
+    /// (service month, billing NPI and credential) and where each came from, or `{ ok: false, error }`.
+    #[wasm_bindgen(js_name = deriveFhirOptions, unchecked_return_type = "FhirDerivedOptions")]
+    pub fn derive_fhir_options(bundle: JsValue) -> JsValue {
+        match text_of(&bundle) {
+            Ok(b) => from_text(&crate::fhir::derive_options_json(&b)),
+            Err(e) => from_text(&e),
+        }
+    }
+
+    /// `panelMonth(bundle, asOf?)`: a panel file's Bundle → its month, read with the options the
+    /// Bundle gives and the panel's as-of date (docs/fhir.md, "FHIR Bundles in a panel").
+    #[wasm_bindgen(js_name = panelMonth, unchecked_return_type = "FhirMapping")]
+    pub fn panel_month(bundle: JsValue, #[wasm_bindgen(js_name = asOf)] as_of: Option<String>) -> JsValue {
+        match text_of(&bundle) {
+            Ok(b) => from_text(&crate::fhir::panel_month_json(&b, as_of.as_deref().unwrap_or(""))),
+            Err(e) => from_text(&e),
+        }
+    }
+
+    /// `panelMonthJson(bundleText, asOf)` (`""`: no as-of date): the same as JSON text, what the
+    /// page's panel worker calls.
+    #[wasm_bindgen(js_name = panelMonthJson)]
+    pub fn panel_month_json(bundle: &str, #[wasm_bindgen(js_name = asOf)] as_of: &str) -> String {
+        crate::fhir::panel_month_json(bundle, as_of)
+    }
+
     /// `claim(month, context)`: the claim lines and an R4 Claim (docs/fhir.md).
     #[wasm_bindgen(unchecked_return_type = "ClaimResult")]
     pub fn claim(#[wasm_bindgen(unchecked_param_type = "MonthInput")] month: JsValue, #[wasm_bindgen(unchecked_param_type = "ClaimContext")] context: JsValue) -> JsValue {

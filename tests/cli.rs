@@ -148,3 +148,60 @@ fn localities_are_found_by_state_and_county() {
         assert!(ccm_engine::evaluate_json(&month).starts_with(r#"{"ok":true"#), "{month}");
     }
 }
+
+/// The fields of one CSV line as `ccm panel` writes them (quoted fields with doubled quotes).
+fn csv_fields(line: &str) -> Vec<String> {
+    let (mut out, mut cur, mut quoted, mut chars) = (Vec::new(), String::new(), false, line.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+#[test]
+fn ccm_panel_reads_fhir_bundles_in_a_folder() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = std::env::temp_dir().join(format!("ccm-panel-bundles-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["month-bundle.json", "transaction.json", "partial.json"] {
+        std::fs::copy(format!("{root}/tests/data/fhir/{f}"), dir.join(f)).unwrap();
+    }
+    std::fs::copy(typical(), dir.join("typical.json")).unwrap();
+    // JSON Lines: a Bundle on one line, and an empty Bundle that says nothing.
+    let line: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(format!("{root}/tests/data/fhir/time-kinds.json")).unwrap()).unwrap();
+    std::fs::write(dir.join("more.jsonl"), format!("{line}\n{{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[]}}\n")).unwrap();
+    let run = |flags: &[&str]| {
+        let out = ccm().arg("panel").arg(&dir).args(flags).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "the unreadable Bundles make the exit 1: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let worklist = run(&["--as-of", "2026-03-31"]);
+    let rows: Vec<Vec<String>> = worklist.lines().skip(1).map(csv_fields).collect();
+    // n, source, ref, serviceMonth, asOf, status, track, supportedCodes, supportedAllowed, staffMinutes, blocking, blockingWords
+    let pick = |r: &Vec<String>| [0, 1, 2, 3, 4, 5, 7, 10, 11, 12, 20].map(|i| r[i].clone()).to_vec();
+    let want: [&[&str]; 6] = [
+        &["1", "month-bundle.json", "Patient/p1", "2026-03", "2026-03-31", "blocked", "staff", "99490 x1; 99439 x1", "116.57", "48", "SUPERVISION_NOT_ATTESTED"],
+        &["2", "more.jsonl:1", "Patient/p1", "2026-03", "2026-03-31", "blocked", "", "", "0.00", "18", "SUPERVISION_NOT_ATTESTED"],
+        &["3", "more.jsonl:2", "", "", "", "invalid", "", "", "", "", "INVALID_INPUT"],
+        &["4", "partial.json", "", "", "", "invalid", "", "", "", "", "INVALID_INPUT"],
+        &["5", "transaction.json", "urn:uuid:6f1c9a52-2d1e-4c53-9a55-0b1e7f3c2a01", "2026-03", "2026-03-31", "blocked", "staff", "99490 x1; 99439 x2", "167.01", "60", "SUPERVISION_NOT_ATTESTED"],
+        &["6", "typical.json", "p-001", "2026-05", "2026-03-31", "below_threshold", "", "", "0.00", "0", ""],
+    ];
+    assert_eq!(rows.iter().map(pick).collect::<Vec<_>>(), want.map(|w| w.iter().map(|s| s.to_string()).collect::<Vec<_>>()), "{worklist}");
+    assert_eq!(rows[2][21], "Some fields are missing or malformed, so the month cannot be checked yet. Fields: billingPractitioner.id.");
+    assert_eq!(rows[3][21], "Some fields are missing or malformed, so the month cannot be checked yet. Fields: billingPractitioner.id.");
+    // Without --as-of: the Bundle with no time has no month either; the months end their month.
+    let rows: Vec<Vec<String>> = run(&[]).lines().skip(1).map(csv_fields).collect();
+    assert_eq!(rows[2][21], "Some fields are missing or malformed, so the month cannot be checked yet. Fields: serviceMonth, billingPractitioner.id.");
+    assert_eq!((rows[0][4].as_str(), rows[0][5].as_str(), rows[0][17].as_str()), ("2026-03-31", "blocked", "0"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

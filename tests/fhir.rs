@@ -340,3 +340,206 @@ fn the_recommended_programs_lines_are_claimed() {
     assert_eq!(c["lines"][0]["code"], "99426");
     assert_eq!(c["diagnoses"], json!(["I5022"]));
 }
+
+// ---- Bundles in a panel (issue 16): the options a Bundle gives by itself, and its month ----------
+
+fn data(name: &str) -> String {
+    std::fs::read_to_string(common::root().join("tests/data/fhir").join(name)).unwrap()
+}
+
+/// `deriveFhirOptions`' answer for a Bundle value: (options, sources).
+fn derived(b: &Value) -> (Value, Value) {
+    let r: Value = serde_json::from_str(&fhir::derive_options_json(&b.to_string())).unwrap();
+    assert_eq!(r["ok"], true, "{r:#}");
+    (r["options"].clone(), r["sources"].clone())
+}
+
+#[test]
+fn the_test_bundles_say_their_month_and_billing_practitioner() {
+    // (file, serviceMonth ← source, NPI ← source, credential)
+    let cases = [
+        ("month-bundle.json", "Task/task1", Some("CarePlan/plan1"), None),
+        ("apcm-conflict.json", "Procedure/t1", Some("CarePlan/plan1"), None),
+        ("partial.json", "Procedure/t1", None, None), // no CarePlan, no Consent, two Practitioners
+        ("searchset.json", "Procedure/t2", Some("CarePlan/plan7"), None),
+        ("time-kinds.json", "Encounter/t-enc-length", Some("CarePlan/plan1"), None),
+        ("two-patients.json", "Procedure/t1", Some("CarePlan/plan1"), None),
+        ("wrong-codings.json", "Task/task-ma", Some("CarePlan/plan1"), None),
+        ("transaction.json", "urn:uuid:6f1c9a52-2d1e-4c53-9a55-0b1e7f3c2a0c", Some("urn:uuid:6f1c9a52-2d1e-4c53-9a55-0b1e7f3c2a08"), Some("MD")),
+    ];
+    for (file, month_from, npi_from, credential) in cases {
+        let d = fhir::derive_options(&data(file)).unwrap();
+        assert_eq!(d.service_month.as_deref(), Some("2026-03"), "{file}");
+        assert_eq!(d.sources["serviceMonth"], month_from, "{file}");
+        assert_eq!(d.npi.as_deref(), npi_from.map(|_| "1234567893"), "{file}");
+        assert_eq!(d.sources.get("billingPractitioner.id").and_then(Value::as_str), npi_from, "{file}");
+        assert_eq!(d.credential.as_deref(), credential, "{file}");
+    }
+    let (o, s) = derived(&serde_json::from_str(&data("transaction.json")).unwrap());
+    assert_eq!(o, json!({ "serviceMonth": "2026-03", "billingPractitioner": { "id": "1234567893", "credential": "MD" } }));
+    assert_eq!(s["billingPractitioner.credential"], "urn:uuid:6f1c9a52-2d1e-4c53-9a55-0b1e7f3c2a02");
+    // A Bundle the adapter cannot read says so, as the adapter would.
+    let e = fhir::derive_options(&data("not-a-bundle.json")).unwrap_err();
+    assert_eq!((e.code.as_str(), e.issues[0].path.as_str()), ("INVALID_INPUT", "Bundle.resourceType"));
+    assert_eq!(fhir::derive_options("{").unwrap_err().code, "INVALID_JSON");
+}
+
+#[test]
+fn the_service_month_is_the_latest_month_of_care_management_time() {
+    let time = |id: &str, kind: &str, status: &str, system: &str, code: &str, start: &str| {
+        let coding = json!([{ "coding": [{ "system": system, "code": code }] }]);
+        match kind {
+            "Task" => json!({ "resourceType": "Task", "id": id, "status": status, "code": coding[0], "executionPeriod": { "start": start } }),
+            "Encounter" => json!({ "resourceType": "Encounter", "id": id, "status": status, "serviceType": coding[0], "period": { "start": start } }),
+            _ => json!({ "resourceType": "Procedure", "id": id, "status": status, "code": coding[0], "performedDateTime": start }),
+        }
+    };
+    let cpt = "http://www.ama-assn.org/go/cpt";
+    let month = |extra: Vec<Value>| {
+        let mut b = bundle();
+        for r in extra {
+            push(&mut b, r);
+        }
+        let d = fhir::derive_options(&b.to_string()).unwrap();
+        (d.service_month.unwrap(), d.sources["serviceMonth"].as_str().unwrap().to_string())
+    };
+    assert_eq!(month(vec![]), ("2026-03".into(), "Task/task1".into()));
+    // Later time of any service under the adapter's default codes: PCM by CPT, APCM by HCPCS (either system), an Encounter's serviceType.
+    assert_eq!(month(vec![time("p", "Procedure", "completed", cpt, "99426", "2026-04-02")]).0, "2026-04");
+    assert_eq!(month(vec![time("g", "Task", "in-progress", "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets", "G0557", "2026-05-01T09:00:00Z")]).0, "2026-05");
+    assert_eq!(month(vec![time("e", "Encounter", "finished", "http://ccm-engine.example/fhir/CodeSystem/care-management-service", "rpm", "2026-06-30")]).0, "2026-06");
+    // Not time: not done, a local code, a G code under CPT's system, a visit code, a date that is not a date, a time before.
+    let not_time = vec![
+        time("planned", "Task", "requested", cpt, "99490", "2026-07-01"),
+        time("local", "Procedure", "completed", "http://example.org/local", "CC-30", "2026-07-01"),
+        time("g-as-cpt", "Procedure", "completed", cpt, "G0557", "2026-07-01"),
+        time("visit", "Encounter", "finished", cpt, "99214", "2026-07-01"),
+        time("bad-date", "Procedure", "completed", cpt, "99490", "2026-02-30"),
+        time("before", "Procedure", "completed", cpt, "99490", "2026-01-05"),
+    ];
+    assert_eq!(month(not_time), ("2026-03".into(), "Task/task1".into()));
+    // A tie on the day goes to the first in Bundle order.
+    assert_eq!(month(vec![time("same-day", "Procedure", "completed", cpt, "99439", "2026-03-18")]).1, "Task/task1");
+}
+
+#[test]
+fn the_billing_practitioner_is_the_care_plan_author_then_the_consent_then_the_only_npi() {
+    let npi = |b: &Value| {
+        let d = fhir::derive_options(&b.to_string()).unwrap();
+        (d.npi, d.sources.get("billingPractitioner.id").and_then(Value::as_str).map(str::to_string))
+    };
+    let mut b = bundle();
+    assert_eq!(npi(&b), (Some("1234567893".into()), Some("CarePlan/plan1".into())));
+    // The author through a PractitionerRole, or by an NPI identifier only.
+    entry(&mut b, "plan1")["author"] = json!({ "reference": "PractitionerRole/rn-ana-role" });
+    assert_eq!(npi(&b).0.as_deref(), Some("1987654323"));
+    entry(&mut b, "plan1")["author"] = json!({ "identifier": { "system": "http://hl7.org/fhir/sid/us-npi", "value": "1111111111" } });
+    assert_eq!(npi(&b).0.as_deref(), Some("1111111111"));
+    // The CarePlan the adapter reads: an active one over a later draft.
+    push(&mut b, json!({ "resourceType": "CarePlan", "id": "draft", "status": "draft", "intent": "plan", "created": "2026-03-20", "author": { "reference": "PractitionerRole/rn-ana-role" } }));
+    assert_eq!(npi(&b), (Some("1111111111".into()), Some("CarePlan/plan1".into())));
+    // No author: the Consent's practitioner (provision.actor, then performer).
+    entry(&mut b, "plan1")["author"] = Value::Null;
+    assert_eq!(npi(&b), (Some("1234567893".into()), Some("Consent/ccm-consent".into())));
+    let c = entry(&mut b, "ccm-consent");
+    c["provision"]["actor"] = json!([{ "reference": { "reference": "Patient/p1" } }]);
+    c["performer"] = json!([{ "reference": "PractitionerRole/rn-ana-role" }]);
+    assert_eq!(npi(&b).0.as_deref(), Some("1987654323"));
+    // Neither: the Bundle's only Practitioner NPI, else none.
+    entry(&mut b, "ccm-consent")["performer"] = json!([]);
+    assert_eq!(npi(&b), (None, None), "two Practitioners with different NPIs");
+    entry(&mut b, "rn-ana")["identifier"] = json!([{ "system": "http://hl7.org/fhir/sid/us-npi", "value": "1234567893" }]);
+    assert_eq!(npi(&b), (Some("1234567893".into()), Some("Practitioner/dr-lee".into())));
+}
+
+#[test]
+fn the_credential_is_a_v2_0360_qualification_the_contract_accepts() {
+    let credential = |qualification: Value| {
+        let mut b = bundle();
+        entry(&mut b, "dr-lee")["qualification"] = qualification;
+        let d = fhir::derive_options(&b.to_string()).unwrap();
+        (d.credential, d.sources.get("billingPractitioner.credential").cloned())
+    };
+    let q = |system: &str, code: &str| json!({ "code": { "coding": [{ "system": system, "code": code }] } });
+    let v2 = fhir::QUALIFICATION;
+    assert_eq!(credential(json!([q(v2, "MD")])), (Some("MD".into()), Some(json!("Practitioner/dr-lee"))));
+    assert_eq!(credential(json!([q(&format!("{v2}|2.7"), "D.O.")])).0.as_deref(), Some("DO"), "read as the engine reads credentials");
+    assert_eq!(credential(json!([q(v2, "PhD"), q(v2, "np")])).0.as_deref(), Some("NP"), "the first one the contract accepts");
+    assert_eq!(credential(json!([q(v2, "RN")])).0, None, "not a credential that bills");
+    assert_eq!(credential(json!([q("http://example.org/degrees", "MD")])).0, None, "another code system");
+    assert_eq!(credential(json!([q(&format!("{v2}-x"), "MD")])).0, None);
+    for c in fhir::CREDENTIALS {
+        assert_eq!(credential(json!([q(v2, c)])).0.as_deref(), Some(c));
+    }
+}
+
+/// `panel_month` of a Bundle, evaluated: (the mapping answer, the Result).
+fn panel(text: &str, as_of: &str) -> (Value, Value) {
+    let r: Value = serde_json::from_str(&fhir::panel_month_json(text, as_of)).unwrap();
+    let e: Value = if r["ok"] == true { serde_json::from_str(&ccm_engine::api::evaluate_json(&r["month"].to_string())).unwrap() } else { Value::Null };
+    (r, e)
+}
+
+#[test]
+fn a_panels_bundle_becomes_its_month_with_the_as_of_date() {
+    let (r, e) = panel(&data("month-bundle.json"), "2026-03-31");
+    let m = &r["month"];
+    assert_eq!((m["serviceMonth"].as_str(), m["asOf"].as_str()), (Some("2026-03"), Some("2026-03-31")));
+    assert_eq!(m["billingPractitioner"], json!({ "id": "1234567893" }));
+    assert_eq!(r["sources"]["serviceMonth"], "Task/task1");
+    assert_eq!(r["sources"]["billingPractitioner.id"], "CarePlan/plan1");
+    assert_eq!(r["sources"]["asOf"], "options");
+    assert!(r["sources"].get("billingPractitioner").is_none());
+    // The month is the adapter's for the derived options: the same as from_fhir_json's.
+    let mapped = ok(&bundle(), &json!({ "serviceMonth": "2026-03", "asOf": "2026-03-31", "billingPractitioner": { "id": "1234567893" } }));
+    assert_eq!(*m, mapped["month"]);
+    // Supervision is not in a Bundle (docs/fhir.md): blocked, what the time supports once fixed.
+    let ev = &e["evaluation"];
+    assert_eq!(ev["status"], "blocked");
+    let supported: Vec<(String, i64, i64)> = ev["supportedLines"].as_array().unwrap().iter().map(|l| (l["code"].as_str().unwrap().to_string(), l["units"].as_i64().unwrap(), cents(&l["allowed"]))).collect();
+    assert_eq!(supported, [("99490".to_string(), 1, 6613), ("99439".to_string(), 1, 5044)]);
+    let errors: Vec<&str> = ev["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").map(|f| f["code"].as_str().unwrap()).collect();
+    assert_eq!(errors, ["SUPERVISION_NOT_ATTESTED"]);
+    // Without an as-of date: no asOf (the engine's default, the month's end).
+    let (r, _) = panel(&data("month-bundle.json"), "");
+    assert!(r["month"].get("asOf").is_none());
+    // The transaction's practitioner has a credential: MD, read without a finding; 99490 + 99439 × 2.
+    let (r, e) = panel(&data("transaction.json"), "2026-03-31");
+    assert_eq!(r["month"]["billingPractitioner"], json!({ "id": "1234567893", "credential": "MD" }));
+    let ev = &e["evaluation"];
+    assert!(ev["findings"].as_array().unwrap().iter().all(|f| !f["code"].as_str().unwrap().starts_with("PRACTITIONER_")), "{ev:#}");
+    assert_eq!(cents(&ev["supportedLines"].as_array().unwrap().iter().map(|l| l["allowed"].as_f64().unwrap()).sum::<f64>().into()), 16701);
+}
+
+#[test]
+fn a_bundle_that_does_not_say_its_month_or_practitioner_is_refused_by_the_months_paths() {
+    let paths = |r: &Value| r["error"]["issues"].as_array().unwrap().iter().map(|i| i["path"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    // No care-management time: the as-of date's month; without one, refused.
+    let mut b = bundle();
+    b["entry"].as_array_mut().unwrap().retain(|e| !matches!(e["resource"]["resourceType"].as_str(), Some("Procedure" | "Task")));
+    let (r, e) = panel(&b.to_string(), "2026-04-10");
+    assert_eq!((r["month"]["serviceMonth"].as_str(), r["sources"]["serviceMonth"].as_str()), (Some("2026-04"), Some("options")));
+    assert_eq!(e["evaluation"]["status"], "blocked");
+    let (r, _) = panel(&b.to_string(), "");
+    assert_eq!((r["ok"].as_bool(), r["error"]["code"].as_str()), (Some(false), Some("INVALID_INPUT")));
+    assert_eq!(paths(&r), ["serviceMonth"]);
+    // No practitioner: partial.json (no CarePlan, no Consent, two NPIs); an empty Bundle lacks both.
+    let (r, _) = panel(&data("partial.json"), "2026-03-31");
+    assert_eq!(paths(&r), ["billingPractitioner.id"]);
+    let (r, _) = panel(r#"{"resourceType":"Bundle","type":"collection","entry":[]}"#, "");
+    assert_eq!(paths(&r), ["serviceMonth", "billingPractitioner.id"]);
+    assert_eq!(r["error"]["message"], "the Bundle does not say which month or billing practitioner it is for");
+    let e = fhir::panel_month(&data("month-bundle.json"), Some("2026-13-01")).unwrap_err();
+    assert_eq!((e.code.as_str(), e.issues[0].path.as_str()), ("INVALID_INPUT", "asOf"));
+    // What the adapter refuses, it refuses here too, with its code and paths.
+    for (text, code, path) in [
+        (data("not-a-bundle.json"), "INVALID_INPUT", "Bundle.resourceType"),
+        (r#"{"resourceType":"Bundle","type":"document"}"#.to_string(), "INVALID_INPUT", "Bundle.type"),
+        ("{\"resourceType\": \"Bundle\",".to_string(), "INVALID_JSON", ""),
+        (format!("{{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"x\":\"{}\"}}", " ".repeat(fhir::MAX_BUNDLE_BYTES)), "INPUT_TOO_LARGE", ""),
+    ] {
+        let (r, _) = panel(&text, "2026-03-31");
+        assert_eq!((r["error"]["code"].as_str(), paths(&r).first().map(String::as_str).unwrap_or("")), (Some(code), path));
+    }
+    assert!(fhir::panel_month_json(&data("month-bundle.json"), "").starts_with(r#"{"ok":true,"month":{"#));
+}

@@ -507,8 +507,13 @@ export class CcmPanel extends HTMLElement {
     this.#dirty = false;
     this.#scrollBefore = this.#list.scrollTop;
     e.detailTitle.textContent = `${row.ref || "(no reference)"} · ${row.serviceMonth || "month unknown"}`;
-    e.detailNote.textContent = month && typeof month === "object" && !Array.isArray(month) ? `From ${row.source}. Edits here update the panel's row when you go back; export the panel to keep them.` : `From ${row.source}: this entry is not a month (not a JSON object), so it cannot be opened. Fix it in the file.`;
-    e.check.hidden = !(month && typeof month === "object" && !Array.isArray(month));
+    const isMonth = month && typeof month === "object" && !Array.isArray(month) && typeof month.resourceType !== "string";
+    e.detailNote.textContent = isMonth
+      ? `From ${row.source}. Edits here update the panel's row when you go back; export the panel to keep them.`
+      : month?.resourceType === "Bundle"
+        ? `From ${row.source}: a FHIR Bundle that could not be read into a month (${row.blockingWords}), so it cannot be opened. Fix it in the file.`
+        : `From ${row.source}: this entry is not a month (not a JSON object), so it cannot be opened. Fix it in the file.`;
+    e.check.hidden = !isMonth;
     if (!e.check.hidden) e.check.value = month;
     e.main.hidden = true;
     e.audit.hidden = true;

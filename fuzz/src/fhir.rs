@@ -2,7 +2,8 @@
 //! a claim context) mutated anywhere by `arbitrary` — a value replaced, removed, duplicated or
 //! retyped at a random place — or arbitrary text. Every answer is JSON with a boolean `ok`; a
 //! mapped month evaluates under the contract's invariants; the claim of a billable month has a
-//! line per billable code and a Claim resource; nothing panics.
+//! line per billable code and a Claim resource; a panel's reading of the Bundle (issue 16) is the
+//! adapter's mapping with the options the Bundle gives; nothing panics.
 
 use crate::invariants;
 use arbitrary::{Result, Unstructured};
@@ -79,6 +80,31 @@ fn answer(what: &str, input: &str, out: &str) -> Value {
     v
 }
 
+/// The panel's reading (issue 16): the derived options and the month answer in the contract's
+/// shape; a month read is the adapter's mapping with the options it names, and evaluates under
+/// the contract's invariants.
+fn panel(bundle: &str) {
+    let derived = answer("derive_options_json", bundle, &ccm_engine::fhir::derive_options_json(bundle));
+    let out = ccm_engine::fhir::panel_month_json(bundle, "2026-03-20");
+    let read = answer("panel_month_json", bundle, &out);
+    if read["ok"] != true {
+        return;
+    }
+    if derived["ok"] != true {
+        fail("a Bundle read for the panel whose options could not be derived", bundle, &out);
+    }
+    let month = &read["month"];
+    let options = json!({ "serviceMonth": month["serviceMonth"], "billingPractitioner": month["billingPractitioner"], "asOf": "2026-03-20" });
+    let mapped: Value = serde_json::from_str(&ccm_engine::fhir::from_fhir_json(bundle, &options.to_string())).expect("adapter JSON");
+    if mapped["month"] != *month {
+        fail("panel_month differs from the adapter's mapping with the same options", bundle, &out);
+    }
+    let direct = ccm_engine::evaluate_json(&month.to_string());
+    if let Err(msg) = invariants::check(Some(month), &direct, &[]) {
+        fail(&format!("invariant violated (panel): {msg}"), &month.to_string(), &direct);
+    }
+}
+
 /// One fuzz case.
 pub fn run(data: &[u8]) {
     let mut u = Unstructured::new(data);
@@ -96,6 +122,7 @@ pub fn run(data: &[u8]) {
         }
         (b.to_string(), o.to_string())
     };
+    panel(&bundle);
     let mapped = answer("from_fhir_json", &bundle, &ccm_engine::fhir::from_fhir_json(&bundle, &options));
     let evaluated = ccm_engine::fhir::evaluate_fhir_json(&bundle, &options);
     let ev = answer("evaluate_fhir_json", &bundle, &evaluated);

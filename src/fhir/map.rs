@@ -144,20 +144,49 @@ fn conditions(cx: &mut Cx) {
     cx.month.insert("conditions".into(), Value::Array(out));
 }
 
+/// Which Consent is the care-management consent.
+pub(super) enum ConsentChoice<'a> {
+    /// The last one whose category marks it care-management.
+    Tagged(Entry<'a>),
+    /// None is marked, and the Bundle has only this one.
+    Only(Entry<'a>),
+    /// None is marked among several (the last named in the warning): none is read.
+    Untagged(Entry<'a>),
+    /// The Bundle has no Consent.
+    None,
+}
+
+/// The Consent [`consent`] reads: marked with `<codeSystemBase>consent-category#care-management`,
+/// else the Bundle's only one (entered-in-error ones left aside).
+pub(super) fn consent_choice<'a>(ix: &Index<'a>, code_system_base: &str) -> ConsentChoice<'a> {
+    let cs = format!("{code_system_base}consent-category");
+    let all: Vec<Entry> = ix.of("Consent").filter(|e| e.get("status") != "entered-in-error").collect();
+    let tagged = all.iter().copied().rfind(|e| codings(e.get("category")).iter().any(|(s, c)| *s == cs && *c == "care-management"));
+    match (tagged, all.as_slice()) {
+        (Some(e), _) => ConsentChoice::Tagged(e),
+        (None, [only]) => ConsentChoice::Only(*only),
+        (None, []) => ConsentChoice::None,
+        (None, [.., last]) => ConsentChoice::Untagged(*last),
+    }
+}
+
+/// Who a Consent names as its practitioner, in order: `provision.actor[].reference`, then `performer[]`.
+pub(super) fn consent_actors<'a>(e: &Entry<'a>) -> impl Iterator<Item = &'a Value> {
+    let actors = e.get("provision")["actor"].as_array().into_iter().flatten().map(|a| &a["reference"]);
+    actors.chain(e.get("performer").as_array().into_iter().flatten())
+}
+
 /// The care-management consent: a Consent whose category the options name (the adapter's
 /// `consent-category` code `care-management` by default), or the Bundle's only Consent.
 fn consent(cx: &mut Cx) {
-    let cs = format!("{}consent-category", cx.o.code_system_base);
-    let all: Vec<Entry> = cx.ix.of("Consent").filter(|e| e.get("status") != "entered-in-error").collect();
-    let tagged: Vec<Entry> = all.iter().copied().filter(|e| codings(e.get("category")).iter().any(|(s, c)| *s == cs && *c == "care-management")).collect();
-    let e = match (tagged.as_slice(), all.as_slice()) {
-        ([.., last], _) => *last,
-        ([], [only]) => {
+    let e = match consent_choice(cx.ix, &cx.o.code_system_base) {
+        ConsentChoice::Tagged(e) => e,
+        ConsentChoice::Only(only) => {
             cx.problem(only.path("category"), "warning", "the only Consent in the Bundle is read as the care-management consent (no category marks it)");
-            *only
+            only
         }
-        ([], []) => return,
-        ([], [.., last]) => {
+        ConsentChoice::None => return,
+        ConsentChoice::Untagged(last) => {
             cx.problem(last.path("category"), "warning", "no Consent is marked care-management; none is read");
             return;
         }
@@ -197,9 +226,7 @@ fn consent(cx: &mut Cx) {
     if let Some(h) = ext("consent-text-sha256").and_then(|x| x["valueString"].as_str()) {
         c.insert("textSha256".into(), json!(h));
     }
-    let actors = e.get("provision")["actor"].as_array().into_iter().flatten().map(|a| &a["reference"]);
-    let performers = e.get("performer").as_array().into_iter().flatten();
-    if let Some(w) = actors.chain(performers).filter_map(|r| who(cx, r)).find(|w| !w.id.starts_with("Patient/")) {
+    if let Some(w) = consent_actors(&e).filter_map(|r| who(cx, r)).find(|w| !w.id.starts_with("Patient/")) {
         c.insert("practitionerId".into(), json!(w.id));
     }
     let url = cx.o.extension("consent-element");
@@ -215,12 +242,22 @@ fn consent(cx: &mut Cx) {
     cx.source("consent", e.label());
 }
 
+/// When a CarePlan began: `period.start`, else `created`.
+fn plan_start(e: &Entry) -> Option<NaiveDate> {
+    date(&e.get("period")["start"]).or_else(|| date(e.get("created")))
+}
+
+/// The CarePlan [`care_plan`] reads: the latest active one (by [`plan_start`]), else the latest;
+/// entered-in-error and revoked ones left aside; on a tie, the later in the Bundle.
+pub(super) fn plan_read<'a>(ix: &Index<'a>) -> Option<Entry<'a>> {
+    let mut plans: Vec<Entry> = ix.of("CarePlan").filter(|e| !matches!(e.get("status").as_str(), Some("entered-in-error" | "revoked"))).collect();
+    plans.sort_by_key(|e| (e.get("status") == "active", plan_start(e)));
+    plans.last().copied()
+}
+
 /// The comprehensive care plan (US Core CarePlan): the latest active one, else the latest.
 fn care_plan(cx: &mut Cx) {
-    let start = |e: &Entry| date(&e.get("period")["start"]).or_else(|| date(e.get("created")));
-    let mut plans: Vec<Entry> = cx.ix.of("CarePlan").filter(|e| !matches!(e.get("status").as_str(), Some("entered-in-error" | "revoked"))).collect();
-    plans.sort_by_key(|e| (e.get("status") == "active", start(e)));
-    let Some(e) = plans.last().copied() else { return };
+    let Some(e) = plan_read(cx.ix) else { return };
     if !cx.ours(&e, "subject") {
         return;
     }
@@ -232,7 +269,7 @@ fn care_plan(cx: &mut Cx) {
         ext(name).and_then(|x| x["valueBoolean"].as_bool()).or_else(|| cx.o.care_plan_defaults.get(default).and_then(Value::as_bool))
     };
     let mut p = Map::new();
-    if let Some(d) = start(&e) {
+    if let Some(d) = plan_start(&e) {
         p.insert("established".into(), json!(crate::validate::date_text(d)));
     }
     // A CarePlan resource is the plan kept electronically (CONTRACT §6.9).
@@ -328,11 +365,11 @@ fn service_of(cx: &Cx, codes: &[(&str, &str)]) -> Option<String> {
 }
 
 /// What a resource that may be care-management time says about it.
-struct Timed<'a> {
-    codes: Vec<(&'a str, &'a str)>,
-    period: &'a Value,
+pub(super) struct Timed<'a> {
+    pub codes: Vec<(&'a str, &'a str)>,
+    pub period: &'a Value,
     /// Completed (or under way).
-    done: bool,
+    pub done: bool,
     people: Vec<&'a Value>,
     /// The element holding the period, for problem paths.
     field: &'static str,
@@ -342,7 +379,7 @@ struct Timed<'a> {
 
 /// Procedures (performedPeriod, performer), Tasks (executionPeriod, owner) and Encounters
 /// (period or length, participant); `None` for other resources.
-fn timed<'a>(e: &Entry<'a>) -> Option<Timed<'a>> {
+pub(super) fn timed<'a>(e: &Entry<'a>) -> Option<Timed<'a>> {
     let status = e.get("status").as_str();
     let actors = |list: &'a Value, key: &'static str| list.as_array().into_iter().flatten().map(move |p| &p[key]).collect::<Vec<_>>();
     Some(match e.kind {

@@ -14,14 +14,20 @@
 //! - [`claim::claim_json`]: a month (or a mapped Bundle) and a claim context → the CMS-1500/837P
 //!   service lines and an R4 `Claim`, with the claim adjustment reason codes the month's findings
 //!   predict.
+//! - [`derive_options`]: what a Bundle says by itself about the options (the service month, the
+//!   billing practitioner's NPI and credential: [`derive`]); [`panel_month`]: a Bundle of a panel
+//!   file → its month, read with those options and the panel's as-of date (issue 16).
 //!
 //! Everything is bounded (a Bundle of more than [`MAX_BUNDLE_BYTES`] or [`MAX_ENTRIES`] entries is
 //! refused before it is read), nothing panics, and no message echoes the Bundle's free text.
 
 mod bundle;
 pub mod claim;
+mod derive;
 mod map;
 mod options;
+
+pub use derive::{Derived, CREDENTIALS, QUALIFICATION};
 
 use crate::{InputError, Issue};
 use serde::Serialize;
@@ -163,6 +169,97 @@ pub fn evaluate_fhir_json(bundle: &str, options: &str) -> String {
                 None => result,
             }
         }
+        Err(e) => crate::api::result_json(&Err(e)),
+    }
+}
+
+/// Reads the Bundle (bounds, JSON, shape, as [`map_texts`] does) and indexes it.
+fn read_bundle<T>(bundle: &str, then: impl FnOnce(&bundle::Index) -> Result<T, InputError>) -> Result<T, InputError> {
+    let mut refusal = Refusal::default();
+    let value = refusal.read(bundle, MAX_BUNDLE_BYTES, false);
+    match value.as_ref().and_then(|b| bundle::Index::read(b).map_err(|i| refusal.note(false, i)).ok()) {
+        Some(index) => then(&index),
+        None => Err(refusal.error()),
+    }
+}
+
+/// What a Bundle says by itself about the options it is read with ([`derive`]'s rules): `Err`
+/// when the adapter cannot read the Bundle at all (as [`map_texts`] would say).
+pub fn derive_options(bundle: &str) -> Result<Derived, InputError> {
+    read_bundle(bundle, |ix| Ok(derive::derive(ix)))
+}
+
+/// [`derive_options`] as JSON text: `{ ok: true, options: { serviceMonth?, billingPractitioner?:
+/// { id, credential? } }, sources: { "serviceMonth": "Task/task1", … } }` or the contract's error.
+pub fn derive_options_json(bundle: &str) -> String {
+    match derive_options(bundle) {
+        Ok(d) => ok_text(&serde_json::json!({ "options": d.options(), "sources": d.sources })),
+        Err(e) => crate::api::result_json(&Err(e)),
+    }
+}
+
+/// The options a panel reads a Bundle with: what the Bundle says, the month of `as_of` when it
+/// has no care-management time, and `as_of` itself; `Err` names what is missing by the month's
+/// paths (`serviceMonth`, `billingPractitioner.id`), as a month without them would be refused.
+fn panel_options(d: &Derived, as_of: Option<&str>) -> Result<Value, InputError> {
+    let mut issues = Vec::new();
+    let issue = |path: &str, message: &str| Issue { path: path.to_string(), message: message.to_string() };
+    let as_of_month = as_of.filter(|a| crate::validate::parse_date(a).is_some()).and_then(|a| a.get(..7));
+    if as_of.is_some() && as_of_month.is_none() {
+        issues.push(issue("asOf", "expected a date YYYY-MM-DD"));
+    }
+    let month = d.service_month.as_deref().or(as_of_month);
+    if month.is_none() && as_of.is_none() {
+        issues.push(issue("serviceMonth", "the Bundle has no care-management time (a Procedure, Task or Encounter under a time code) to take the month from, and no as-of date was given"));
+    }
+    if d.npi.is_none() {
+        issues.push(issue("billingPractitioner.id", "the Bundle names no billing practitioner: no CarePlan author, Consent practitioner or only Practitioner with an NPI"));
+    }
+    let mut o = d.options();
+    match (month, o.as_object_mut()) {
+        (Some(m), Some(obj)) if issues.is_empty() => {
+            obj.insert("serviceMonth".into(), Value::String(m.to_string()));
+            if let Some(a) = as_of {
+                obj.insert("asOf".into(), Value::String(a.to_string()));
+            }
+            Ok(o)
+        }
+        _ => Err(InputError::new("INVALID_INPUT", "the Bundle does not say which month or billing practitioner it is for", issues)),
+    }
+}
+
+/// A Bundle of a panel file → its month (issue 16): the Bundle mapped with the options it gives
+/// by itself ([`derive_options`]), the service month being `as_of`'s month when the Bundle has no
+/// care-management time, and `as_of` (the panel's as-of date) set as the month's `asOf`. The
+/// sources name where the month and the practitioner came from (`serviceMonth` ← `Task/task1`,
+/// `billingPractitioner.id` ← `CarePlan/plan1`; `options` for the as-of date). `Err`: the
+/// adapter's error for a Bundle it cannot read, or `INVALID_INPUT` naming what the Bundle does
+/// not say.
+pub fn panel_month(bundle: &str, as_of: Option<&str>) -> Result<Mapped, InputError> {
+    read_bundle(bundle, |ix| {
+        let d = derive::derive(ix);
+        let o = panel_options(&d, as_of)?;
+        let opts = options::Options::read(&o).map_err(|issues| {
+            let mut refusal = Refusal::default();
+            refusal.note(true, issues);
+            refusal.error()
+        })?;
+        let mut mapped = map::month(ix, &opts);
+        for (path, from) in &d.sources {
+            mapped.sources.insert(path.clone(), from.clone());
+        }
+        if d.sources.contains_key("billingPractitioner.id") {
+            mapped.sources.remove("billingPractitioner");
+        }
+        Ok(mapped)
+    })
+}
+
+/// [`panel_month`] as JSON text (an empty `as_of`: none): `{ ok: true, month, problems, sources }`
+/// (as [`from_fhir_json`]) or the contract's error.
+pub fn panel_month_json(bundle: &str, as_of: &str) -> String {
+    match panel_month(bundle, Some(as_of).filter(|a| !a.is_empty())) {
+        Ok(m) => ok_text(&serde_json::json!({ "month": m.month, "sources": m.sources, "problems": m.problems })),
         Err(e) => crate::api::result_json(&Err(e)),
     }
 }

@@ -216,6 +216,12 @@ fn rule(system: &str, code: &str, value: &str) -> CodeRule {
     CodeRule { system: system.into(), code: code.into(), value: value.into() }
 }
 
+/// The time codes the adapter reads with when the options name none and keep the default
+/// `codeSystemBase`: what a Bundle alone is read with (the panel, [`super::derive`]).
+pub fn default_time_codes() -> Vec<CodeRule> {
+    defaults_time(&format!("{BASE}CodeSystem/"))
+}
+
 /// CPT and HCPCS codes of each service, and the adapter's own service codes.
 fn defaults_time(cs_base: &str) -> Vec<CodeRule> {
     let mut out = Vec::new();

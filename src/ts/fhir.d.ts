@@ -44,6 +44,19 @@ export type FhirMapping =
 /** `evaluateFhir`: the contract Result, with the mapping beside it when the Bundle could be read. */
 export type FhirResult = Result & { fhir?: { month: MonthInput; sources: Record<string, string>; problems: FhirProblem[] } };
 
+/**
+ * `deriveFhirOptions(bundle)`: what a Bundle says by itself about the options it is read with
+ * (docs/fhir.md, "FHIR Bundles in a panel"); members only where the Bundle says them.
+ */
+export type FhirDerivedOptions =
+  | {
+      ok: true;
+      options: { serviceMonth?: YearMonth; billingPractitioner?: { id: string; credential?: "MD" | "DO" | "NP" | "PA" | "CNS" | "CNM" } };
+      /** `serviceMonth`, `billingPractitioner.id`, `billingPractitioner.credential` → the resource it came from. */
+      sources: Record<string, string>;
+    }
+  | { ok: false; error: InputErrorBody };
+
 /** What a claim is built with besides the month. */
 export interface ClaimContext {
   /** The practice's charge per unit of each code (not the allowed estimate): `{ "99490": 95 }`. */

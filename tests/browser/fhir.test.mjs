@@ -171,6 +171,15 @@ test("mapping problems with their paths; a conflict's denial as CO-97; not a Bun
   assert.equal(await claim.getByRole("button", { name: "Download FHIR Claim (JSON)" }).isDisabled(), true);
   assert.equal(await el.locator('.source-mark[data-path="otherServices[0]"]').innerText(), "Source: ExplanationOfBenefit/eob-apcm#item[0]");
 
+  // A transaction: the practitioner is named by a urn:uuid, and their qualification (HL7 v2-0360
+  // MD) prefills the credential, saying where from.
+  dialog = await importBundle(page, "transaction.json");
+  assert.equal(await dialog.getByLabel("Billing practitioner NPI").inputValue(), "1234567893");
+  await dialog.getByText("From the author of urn:uuid:6f1c9a52-2d1e-4c53-9a55-0b1e7f3c2a08.").waitFor();
+  assert.equal(await dialog.getByLabel("Credential").inputValue(), "MD");
+  await dialog.getByText("From the qualification of urn:uuid:6f1c9a52-2d1e-4c53-9a55-0b1e7f3c2a02.").waitFor();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+
   // A Bundle the adapter does not read (a document): its INVALID_INPUT at Bundle.type, in the
   // dialog; the month stays.
   const before = await currentValue(page);

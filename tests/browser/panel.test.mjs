@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateRawSync, crc32 } from "node:zlib";
 import { startSuite } from "./harness.mjs";
-import { findCli } from "../js/engine.mjs";
+import { findCli, ROOT } from "../js/engine.mjs";
 import { makePanel, toJsonl } from "../js/panel-data.mjs";
 
 const CLI = findCli();
@@ -317,6 +317,72 @@ test("a folder and a ZIP of month files read as ccm panel reads the folder", { t
   assert.equal((await rows()).length, 30);
   assert.equal((await download("Worklist CSV")).text, c.worklist, "zip: the page's worklist is the CLI's on the unzipped folder");
   assert.equal((await download("Billing CSV")).text, c.billing);
+});
+
+test("FHIR Bundles in a panel: the FHIR module loaded only then, each Bundle its month, the CSV equal to ccm panel's", { timeout: 120_000 }, async () => {
+  await reset();
+  const fhirRequests = () => ctx.requests.filter((u) => new URL(u).pathname.startsWith("/pkg/fhir/"));
+  assert.deepEqual(fhirRequests(), [], "no panel so far held a Bundle: the FHIR module was not loaded");
+  const read = (f) => readFileSync(join(ROOT, "tests", "data", "fhir", f), "utf8");
+  // A Bundle without care-management time: its month is the as-of date's, so it is re-read when the as-of date changes.
+  const noTime = JSON.parse(read("month-bundle.json"));
+  noTime.entry = noTime.entry.filter((e) => !["Procedure", "Task"].includes(e.resource.resourceType));
+  const files = [
+    ["month-bundle.json", read("month-bundle.json")],
+    ["transaction.json", read("transaction.json")],
+    ["partial.json", read("partial.json")],
+    ["no-time.json", JSON.stringify(noTime)],
+    ["months.jsonl", toJsonl(makePanel(4, 11))],
+  ];
+  const folder = join(dir, "bundle-folder");
+  mkdirSync(folder, { recursive: true });
+  for (const [rel, text] of files) writeFileSync(join(folder, rel), text);
+  await openFiles(folder, "Open folder…");
+  assert.equal((await rows()).length, 8);
+  assert.ok(fhirRequests().some((u) => u.endsWith("/pkg/fhir/ccm_engine_bg.wasm")), "the worker loaded the FHIR module, from this origin");
+  let c = cli(folder);
+  assert.equal((await download("Worklist CSV")).text, c.worklist, "Bundles: the page's worklist is the CLI's");
+  assert.equal((await download("Billing CSV")).text, c.billing);
+  const byName = async () => Object.fromEntries((await rows()).map((r) => [r.source, r]));
+  let r = await byName();
+  assert.deepEqual([r["month-bundle.json"].status, r["month-bundle.json"].ref, r["month-bundle.json"].supportedAllowed, r["month-bundle.json"].blocking], ["blocked", "Patient/p1", 11657, ["SUPERVISION_NOT_ATTESTED"]]);
+  assert.deepEqual([r["transaction.json"].status, r["transaction.json"].supportedAllowed], ["blocked", 16701]);
+  assert.deepEqual([r["partial.json"].status, r["partial.json"].blocking], ["invalid", ["INVALID_INPUT"]]);
+  assert.match(r["no-time.json"].blockingWords, /Fields: serviceMonth\.$/);
+  await field("Search by reference").fill("");
+  assert.match(await panelEl().locator("tr.prow", { hasText: "partial.json" }).textContent(), /Fields: billingPractitioner\.id\./, "the row says why, in words");
+
+  // The as-of date changed: the Bundle without time is read again, for that date's month.
+  const k = await loaded();
+  await page.evaluate(() => (document.querySelector("ccm-panel").options = { asOf: "2026-04-10", pace: [5, 10, 15, 20], dateOfService: "month-end" }));
+  await waitLoaded(k);
+  r = await byName();
+  assert.deepEqual([r["no-time.json"].serviceMonth, r["no-time.json"].asOf, r["no-time.json"].status], ["2026-04", "2026-04-10", "blocked"]);
+  c = cli(folder, ["--as-of", "2026-04-10"]);
+  assert.equal((await download("Worklist CSV")).text, c.worklist, "Bundles with an as-of date: the page's worklist is the CLI's");
+  assert.equal((await download("Billing CSV")).text, c.billing);
+  const k2 = await loaded();
+  await page.evaluate(() => (document.querySelector("ccm-panel").options = { asOf: "", pace: [5, 10, 15, 20], dateOfService: "month-end" }));
+  await waitLoaded(k2);
+
+  // A Bundle's row opens as its month: attesting supervision there makes it billable, $116.57.
+  const mb = (await byName())["month-bundle.json"];
+  await panelEl().getByRole("button", { name: /^Open Patient\/p1,/ }).first().click();
+  const check = panelEl().locator("ccm-month-check");
+  await check.waitFor();
+  await page.waitForFunction(() => document.querySelector("ccm-panel").shadowRoot.querySelector("ccm-month-check").result?.ok);
+  assert.equal(await page.evaluate(() => document.querySelector("ccm-panel").shadowRoot.querySelector("ccm-month-check").result.evaluation.status), "blocked");
+  await check.getByLabel("Supervision of clinical staff attested").check();
+  await panelEl().getByRole("button", { name: "← Back to the panel" }).click();
+  await page.waitForFunction((n) => document.querySelector("ccm-panel").rows[n - 1]?.status === "billable", mb.n);
+  const billable = (await rows())[mb.n - 1];
+  assert.deepEqual([billable.allowed, billable.lines.map((l) => `${l.code} x${l.units}`), billable.edited], [11657, ["99490 x1", "99439 x1"], true]);
+  // A Bundle that could not be read does not open as a month: the note says why.
+  await panelEl().locator("tr.prow", { hasText: "partial.json" }).getByRole("button", { name: /^Open / }).click();
+  await panelEl().locator(".detail-note").waitFor();
+  assert.match(await panelEl().locator(".detail-note").textContent(), /a FHIR Bundle that could not be read into a month \(.*Fields: billingPractitioner\.id\.\)/);
+  assert.equal(await check.isHidden(), true);
+  await panelEl().getByRole("button", { name: "← Back to the panel" }).click();
 });
 
 test("5,000 patient-months: a progress bar, the first rows early, virtualized rows, keyboard to the end", { timeout: 120_000 }, async (t) => {

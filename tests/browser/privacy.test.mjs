@@ -1,6 +1,7 @@
 // Privacy and security, tested: while a full month is entered field by field (with the ICD
 // autocomplete), evaluated, exported, a FHIR Bundle imported and its claim downloaded, consent
-// captured and a what-if run, every request the page
+// captured and a what-if run, and while a panel holding FHIR Bundles is checked in the panel's
+// worker (which then loads the FHIR module) and its reports downloaded, every request the page
 // makes is recorded and none may leave the page's origin. Every response carries the CSP; the
 // CSP itself refuses an off-origin fetch; nothing is left in cookies or storage.
 import { test, before, after } from "node:test";
@@ -154,5 +155,50 @@ test("every page and asset carries the CSP; the policy blocks an off-origin fetc
   // the CSP-blocked script element to the test as a request; the violation above shows the policy
   // refused it, and the test's own route would have aborted it anyway.)
   assert.ok(!ctx.offOrigin.some((u) => u.includes("example.com/collect")), ctx.offOrigin.join(" "));
+  await page.close();
+});
+
+test("a panel with FHIR Bundles: the worker reads them with this origin's FHIR module; nothing leaves, nothing is stored", { timeout: 120_000 }, async () => {
+  const ctx = await suite.newContext();
+  const responses = [];
+  ctx.context.on("response", (r) => responses.push({ url: r.url(), status: r.status(), csp: r.headers()["content-security-policy"] }));
+  const page = await ctx.context.newPage();
+  await page.goto(`${suite.origin}/#panel`);
+  const panel = page.locator("ccm-panel");
+  await panel.getByRole("button", { name: "Open panel file…" }).waitFor();
+  // A JSON array of two Bundles (one the adapter maps, one that names no practitioner) and a month.
+  const bundle = (name) => JSON.parse(readFileSync(join(ROOT, "tests", "data", "fhir", name), "utf8"));
+  const month = JSON.parse(readFileSync(join(ROOT, "tests", "data", "typical.json"), "utf8"));
+  const text = JSON.stringify([bundle("month-bundle.json"), bundle("partial.json"), month]);
+  const chooser = page.waitForEvent("filechooser");
+  await panel.getByRole("button", { name: "Open panel file…" }).click();
+  await (await chooser).setFiles({ name: "panel.json", mimeType: "application/json", buffer: Buffer.from(text) });
+  await page.waitForFunction(() => document.querySelector("ccm-panel").dataset.state === "done" && document.querySelector("ccm-panel").rows.length === 3, null, { timeout: 60_000 });
+  const rows = await page.evaluate(() => document.querySelector("ccm-panel").rows.map((r) => [r.source, r.status, r.blocking.join(" ")]));
+  assert.deepEqual(rows, [["panel.json#1", "blocked", "SUPERVISION_NOT_ATTESTED"], ["panel.json#2", "invalid", "INVALID_INPUT"], ["panel.json#3", "billable", ""]]);
+  for (const name of ["Worklist CSV", "Billing CSV", "Export panel"]) {
+    const dl = page.waitForEvent("download");
+    await panel.getByRole("button", { name, exact: true }).click();
+    await (await dl).path();
+  }
+
+  assert.deepEqual(ctx.offOrigin, [], "requests off the page's origin");
+  for (const url of ctx.requests) assert.ok(url.startsWith(`${suite.origin}/`) || url.startsWith("blob:"), url);
+  const paths = new Set(ctx.requests.filter((u) => u.startsWith(suite.origin)).map((u) => new URL(u).pathname));
+  for (const p of ["/js/panel-worker.js", "/pkg/ccm_engine_bg.wasm", "/pkg/fhir/ccm_engine.js", "/pkg/fhir/ccm_engine_bg.wasm"]) assert.ok(paths.has(p), `${p} fetched (have ${[...paths].join(" ")})`);
+  for (const r of responses.filter((r) => r.url.startsWith(suite.origin))) {
+    assert.equal(r.status, 200, r.url);
+    assertStrictCsp(r.csp, r.url);
+  }
+  assert.deepEqual(await ctx.context.cookies(), []);
+  const stored = await page.evaluate(async () => ({
+    local: localStorage.length,
+    session: sessionStorage.length,
+    idb: (await indexedDB.databases()).length,
+    caches: (await caches.keys()).length,
+    cookie: document.cookie,
+  }));
+  assert.deepEqual(stored, { local: 0, session: 0, idb: 0, caches: 0, cookie: "" });
+  assert.deepEqual(ctx.errors, []);
   await page.close();
 });

@@ -20,6 +20,18 @@ export async function loadEngine() {
   return createRequire(import.meta.url)(entry);
 }
 
+/** The nodejs build of the FHIR module (pkg/fhir/nodejs: the engine and the FHIR adapter). */
+export async function loadFhirEngine() {
+  const entry = join(PKG, "fhir", "nodejs", "ccm_engine.js");
+  if (!existsSync(entry)) throw new Error(`${entry} missing: run scripts/build-wasm.sh`);
+  let type = "commonjs";
+  try {
+    type = JSON.parse(readFileSync(join(PKG, "fhir", "nodejs", "package.json"), "utf8")).type ?? "commonjs";
+  } catch {}
+  if (type === "module") return import(pathToFileURL(entry).href);
+  return createRequire(import.meta.url)(entry);
+}
+
 /** ../shared/scenarios/examples.jsonl (override with CCM_EXAMPLES). */
 export function loadExamples() {
   const file = process.env.CCM_EXAMPLES ?? resolve(ROOT, "../shared/scenarios/examples.jsonl");

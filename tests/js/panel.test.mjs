@@ -1,19 +1,22 @@
 // The panel's two implementations cannot drift: `ccm panel` (src/bin/ccm/panel.rs) and the page's
-// panel (www/js/panel-core.js, run here with the wasm nodejs build as the page's worker runs it)
-// write the same worklist and billing CSV, byte for byte, for the same panel file and options:
-// JSON Lines with blank, broken and odd lines, a JSON array, one month, a panel export, a folder.
+// panel (www/js/panel-core.js, run here with the wasm nodejs build as the page's worker runs it,
+// with the FHIR module's panelMonthJson plugged in as the worker plugs it in) write the same
+// worklist and billing CSV, byte for byte, for the same panel file and options: JSON Lines with
+// blank, broken and odd lines, a JSON array, one month, a panel export, a folder, FHIR Bundles.
 // Then what the rows mean: pace, days left, what falls due, the billing lines.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadEngine, findCli } from "./engine.mjs";
+import { loadEngine, loadFhirEngine, findCli, ROOT } from "./engine.mjs";
 import { makePanel, toJsonl } from "./panel-data.mjs";
 import * as core from "../../www/js/panel-core.js";
 
 const engine = await loadEngine();
+const fhir = await loadFhirEngine();
+core.setFhirAdapter(fhir.panelMonthJson);
 const CLI = findCli();
 const dir = mkdtempSync(join(tmpdir(), "ccm-panel-"));
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
@@ -125,6 +128,65 @@ test("a JSON array, one pretty-printed month, a panel export and a folder: the s
   sameCsv(c.worklist, pf.worklist, "folder worklist");
   sameCsv(c.billing, pf.billing, "folder billing");
   assert.equal(pf.rows.length, 20);
+});
+
+test("FHIR Bundles: each becomes its month through the same Rust function, and the CSV is the same both ways", () => {
+  const DATA = join(ROOT, "tests", "data", "fhir");
+  const read = (f) => readFileSync(join(DATA, f), "utf8");
+  const plain = months.slice(0, 6);
+  const files = [
+    ...["month-bundle.json", "transaction.json", "partial.json", "time-kinds.json", "apcm-conflict.json", "not-a-bundle.json"].map((f) => [f, read(f)]),
+    ["months.jsonl", toJsonl(plain.slice(0, 3))],
+    // Bundles on lines of JSON Lines, among months: a readable one, a document Bundle, one with an entry that is not a resource.
+    ["mixed.jsonl", [JSON.stringify(JSON.parse(read("transaction.json"))), JSON.stringify(plain[3]), '{"resourceType":"Bundle","type":"document"}', '{"resourceType":"Bundle","type":"collection","entry":[{"resource":{}}]}'].join("\n") + "\n"],
+    ["z/array.json", JSON.stringify([JSON.parse(read("month-bundle.json")), plain[4]], null, 1)],
+    ["z/export.json", JSON.stringify({ format: core.EXPORT_FORMAT, options: {}, months: [JSON.parse(read("searchset.json")), plain[5]], results: [] })],
+  ];
+  const folder = join(dir, "bundles");
+  mkdirSync(join(folder, "z"), { recursive: true });
+  for (const [rel, text] of files) writeFileSync(join(folder, rel), text);
+  const pageFiles = files.map(([name, text]) => ({ name, text })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const o of [...OPTION_SETS, { asOf: "2026-03-20", dateOfService: "threshold" }]) {
+    const c = cli(folder, FLAGS(o));
+    const p = page(pageFiles, o);
+    assert.equal(c.status, 1);
+    sameCsv(c.worklist, p.worklist, `bundles worklist ${JSON.stringify(o)}`);
+    sameCsv(c.billing, p.billing, `bundles billing ${JSON.stringify(o)}`);
+  }
+  // What the rows say (as of 2026-03-31): supervision is not in a Bundle, so a Bundle's month is
+  // blocked by it, with what its time supports once attested; a Bundle that does not say its
+  // practitioner, or that the adapter refuses, is a row that says why.
+  const rows = page(pageFiles, { asOf: "2026-03-31" }).rows;
+  const row = (source) => rows.find((r) => r.source === source);
+  const brief = (r) => [r.status, r.ref, r.serviceMonth, r.asOf, r.supported.map((l) => `${l.code} x${l.units}`).join("; "), r.supportedAllowed, r.blocking.join(" ")];
+  assert.deepEqual(brief(row("month-bundle.json")), ["blocked", "Patient/p1", "2026-03", "2026-03-31", "99490 x1; 99439 x1", 11657, "SUPERVISION_NOT_ATTESTED"]);
+  assert.deepEqual(brief(row("z/array.json#1")), brief(row("month-bundle.json")));
+  assert.deepEqual(brief(row("transaction.json")), ["blocked", "urn:uuid:6f1c9a52-2d1e-4c53-9a55-0b1e7f3c2a01", "2026-03", "2026-03-31", "99490 x1; 99439 x2", 16701, "SUPERVISION_NOT_ATTESTED"]);
+  assert.deepEqual(brief(row("mixed.jsonl:1")), brief(row("transaction.json")));
+  assert.deepEqual(brief(row("z/export.json#1")), ["blocked", "Patient/p7", "2026-03", "2026-03-31", "99490 x1", 6613, "SUPERVISION_NOT_ATTESTED"]);
+  assert.deepEqual(brief(row("apcm-conflict.json")), ["blocked", "Patient/p1", "2026-03", "2026-03-31", "99490 x1", 6613, "SUPERVISION_NOT_ATTESTED APCM_SAME_MONTH"]);
+  assert.deepEqual([row("partial.json").status, row("partial.json").blocking, row("partial.json").blockingWords], ["invalid", ["INVALID_INPUT"], "Some fields are missing or malformed, so the month cannot be checked yet. Fields: billingPractitioner.id."]);
+  assert.deepEqual([row("mixed.jsonl:3").blocking, row("mixed.jsonl:3").blockingWords.endsWith("Fields: Bundle.type.")], [["INVALID_INPUT"], true]);
+  assert.ok(row("mixed.jsonl:4").blockingWords.endsWith("Fields: Bundle.entry[0].resource.resourceType."), row("mixed.jsonl:4").blockingWords);
+  assert.equal(row("not-a-bundle.json").status, "invalid", "a lone Patient is not a Bundle: read as a month, which it is not");
+  // The month a Bundle row was decided on is the FHIR module's panelMonth of it, with the as-of date.
+  const item = core.panelItems(read("month-bundle.json"), "b.json")[0];
+  assert.equal(item.fhir, true);
+  const { text, result } = core.evaluateItem(engine, item, 1, core.normalizeOptions({ asOf: "2026-03-31" }), core.packStaleMonths(engine));
+  assert.deepEqual(JSON.parse(text), fhir.panelMonth(read("month-bundle.json"), "2026-03-31").month);
+  assert.deepEqual(result, engine.evaluate(JSON.parse(text)));
+  // Without the FHIR module (a core-only page, or the module failed to load): the row says so.
+  core.setFhirAdapter(null);
+  try {
+    const r = page([{ name: "b.json", text: read("month-bundle.json") }], {}).rows[0];
+    assert.deepEqual([r.status, r.blocking, r.blockingWords], ["invalid", ["FHIR_NOT_SUPPORTED"], "A FHIR Bundle: the FHIR adapter's module could not be loaded here, so this entry was not checked."]);
+    core.setFhirAdapter(() => {
+      throw new Error("trap");
+    });
+    assert.deepEqual(page([{ name: "b.json", text: read("month-bundle.json") }], {}).rows[0].blocking, ["FHIR_UNREADABLE"]);
+  } finally {
+    core.setFhirAdapter(fhir.panelMonthJson);
+  }
 });
 
 test("the CLI streams JSON Lines and refuses bad options with exit 2", () => {

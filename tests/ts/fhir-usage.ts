@@ -1,8 +1,8 @@
 // Typed usage of the FHIR adapter's module, ccm-engine/fhir (pkg/fhir; checked by
 // `tsc --noEmit -p tsconfig.json`, never run): what the page's Bundle import and claim export and
-// the edge worker's POST /v1/fhir/evaluate do with it, with the declared types.
-import { claim, claimJson, evaluate, evaluateFhir, evaluateFhirJson, fromFhir, fromFhirJson } from "../../pkg/fhir/bundler/ccm_engine.js";
-import type { ClaimContext, ClaimLine, ClaimResult, FhirMapping, FhirOptions, FhirProblem, FhirResult, MonthInput } from "../../pkg/fhir/bundler/ccm_engine.js";
+// the edge worker's POST /v1/fhir/evaluate and the panel's worker do with it, with the declared types.
+import { claim, claimJson, deriveFhirOptions, evaluate, evaluateFhir, evaluateFhirJson, fromFhir, fromFhirJson, panelMonth, panelMonthJson } from "../../pkg/fhir/bundler/ccm_engine.js";
+import type { ClaimContext, ClaimLine, ClaimResult, FhirDerivedOptions, FhirMapping, FhirOptions, FhirProblem, FhirResult, MonthInput } from "../../pkg/fhir/bundler/ccm_engine.js";
 
 const options: FhirOptions = {
   serviceMonth: "2026-03",
@@ -53,3 +53,16 @@ if (mapped.ok) {
   }
 }
 void [text, claimJson("{}", "{}")];
+
+// A panel's Bundles (issue 16): the options a Bundle gives by itself, and its month.
+const derived: FhirDerivedOptions = deriveFhirOptions(bundle);
+if (derived.ok) {
+  const month: string | undefined = derived.options.serviceMonth;
+  const npi: string | undefined = derived.options.billingPractitioner?.id;
+  const credential: "MD" | "DO" | "NP" | "PA" | "CNS" | "CNM" | undefined = derived.options.billingPractitioner?.credential;
+  const from: string | undefined = derived.sources["billingPractitioner.id"];
+  void [month, npi, credential, from];
+}
+const inPanel: FhirMapping = panelMonth(JSON.stringify(bundle), "2026-03-31");
+const inPanelText: string = panelMonthJson(JSON.stringify(bundle), "");
+void [inPanel.ok ? inPanel.month.serviceMonth : inPanel.error.code, panelMonth(bundle), inPanelText];

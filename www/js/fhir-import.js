@@ -10,57 +10,126 @@ import { parentPath, parsePath } from "./paths.js";
 
 const NPI = "http://hl7.org/fhir/sid/us-npi";
 const CPT = "http://www.ama-assn.org/go/cpt";
-/** CPT codes of care-management time (the adapter's defaults for CCM and PCM, docs/fhir.md). */
-const TIME_CODES = new Set(["99490", "99439", "99487", "99489", "99491", "99437", "99424", "99425", "99426", "99427"]);
+const HCPCS = ["https://bluebutton.cms.gov/resources/codesystem/hcpcs", "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"];
+const BASE = "http://ccm-engine.example/fhir/CodeSystem/";
+/**
+ * The adapter's default time codes (src/fhir/options.rs `TIME`, docs/fhir.md §2): CPT codes under
+ * CPT's system, G codes under either HCPCS system, and the adapter's own service codes.
+ */
+const TIME_CODES = new Set(["99490", "99439", "99487", "99489", "99491", "99437", "99424", "99425", "99426", "99427", "99495", "99496", "99457", "99458", "98980", "98981", "99484", "99492", "99493", "99494", "G0019", "G0022", "G0023", "G0024", "G0140", "G0146", "G0556", "G0557", "G0558"]);
+const SERVICES = new Set(["ccm", "tcm", "pcm", "rpm", "rtm", "bhi", "chi", "pin", "em", "apcm", "other"]);
 const CREDENTIALS = ["MD", "DO", "NP", "PA", "CNS", "CNM"];
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** HL7 v2 table 0360, the code system of Practitioner.qualification.code (a `|2.7` version suffix too). */
+const QUALIFICATION = "http://terminology.hl7.org/CodeSystem/v2-0360";
 
 /** A FHIR resource (a Bundle, or any other resource someone picked by mistake), not a month. */
 export const isFhirResource = (v) => v !== null && typeof v === "object" && !Array.isArray(v) && typeof v.resourceType === "string";
 
-const resourcesOf = (bundle) => (Array.isArray(bundle?.entry) ? bundle.entry.map((e) => ({ fullUrl: e?.fullUrl, r: e?.resource })).filter((e) => isFhirResource(e.r)) : []);
+/** The Bundle's resources with their entry's position and fullUrl. */
+const resourcesOf = (bundle) => (Array.isArray(bundle?.entry) ? bundle.entry.map((e, index) => ({ index, fullUrl: e?.fullUrl, r: e?.resource })).filter((e) => isFhirResource(e.r)) : []);
 
 /** The entry a Reference names: `Type/id`, a fullUrl, or an absolute URL ending in `Type/id`. */
 function resolve(entries, ref) {
   const text = ref?.reference;
   if (typeof text !== "string") return null;
   const byUrl = entries.find((e) => e.fullUrl === text);
-  if (byUrl) return byUrl.r;
+  if (byUrl) return byUrl;
   const [id, type] = text.split("/").reverse();
-  return entries.find((e) => e.r.resourceType === type && e.r.id === id)?.r ?? null;
+  return entries.find((e) => e.r.resourceType === type && e.r.id === id) ?? null;
 }
 
-/** The NPI of a Practitioner (or of a PractitionerRole's practitioner) a Reference names. */
+const npiOfResource = (r) => {
+  const npi = Array.isArray(r?.identifier) ? r.identifier.find((i) => i?.system === NPI)?.value : null;
+  return typeof npi === "string" && npi ? npi : null;
+};
+
+/** The NPI a Reference names: its Practitioner's (directly or through a PractitionerRole), else its own NPI identifier. */
 function npiOf(entries, ref) {
-  let r = resolve(entries, ref);
-  if (r?.resourceType === "PractitionerRole") r = resolve(entries, r.practitioner);
-  const fromResource = r?.resourceType === "Practitioner" ? r.identifier?.find?.((i) => i?.system === NPI)?.value : null;
+  let e = resolve(entries, ref);
+  if (e?.r.resourceType === "PractitionerRole") e = resolve(entries, e.r.practitioner);
+  const fromResource = e?.r.resourceType === "Practitioner" ? npiOfResource(e.r) : null;
   const fromIdentifier = ref?.identifier?.system === NPI ? ref.identifier.value : null;
   const npi = fromResource ?? fromIdentifier;
   return typeof npi === "string" && npi ? npi : null;
 }
 
-const isTimeCoded = (cc) => [cc].flat().some((c) => c?.coding?.some?.((x) => (x?.system === CPT && TIME_CODES.has(x?.code)) || /care-management-service$/.test(x?.system ?? "")));
+/** The date part of a FHIR date or dateTime, when it is a real calendar date. */
+function dateOf(v) {
+  const d = typeof v === "string" ? v.slice(0, 10) : "";
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return null;
+  const [y, m, day] = [Number(d.slice(0, 4)), Number(d.slice(5, 7)), Number(d.slice(8))];
+  const days = m === 2 ? ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+  return m >= 1 && m <= 12 && day >= 1 && day <= days ? d : null;
+}
+
+const codingsOf = (cc) => [cc].flat().flatMap((c) => (Array.isArray(c?.coding) ? c.coding : [])).filter((x) => typeof x?.system === "string" && typeof x?.code === "string");
+const isTimeCoding = ({ system, code }) =>
+  (system === CPT && TIME_CODES.has(code) && !code.startsWith("G")) || (HCPCS.includes(system) && TIME_CODES.has(code) && code.startsWith("G")) || (system === `${BASE}care-management-service` && SERVICES.has(code));
+
+/** What may be care-management time, as the adapter reads it: its codes, start date, whether done. */
+function timed(r) {
+  const day = (period) => dateOf(period?.start) ?? dateOf(r.performedDateTime);
+  const done = (ok) => ok.includes(r.status);
+  if (r.resourceType === "Procedure") return { codes: codingsOf(r.code), day: day(r.performedPeriod), done: done(["completed", "in-progress"]) };
+  if (r.resourceType === "Task") return { codes: codingsOf(r.code), day: day(r.executionPeriod), done: done(["completed", "in-progress"]) };
+  if (r.resourceType === "Encounter") return { codes: [...codingsOf(r.type), ...codingsOf(r.serviceType)], day: day(r.period), done: done(["finished", "in-progress"]) };
+  return null;
+}
+
+/** The CarePlan the adapter reads: the latest active one, else the latest (entered-in-error and revoked left aside; a tie goes to the later). */
+function carePlanOf(entries) {
+  let best = null;
+  let bestKey = null;
+  for (const e of entries) {
+    if (e.r.resourceType !== "CarePlan" || e.r.status === "entered-in-error" || e.r.status === "revoked") continue;
+    const key = [e.r.status === "active" ? 1 : 0, dateOf(e.r.period?.start) ?? dateOf(e.r.created) ?? ""];
+    if (!bestKey || key[0] > bestKey[0] || (key[0] === bestKey[0] && key[1] >= bestKey[1])) [best, bestKey] = [e, key];
+  }
+  return best;
+}
+
+/** The care-management Consent the adapter reads: the last one marked so, else the Bundle's only one. */
+function consentOf(entries) {
+  const all = entries.filter((e) => e.r.resourceType === "Consent" && e.r.status !== "entered-in-error");
+  const tagged = all.filter((e) => codingsOf(e.r.category).some((c) => c.system === `${BASE}consent-category` && c.code === "care-management"));
+  return tagged.at(-1) ?? (all.length === 1 ? all[0] : null);
+}
+
+/** A credential as the engine reads it: upper case, without dots or spaces, without a trailing "-C". */
+const normalizeCredential = (s) => {
+  const t = s.replace(/[.\s]/g, "").replace(/[a-z]/g, (c) => c.toUpperCase());
+  return t.endsWith("-C") && t.length > 2 ? t.slice(0, -2) : t;
+};
+
+/** The credential of the Bundle's (first) Practitioner with this NPI: its first v2-0360 qualification the contract accepts. */
+function credentialOf(entries, npi) {
+  const p = entries.find((e) => e.r.resourceType === "Practitioner" && npiOfResource(e.r) === npi);
+  const codings = (Array.isArray(p?.r.qualification) ? p.r.qualification : []).flatMap((q) => (Array.isArray(q?.code?.coding) ? q.code.coding : []));
+  const coded = codings.filter((c) => typeof c?.system === "string" && typeof c?.code === "string");
+  const code = coded.filter((c) => c.system === QUALIFICATION || c.system.startsWith(`${QUALIFICATION}|`)).map((c) => normalizeCredential(c.code)).find((c) => CREDENTIALS.includes(c));
+  return code ? { credential: code, from: p } : null;
+}
 
 /**
- * What the dialog starts with: the service month (the latest month of the Bundle's care-management
- * time, else the form's), the billing practitioner's NPI (the care plan's author, the consent's
- * practitioner, or the Bundle's only Practitioner with an NPI, else the form's), and where each
- * came from, in words.
+ * What the dialog starts with: the service month, the billing practitioner's NPI and credential,
+ * where each came from (in words, `from`; as resources, `sources`, keyed as the options' paths).
+ * The rules are the adapter's own (src/fhir/derive.rs, the FHIR module's `deriveFhirOptions`;
+ * tests/js/fhir-derive.test.mjs holds the two equal), here in JavaScript so the dialog opens
+ * before the FHIR module is loaded: the latest month of the Bundle's care-management time; the
+ * author of the CarePlan the adapter reads, the practitioner of its Consent, or the Bundle's only
+ * Practitioner NPI; that Practitioner's qualification when the contract accepts it. Where the
+ * Bundle does not say, the form's month, NPI and credential (`month`).
  */
 export function deriveOptions(bundle, month) {
   const entries = resourcesOf(bundle);
   const from = {};
+  const sources = {};
   let serviceMonth = null;
-  for (const { r } of entries) {
-    const start =
-      r.resourceType === "Procedure" ? r.performedPeriod?.start ?? r.performedDateTime
-      : r.resourceType === "Task" ? r.executionPeriod?.start
-      : r.resourceType === "Encounter" ? r.period?.start
-      : null;
-    const code = r.resourceType === "Encounter" ? r.type : r.code;
-    const m = typeof start === "string" ? start.slice(0, 7) : null;
-    if (m && MONTH.test(m) && isTimeCoded(code) && (!serviceMonth || m > serviceMonth)) serviceMonth = m;
+  let latest = "";
+  for (const e of entries) {
+    const t = timed(e.r);
+    if (t?.done && t.day && t.day > latest && t.codes.some(isTimeCoding)) [latest, serviceMonth, sources.serviceMonth] = [t.day, t.day.slice(0, 7), label(e)];
   }
   if (serviceMonth) from.serviceMonth = "the latest care-management time in the Bundle";
   else if (MONTH.test(month?.serviceMonth ?? "")) {
@@ -68,30 +137,33 @@ export function deriveOptions(bundle, month) {
     from.serviceMonth = "the month on the form";
   }
   let npi = null;
-  const plan = entries.find((e) => e.r.resourceType === "CarePlan" && e.r.status === "active")?.r ?? entries.find((e) => e.r.resourceType === "CarePlan")?.r;
-  if (plan?.author) npi = npiOf(entries, plan.author);
-  if (npi) from.npi = `the author of ${label(plan)}`;
-  if (!npi) {
-    const consent = entries.find((e) => e.r.resourceType === "Consent")?.r;
-    for (const a of consent?.provision?.actor ?? []) npi ??= npiOf(entries, a?.reference);
-    if (npi) from.npi = `the practitioner of ${label(consent)}`;
+  const plan = carePlanOf(entries);
+  if (plan && (npi = npiOf(entries, plan.r.author))) [from.npi, sources["billingPractitioner.id"]] = [`the author of ${label(plan)}`, label(plan)];
+  const consent = npi ? null : consentOf(entries);
+  if (consent) {
+    const actors = [...(Array.isArray(consent.r.provision?.actor) ? consent.r.provision.actor.map((a) => a?.reference) : []), ...(Array.isArray(consent.r.performer) ? consent.r.performer : [])];
+    for (const a of actors) npi ??= npiOf(entries, a);
+    if (npi) [from.npi, sources["billingPractitioner.id"]] = [`the practitioner of ${label(consent)}`, label(consent)];
   }
   if (!npi) {
-    const npis = [...new Set(entries.filter((e) => e.r.resourceType === "Practitioner").map((e) => e.r.identifier?.find?.((i) => i?.system === NPI)?.value).filter(Boolean))];
-    if (npis.length === 1) {
-      npi = npis[0];
-      from.npi = "the Bundle's only Practitioner with an NPI";
+    const practitioners = entries.filter((e) => e.r.resourceType === "Practitioner" && npiOfResource(e.r));
+    if (practitioners.length && practitioners.every((e) => npiOfResource(e.r) === npiOfResource(practitioners[0].r))) {
+      npi = npiOfResource(practitioners[0].r);
+      [from.npi, sources["billingPractitioner.id"]] = ["the Bundle's only Practitioner with an NPI", label(practitioners[0])];
     }
   }
+  const fromBundle = npi ? credentialOf(entries, npi) : null;
+  if (fromBundle) [from.credential, sources["billingPractitioner.credential"]] = [`the qualification of ${label(fromBundle.from)}`, label(fromBundle.from)];
   if (!npi && month?.billingPractitioner?.id) {
     npi = String(month.billingPractitioner.id);
     from.npi = "the form";
   }
-  const credential = typeof month?.billingPractitioner?.credential === "string" ? month.billingPractitioner.credential : "";
-  return { serviceMonth: serviceMonth ?? "", npi: npi ?? "", credential, from, resources: entries.length };
+  const formCredential = typeof month?.billingPractitioner?.credential === "string" ? month.billingPractitioner.credential : "";
+  return { serviceMonth: serviceMonth ?? "", npi: npi ?? "", credential: fromBundle?.credential ?? formCredential, from, sources, resources: entries.length };
 }
 
-const label = (r) => (r?.id ? `${r.resourceType}/${r.id}` : r?.resourceType ?? "");
+/** How the adapter names a resource: `Type/id`, else its entry's fullUrl, else its position. */
+const label = (e) => (typeof e.r.id === "string" && e.r.id ? `${e.r.resourceType}/${e.r.id}` : typeof e.fullUrl === "string" && e.fullUrl ? e.fullUrl : `${e.r.resourceType} (Bundle.entry[${e.index}])`);
 
 /**
  * The dialog that asks for the adapter's options. `onRead(options)` maps the Bundle and resolves
@@ -105,10 +177,11 @@ export class FhirDialog {
     this.ids = ids;
     this.monthIn = h("input", { type: "text", id: ids.month, inputmode: "numeric", placeholder: "YYYY-MM", autocomplete: "off", "aria-describedby": `${ids.month}-from` });
     this.npiIn = h("input", { type: "text", id: ids.npi, inputmode: "numeric", autocomplete: "off", "aria-describedby": `${ids.npi}-from` });
-    this.credIn = h("select", { id: ids.cred }, h("option", { value: "", text: "(not given)" }), CREDENTIALS.map((c) => h("option", { value: c, text: c })));
+    this.credIn = h("select", { id: ids.cred, "aria-describedby": `${ids.cred}-from` }, h("option", { value: "", text: "(not given)" }), CREDENTIALS.map((c) => h("option", { value: c, text: c })));
     this.asOfIn = h("input", { type: "date", id: ids.asOf });
     this.monthFrom = h("span", { class: "hint", id: `${ids.month}-from` });
     this.npiFrom = h("span", { class: "hint", id: `${ids.npi}-from` });
+    this.credFrom = h("span", { class: "hint", id: `${ids.cred}-from` });
     this.about = h("p", { class: "hint", id: ids.hint });
     this.optionsNote = h("p", { class: "hint options-note" });
     this.error = h("div", { class: "fhir-error", role: "alert" });
@@ -127,7 +200,7 @@ export class FhirDialog {
           { class: "grid" },
           h("div", { class: "field" }, h("label", { for: ids.month, text: "Service month (YYYY-MM)" }), this.monthIn, this.monthFrom),
           h("div", { class: "field" }, h("label", { for: ids.npi, text: "Billing practitioner NPI" }), this.npiIn, this.npiFrom),
-          h("div", { class: "field" }, h("label", { for: ids.cred, text: "Credential" }), this.credIn),
+          h("div", { class: "field" }, h("label", { for: ids.cred, text: "Credential" }), this.credIn, this.credFrom),
           h("div", { class: "field" }, h("label", { for: ids.asOf, text: "As of (optional)" }), this.asOfIn),
         ),
         h(
@@ -161,6 +234,7 @@ export class FhirDialog {
     this.asOfIn.value = "";
     this.monthFrom.textContent = derived.from.serviceMonth ? `From ${derived.from.serviceMonth}.` : "";
     this.npiFrom.textContent = derived.from.npi ? `From ${derived.from.npi}.` : "";
+    this.credFrom.textContent = derived.from.credential && this.credIn.value ? `From ${derived.from.credential}.` : "";
     this.readBtn.disabled = false;
     this.dialog.showModal();
     (this.monthIn.value ? (this.npiIn.value ? this.readBtn : this.npiIn) : this.monthIn).focus();
@@ -186,7 +260,7 @@ export class FhirDialog {
     if (typeof o.billingPractitioner?.id === "string") this.npiIn.value = o.billingPractitioner.id;
     if (CREDENTIALS.includes(o.billingPractitioner?.credential)) this.credIn.value = o.billingPractitioner.credential;
     if (typeof o.asOf === "string") this.asOfIn.value = o.asOf;
-    this.monthFrom.textContent = this.npiFrom.textContent = "";
+    this.monthFrom.textContent = this.npiFrom.textContent = this.credFrom.textContent = "";
     const more = Object.keys(o).filter((k) => !["serviceMonth", "billingPractitioner", "asOf"].includes(k));
     const monthKeys = o.month && typeof o.month === "object" ? Object.keys(o.month).map((k) => `month.${k}`) : [];
     this.optionsNote.textContent = `Options from ${file.name}${more.length ? `: ${[...more.filter((k) => k !== "month"), ...monthKeys].join(", ")}` : ""}. The fields above override its month and practitioner.`;

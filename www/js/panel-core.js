@@ -58,20 +58,27 @@ export function parsePace(text) {
 let fhirAdapter = null;
 
 /**
- * Plugs in a FHIR Bundle reader: `fn(bundle, text)` returns the MonthInput objects the Bundle holds
- * (one per patient-month). Without one, a Bundle in a panel file is a row that says it cannot be
- * read yet (FHIR_NOT_SUPPORTED). `ccm panel` must learn the same before Bundles are read there.
+ * Plugs in the FHIR Bundle reader: `fn(bundleText, asOf)` is the FHIR module's `panelMonthJson`
+ * (pkg/fhir: Rust's `fhir::panel_month`, which `ccm panel` calls too), answering the Bundle's
+ * month as JSON text (`{ ok: true, month, sources, problems }`) or the adapter's error Result;
+ * `asOf` is the panel's as-of date ("" for none). The worker plugs it in when a panel file holds
+ * a Bundle. Without it (the FHIR module could not be loaded, or a caller of this module uses the
+ * core engine alone), a Bundle is a row that says so (FHIR_NOT_SUPPORTED).
  */
 export function setFhirAdapter(fn) {
   fhirAdapter = typeof fn === "function" ? fn : null;
 }
 
+/** Whether a FHIR Bundle reader is plugged in. */
+export const hasFhirAdapter = () => fhirAdapter !== null;
+
 /**
- * The months of one panel file, in order: `{ source, text, value, error? }` with the month's JSON
- * text as the engine gets it, its parsed value (undefined if it is not JSON), and an error code
- * when the item cannot become a month at all. The file is, in this order of trying:
+ * The months of one panel file, in order: `{ source, text, value, fhir? }` with the month's JSON
+ * text as the engine gets it, its parsed value (undefined if it is not JSON), and `fhir: true` for
+ * a FHIR Bundle (its text is the Bundle's, read into its month by the adapter when the item is
+ * evaluated, with the as-of date of that run). The file is, in this order of trying:
  * - one JSON document: an array of months (each element one month, `name#k`), a panel export
- *   (its `months`, `name#k`), a FHIR Bundle (through the adapter), or one month (`name`);
+ *   (its `months`, `name#k`), a FHIR Bundle (one month), or one month (`name`);
  * - otherwise JSON Lines: each non-blank line one month (`name:LINE`), read the same way.
  */
 export function panelItems(text, name) {
@@ -117,18 +124,26 @@ function expand(value, raw, source) {
   if (isObj(value) && value.format === EXPORT_FORMAT && Array.isArray(value.months)) {
     return value.months.flatMap((m, k) => expand(m, JSON.stringify(m), `${source}#${k + 1}`));
   }
-  if (isObj(value) && value.resourceType === "Bundle") {
-    if (!fhirAdapter) return [{ source, text: raw, value, error: "FHIR_NOT_SUPPORTED" }];
-    let months;
-    try {
-      months = fhirAdapter(value, raw);
-    } catch {
-      months = null;
-    }
-    if (!Array.isArray(months)) return [{ source, text: raw, value, error: "FHIR_UNREADABLE" }];
-    return months.map((m, k) => ({ source: months.length === 1 ? source : `${source}#${k + 1}`, text: JSON.stringify(m), value: m }));
-  }
+  if (isObj(value) && value.resourceType === "Bundle") return [{ source, text: raw, value, fhir: true }];
   return [{ source, text: raw, value }];
+}
+
+/**
+ * A Bundle item read into its month with the adapter: `{ text, value }` of the month, or
+ * `{ resultText }`, the Result that says why it cannot be (the adapter's error; FHIR_NOT_SUPPORTED
+ * without an adapter; FHIR_UNREADABLE if the adapter threw, which it is built never to do).
+ */
+function readBundle(item, asOf) {
+  const refuse = (code) => ({ resultText: JSON.stringify({ ok: false, error: { code, message: PANEL_ERRORS[code] ?? code, issues: [] } }) });
+  if (!fhirAdapter) return refuse("FHIR_NOT_SUPPORTED");
+  let answer;
+  try {
+    answer = fhirAdapter(item.text, asOf);
+    const mapped = JSON.parse(answer);
+    if (mapped.ok === true && isObj(mapped.month)) return { text: JSON.stringify(mapped.month), value: mapped.month };
+    if (mapped.ok === false && isObj(mapped.error)) return { resultText: answer };
+  } catch {}
+  return refuse("FHIR_UNREADABLE");
 }
 
 /**
@@ -224,12 +239,13 @@ export function evaluateFiles(engine, files, options) {
  * engine read (with the options' asOf where it applied) and the Result as text and as an object.
  */
 export function evaluateItem(engine, item, n, options, staleMonthsOf) {
-  let text = item.text;
-  if (options.asOf && isObj(item.value) && item.value.asOf == null) text = withAsOf(text, item.value, options.asOf);
-  const resultText = item.error ? JSON.stringify({ ok: false, error: { code: item.error, message: PANEL_ERRORS[item.error] ?? item.error, issues: [] } }) : engine.evaluateJson(text);
+  let { text, value } = item;
+  let resultText = null;
+  if (item.fhir) ({ text = item.text, value = item.value, resultText = null } = readBundle(item, options.asOf));
+  if (resultText === null && options.asOf && isObj(value) && value.asOf == null) text = withAsOf(text, value, options.asOf);
+  resultText ??= engine.evaluateJson(text);
   const result = JSON.parse(resultText);
-  const value = isObj(item.value) ? item.value : null;
-  return { text, resultText, result, row: makeRow(n, item.source, value, result, options, staleMonthsOf) };
+  return { text, resultText, result, row: makeRow(n, item.source, isObj(value) ? value : null, result, options, staleMonthsOf) };
 }
 
 /**

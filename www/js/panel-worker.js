@@ -1,6 +1,8 @@
 // The panel's Web Worker: reads the panel's files (text, JSON Lines, folders, ZIP archives),
 // evaluates every month with the engine (WebAssembly, loaded here from the page's own origin) and
 // sends the rows back in batches, so the page never waits on the engine while someone types.
+// A panel file that holds a FHIR Bundle loads the FHIR adapter's module too (pkg/fhir, the same
+// origin's /pkg/fhir/), only then, and each Bundle becomes its month through it.
 // It keeps the months and Results; the page asks for one when it opens a row or prints an audit.
 // Nothing is stored or sent anywhere.
 //
@@ -13,7 +15,7 @@
 // worker → page: { type: "progress", id, done, total }, { type: "rows", id, start, rows },
 //                { type: "done", id, total, ms, notes }, { type: "failed", id, message },
 //                { type: "reply", req, ... }
-import { loadEngine } from "./engine.js";
+import { loadEngine, loadFhir } from "./engine.js";
 import * as core from "./panel-core.js";
 import { isZip, unzip } from "./zip.js";
 
@@ -31,11 +33,24 @@ async function ready() {
   if (!engine) {
     engine = await loadEngine();
     stale = core.packStaleMonths(engine);
-    // FHIR Bundles in a panel (issue 15) plug in here, with one call once an adapter is loaded in
-    // this worker: core.setFhirAdapter((bundle, text) => [MonthInput, …]). `ccm panel` must learn
-    // the same (panel.rs `expand`), or the two reports differ.
   }
   return engine;
+}
+
+/**
+ * The FHIR adapter for the panel's Bundles (issue 16): the FHIR module's `panelMonthJson`, the
+ * same Rust function `ccm panel` calls, so both read a Bundle into the same month. Loaded once,
+ * and only for a panel that holds a Bundle. If it cannot be loaded, a note says so and each
+ * Bundle's row says FHIR_NOT_SUPPORTED.
+ */
+async function readyFhir(notes) {
+  if (core.hasFhirAdapter()) return;
+  try {
+    const fhir = await loadFhir();
+    core.setFhirAdapter(fhir.panelMonthJson);
+  } catch (e) {
+    notes.push(`the FHIR adapter's module could not be loaded (${e?.message ?? e}), so FHIR Bundles were not read`);
+  }
 }
 
 /** The files to read: a ZIP's entries (under its common top folder) or the picked files, as text. */
@@ -112,6 +127,8 @@ async function load({ id, files, options: o, fromFolder }) {
     if (id !== current) return;
     const items = [];
     for (const f of texts) items.push(...core.panelItems(f.text, f.name));
+    if (items.some((i) => i.fhir)) await readyFhir(notes);
+    if (id !== current) return;
     panel = { items, texts: [], results: [], rows: [], edited: new Set() };
     await evaluateAll(id, t0, notes);
   } catch (e) {

@@ -279,11 +279,12 @@ export const INPUT_ERRORS = {
 
 /**
  * Panel rows that are not a month the engine could read (docs/page.md §6). One line each: `ccm
- * panel` reads these words from this file, so its CSV says the same.
+ * panel` reads these words from this file, so its CSV would say the same; both codes come from the
+ * page's panel only (`ccm panel` always has the FHIR adapter, whose own errors are INPUT_ERRORS).
  */
 export const PANEL_ERRORS = {
-  FHIR_NOT_SUPPORTED: "A FHIR Bundle: the panel cannot read FHIR yet, so this entry was not checked.",
-  FHIR_UNREADABLE: "A FHIR Bundle that could not be turned into months, so this entry was not checked.",
+  FHIR_NOT_SUPPORTED: "A FHIR Bundle: the FHIR adapter's module could not be loaded here, so this entry was not checked.",
+  FHIR_UNREADABLE: "A FHIR Bundle the FHIR adapter failed on, so this entry was not checked.",
 };
 
 export const SEVERITY = {

@@ -11,10 +11,13 @@
 //!
 //! A file is one JSON document (an array of months, a panel export, or one month) or JSON Lines
 //! (one month per line, read and answered line by line: memory stays flat). A directory is read
-//! file by file (`*.json`, `*.jsonl`, `*.ndjson`, recursively, sorted by path). Without
-//! `--worklist`/`--billing` the worklist goes to stdout; `-` names stdout.
+//! file by file (`*.json`, `*.jsonl`, `*.ndjson`, recursively, sorted by path). A FHIR Bundle
+//! (a file, a line or an element) is one month, read by `ccm_engine::fhir::panel_month` with the
+//! options the Bundle gives and `--as-of` (the page's panel worker calls the same function in the
+//! FHIR wasm module). Without `--worklist`/`--billing` the worklist goes to stdout; `-` names
+//! stdout.
 
-use ccm_engine::api;
+use ccm_engine::{api, fhir};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::io::{self, BufRead, BufWriter, Write};
@@ -225,13 +228,13 @@ fn pace_target(as_of: &str, month: &str, pace: &[i64; 4]) -> i64 {
 
 const EXPORT_FORMAT: &str = "ccm-panel-export/1";
 
-/// One month of the panel: where it came from, its JSON text, its value (None: not JSON), and an
-/// error code when it cannot become a month at all.
+/// One month of the panel: where it came from, its JSON text, its value (None: not JSON), and
+/// whether it is a FHIR Bundle (read into its month when it is evaluated, with the as-of date).
 pub(crate) struct Item {
     source: String,
     text: String,
     value: Option<Value>,
-    error: Option<&'static str>,
+    fhir: bool,
 }
 
 fn is_ws(c: char) -> bool {
@@ -251,7 +254,7 @@ fn parse(text: &str) -> Option<Value> {
 }
 
 /// The panel items of one JSON value (panel-core.js `expand`): a panel export's months, a FHIR
-/// Bundle (not read yet: FHIR_NOT_SUPPORTED), else the value itself.
+/// Bundle (one month, read in [`Run::item`]), else the value itself.
 fn expand(value: Option<Value>, raw: &str, source: String, out: &mut Vec<Item>) {
     if let Some(Value::Object(o)) = &value {
         if o.get("format").and_then(Value::as_str) == Some(EXPORT_FORMAT) {
@@ -264,11 +267,11 @@ fn expand(value: Option<Value>, raw: &str, source: String, out: &mut Vec<Item>) 
             }
         }
         if o.get("resourceType").and_then(Value::as_str) == Some("Bundle") {
-            out.push(Item { source, text: raw.to_string(), value, error: Some("FHIR_NOT_SUPPORTED") });
+            out.push(Item { source, text: raw.to_string(), value, fhir: true });
             return;
         }
     }
-    out.push(Item { source, text: raw.to_string(), value, error: None });
+    out.push(Item { source, text: raw.to_string(), value, fhir: false });
 }
 
 /// The raw text of each element of a JSON array (the text is a valid JSON array).
@@ -681,17 +684,25 @@ pub(crate) struct Run {
 impl Run {
     fn item(&mut self, item: Item) -> io::Result<()> {
         self.n += 1;
-        let mut text = item.text;
-        if let Some(v) = &item.value {
+        let Item { source, mut text, mut value, fhir: bundle } = item;
+        // A Bundle becomes its month (with the as-of date), or its row says why it cannot.
+        let mut refused = None;
+        if bundle {
+            match fhir::panel_month(&text, Some(self.o.as_of.as_str()).filter(|a| !a.is_empty())) {
+                Ok(m) => {
+                    text = serde_json::to_string(&m.month).unwrap_or_default();
+                    value = Some(m.month);
+                }
+                Err(e) => refused = Some(api::result_json(&Err(e))),
+            }
+        }
+        if let Some(v) = &value {
             if !self.o.as_of.is_empty() && is_obj(v) && v.get("asOf").map_or(true, Value::is_null) {
                 text = with_as_of(&text, v, &self.o.as_of);
             }
         }
-        let result: Value = match item.error {
-            Some(code) => serde_json::json!({ "ok": false, "error": { "code": code, "message": code, "issues": [] } }),
-            None => serde_json::from_str(&api::evaluate_json(&text)).unwrap_or(Value::Null),
-        };
-        let row = make_row(self.n, &item.source, item.value.as_ref(), &result, &self.o, &self.words, &mut self.packs);
+        let result: Value = serde_json::from_str(&refused.unwrap_or_else(|| api::evaluate_json(&text))).unwrap_or(Value::Null);
+        let row = make_row(self.n, &source, value.as_ref(), &result, &self.o, &self.words, &mut self.packs);
         self.any_invalid |= row.status == "invalid";
         let s = &mut self.sink;
         if let Some(w) = s.worklist.as_mut() {
