@@ -247,3 +247,19 @@ pub struct Evaluation {
     pub recommended: Option<Option<Recommended>>,
 }
 
+#[cfg(test)]
+mod tests {
+    use super::RulePackInfo;
+    use crate::pack::{built_in, BUILT_IN};
+
+    /// A built-in pack's identity from its table entry (what `rulePacks()` lists without parsing)
+    /// is the identity of the pack itself.
+    #[test]
+    fn built_in_identity_from_the_table_is_the_packs() {
+        let packs: Vec<_> = built_in().collect();
+        assert_eq!(packs.len(), BUILT_IN.len(), "a built-in pack does not validate");
+        for (p, b) in packs.iter().zip(BUILT_IN) {
+            assert_eq!(RulePackInfo::of(p), RulePackInfo::of_built_in(b), "{}", b.id);
+        }
+    }
+}
