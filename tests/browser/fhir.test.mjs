@@ -269,9 +269,11 @@ test("keyboard only: the Bundle dialog (Enter reads, Escape cancels) and the cla
   assert.equal(await focused(), "Read Bundle", "prefilled: the focus is on Read Bundle");
   // Options file… by Enter; back through the fields (the date's parts) to Credential, typed into
   // the closed select (over the file's MD), then Enter in the NPI field reads the Bundle.
+  // Playwright starts intercepting file choosers when the listener is added, without waiting:
+  // one round trip to the page (focused()) before Enter makes sure the interception is on.
+  const chooser = page.waitForEvent("filechooser");
   await page.keyboard.press("Shift+Tab");
   assert.equal(await focused(), "Options file…");
-  const chooser = page.waitForEvent("filechooser");
   await page.keyboard.press("Enter");
   await (await chooser).setFiles({ name: "options.json", mimeType: "application/json", buffer: Buffer.from(read("options.json")) });
   await dialog.getByText("Options from options.json").waitFor();
