@@ -205,3 +205,67 @@ fn ccm_panel_reads_fhir_bundles_in_a_folder() {
     assert_eq!((rows[0][4].as_str(), rows[0][5].as_str(), rows[0][17].as_str()), ("2026-03-31", "blocked", "0"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A ZIP of `[name, content, deflated?]` files, written with the `zip` crate.
+fn zip_of(files: &[(&str, &str, bool)]) -> Vec<u8> {
+    use zip::write::SimpleFileOptions;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, content, deflated) in files {
+        let method = if *deflated { zip::CompressionMethod::Deflated } else { zip::CompressionMethod::Stored };
+        if name.ends_with('/') {
+            w.add_directory(*name, SimpleFileOptions::default()).unwrap();
+        } else {
+            w.start_file(*name, SimpleFileOptions::default().compression_method(method)).unwrap();
+            w.write_all(content.as_bytes()).unwrap();
+        }
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// `ccm panel` reads a .zip of month files as the page does (issue 16): the archive's panel files
+/// in path order, named relative to its top folder, give the bytes the same unzipped folder gives;
+/// an archive it cannot read is a usage error that says why.
+#[test]
+fn ccm_panel_reads_a_zip_as_the_folder_it_holds() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let typical = std::fs::read_to_string(typical()).unwrap();
+    let bundle = std::fs::read_to_string(format!("{root}/tests/data/fhir/month-bundle.json")).unwrap();
+    let one_line: serde_json::Value = serde_json::from_str(&typical).unwrap();
+    let lines = format!("{one_line}\n\nnot json\n{one_line}\n");
+    let files = [("b/typical.json", typical.as_str()), ("a.jsonl", lines.as_str()), ("b/c/bundle.JSON", bundle.as_str())];
+    let dir = std::env::temp_dir().join(format!("ccm-panel-zip-{}", std::process::id()));
+    for (name, content) in files {
+        let path = dir.join("folder").join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    let mut entries: Vec<(&str, &str, bool)> = vec![("panel/", "", false), ("panel/readme.txt", "x", true), ("__MACOSX/panel/._a.jsonl", "junk", false)];
+    let named: Vec<(String, &str)> = files.iter().map(|(n, c)| (format!("panel/{n}"), *c)).collect();
+    entries.extend(named.iter().enumerate().map(|(i, (n, c))| (n.as_str(), *c, i % 2 == 0)));
+    std::fs::write(dir.join("panel.zip"), zip_of(&entries)).unwrap();
+    let run = |input: &std::path::Path| {
+        let out = ccm().arg("panel").arg(input).args(["--billing", "-", "--worklist", dir.join("w.csv").to_str().unwrap(), "--as-of", "2026-03-31"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "the line that is not JSON makes the exit 1: {}", String::from_utf8_lossy(&out.stderr));
+        (std::fs::read_to_string(dir.join("w.csv")).unwrap(), String::from_utf8(out.stdout).unwrap())
+    };
+    let (folder_worklist, folder_billing) = run(&dir.join("folder"));
+    let (zip_worklist, zip_billing) = run(&dir.join("panel.zip"));
+    assert_eq!(zip_worklist, folder_worklist);
+    assert_eq!(zip_billing, folder_billing);
+    let sources: Vec<String> = zip_worklist.lines().skip(1).map(|l| csv_fields(l)[1].clone()).collect();
+    assert_eq!(sources, ["a.jsonl:1", "a.jsonl:3", "a.jsonl:4", "b/c/bundle.JSON", "b/typical.json"]);
+    // Stdin too: the archive is recognized by its first bytes.
+    let mut child = ccm().args(["panel", "-", "--as-of", "2026-03-31"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(&std::fs::read(dir.join("panel.zip")).unwrap()).unwrap();
+    assert_eq!(String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap(), zip_worklist);
+    // What cannot be read says why, exit 2.
+    let bytes = std::fs::read(dir.join("panel.zip")).unwrap();
+    std::fs::write(dir.join("cut.zip"), &bytes[..bytes.len() / 2]).unwrap();
+    std::fs::write(dir.join("empty.zip"), zip_of(&[("readme.txt", "x", true)])).unwrap();
+    for (file, says) in [("cut.zip", "ccm: panel: cut.zip: not a readable ZIP archive"), ("empty.zip", "ccm: panel: empty.zip: no .json, .jsonl or .ndjson file in the archive")] {
+        let out = ccm().arg("panel").arg(dir.join(file)).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        assert!(String::from_utf8_lossy(&out.stderr).starts_with(says), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -313,6 +313,10 @@ test("a folder and a ZIP of month files read as ccm panel reads the folder", { t
   assert.equal((await download("Billing CSV")).text, c.billing);
 
   const archive = zip([["panel-folder/", ""], ...files.map(([n, t]) => [`panel-folder/${n}`, t]), ["panel-folder/readme.txt", "x"], ["__MACOSX/panel-folder/._a.jsonl", "junk"]]);
+  writeFileSync(join(dir, "panel.zip"), archive);
+  const z = cli(join(dir, "panel.zip"));
+  assert.equal(z.worklist, c.worklist, "ccm panel reads the zip as the folder it holds");
+  assert.equal(z.billing, c.billing);
   await openFiles({ name: "panel.zip", mimeType: "application/zip", buffer: archive });
   assert.equal((await rows()).length, 30);
   assert.equal((await download("Worklist CSV")).text, c.worklist, "zip: the page's worklist is the CLI's on the unzipped folder");

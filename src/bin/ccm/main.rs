@@ -13,6 +13,7 @@ use std::io::{self, BufRead, BufWriter, Read, Write};
 use std::process::ExitCode;
 
 mod panel;
+mod panel_files;
 
 // See Cargo.toml: glibc's malloc cost the batch door a third of its time.
 #[global_allocator]

@@ -10,8 +10,9 @@
 //! ```
 //!
 //! A file is one JSON document (an array of months, a panel export, or one month) or JSON Lines
-//! (one month per line, read and answered line by line: memory stays flat). A directory is read
-//! file by file (`*.json`, `*.jsonl`, `*.ndjson`, recursively, sorted by path). A FHIR Bundle
+//! (one month per line, read and answered line by line: memory stays flat). A directory or a ZIP
+//! archive is read file by file (`*.json`, `*.jsonl`, `*.ndjson`, recursively, sorted by path:
+//! panel_files.rs). A FHIR Bundle
 //! (a file, a line or an element) is one month, read by `ccm_engine::fhir::panel_month` with the
 //! options the Bundle gives and `--as-of` (the page's panel worker calls the same function in the
 //! FHIR wasm module). Without `--worklist`/`--billing` the worklist goes to stdout; `-` names
@@ -21,10 +22,10 @@ use ccm_engine::{api, fhir};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::io::{self, BufRead, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
-use super::{read_line, usage, write_failed};
+use super::{panel_files, read_line, usage, write_failed};
 
 // ---- words (www/js/words.js) --------------------------------------------------------------------
 
@@ -790,31 +791,19 @@ enum ReadOrWrite {
     Write(io::Error),
 }
 
-/// `*.json`, `*.jsonl`, `*.ndjson` under `dir` (not hidden), by path relative to it with `/`.
-fn panel_files(dir: &Path) -> io::Result<Vec<(String, PathBuf)>> {
-    let mut out = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for entry in std::fs::read_dir(&d)? {
-            let entry = entry?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.') {
-                continue;
-            }
-            let path = entry.path();
-            if entry.file_type()?.is_dir() {
-                todo.push(path);
-            } else {
-                let lower = name.to_lowercase();
-                if [".json", ".jsonl", ".ndjson"].iter().any(|x| lower.ends_with(x)) {
-                    let rel = path.strip_prefix(dir).unwrap_or(&path).components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
-                    out.push((rel, path));
-                }
-            }
-        }
+/// Reads a ZIP archive of panel files from `r` (whole: an archive's directory is at its end) and
+/// answers its months file by file, as the page reads a `.zip`. `Err(message)`: the archive cannot
+/// be read.
+fn read_zip(run: &mut Run, r: &mut dyn BufRead) -> Result<Result<(), ReadOrWrite>, String> {
+    let mut bytes = Vec::new();
+    if let Err(e) = r.read_to_end(&mut bytes) {
+        return Ok(Err(ReadOrWrite::Read(e)));
     }
-    out.sort();
-    Ok(out)
+    let files = panel_files::zip_files(bytes)?;
+    if files.is_empty() {
+        return Err("no .json, .jsonl or .ndjson file in the archive".into());
+    }
+    Ok(files.into_iter().try_for_each(|(rel, content)| run.items(panel_items(&String::from_utf8_lossy(&content), &rel)).map_err(ReadOrWrite::Write)))
 }
 
 fn create(path: &str) -> io::Result<Box<dyn Write>> {
@@ -886,8 +875,9 @@ pub fn run(args: &[&str]) -> ExitCode {
     let mut run = Run { o, words: Words::load(), packs: Packs(HashMap::new()), n: 0, any_invalid: false, sink };
     let path = input.unwrap_or("-");
     let outcome = if path != "-" && Path::new(path).is_dir() {
-        match panel_files(Path::new(path)) {
+        match panel_files::folder_files(Path::new(path)) {
             Err(e) => return usage(&format!("panel: cannot read {path}: {e}")),
+            Ok(files) if files.is_empty() => return usage(&format!("panel: {path}: no .json, .jsonl or .ndjson file in the folder")),
             Ok(files) => files.into_iter().try_for_each(|(rel, file)| {
                 let bytes = std::fs::read(&file).map_err(ReadOrWrite::Read)?;
                 run.items(panel_items(&String::from_utf8_lossy(&bytes), &rel)).map_err(ReadOrWrite::Write)
@@ -900,9 +890,16 @@ pub fn run(args: &[&str]) -> ExitCode {
         } else {
             std::fs::File::open(path).map(|f| Box::new(io::BufReader::with_capacity(1 << 16, f)) as Box<dyn BufRead>)
         };
-        match reader {
+        let mut r = match reader {
             Err(e) => return usage(&format!("panel: cannot read {path}: {e}")),
-            Ok(mut r) => stream(&mut run, &mut r, &name),
+            Ok(r) => r,
+        };
+        match r.fill_buf() {
+            Ok(head) if panel_files::is_zip(head) => match read_zip(&mut run, &mut r) {
+                Err(message) => return usage(&format!("panel: {name}: {message}")),
+                Ok(outcome) => outcome,
+            },
+            _ => stream(&mut run, &mut r, &name),
         }
     };
     let flushed = [run.sink.worklist.as_mut(), run.sink.billing.as_mut()].into_iter().flatten().try_for_each(|w| w.flush());
