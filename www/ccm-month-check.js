@@ -92,17 +92,16 @@ export class CcmMonthCheck extends HTMLElement {
   connectedCallback() {
     if (this.#built) return;
     this.#built = true;
+    // The engine's bytes are fetched and compiled off the main thread while the form is drawn
+    // (the form needs the engine only for its pack picker and template list, filled in after).
+    const engineLoaded = loadEngine();
     this.#build();
-    loadEngine()
+    this.#form.setValue(this.#pendingValue !== undefined ? this.#pendingValue : blankMonth());
+    this.#pendingValue = undefined;
+    engineLoaded
       .then((engine) => {
         this.#engine = engine;
-        const packs = safe(() => engine.rulePacks(), []);
-        const templates = safe(() => engine.consentTemplates(), []);
-        this.#form.opts.packs = packs;
-        this.#form.opts.templates = templates;
-        const initial = this.#pendingValue !== undefined ? this.#pendingValue : this.#form.state && Object.keys(this.#form.state).length ? this.#form.state : blankMonth();
-        this.#pendingValue = undefined;
-        this.#form.setValue(initial);
+        this.#form.useEngineData({ packs: safe(() => engine.rulePacks(), []), templates: safe(() => engine.consentTemplates(), []) });
         this.evaluate();
         this.shadowRoot.querySelector(".engine-version").textContent = `Engine ${safe(() => engine.version(), "")}`;
         this.#readyResolve(engine);

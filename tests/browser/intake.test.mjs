@@ -217,3 +217,33 @@ test("ICD-10-CM autocomplete finds codes by words and by prefix", T, async (t) =
   await page.waitForFunction(() => /hypertension/i.test(document.querySelector("ccm-month-check").shadowRoot.querySelector("[data-desc-for]").textContent));
   assert.deepEqual(ctx.offOrigin, []);
 });
+
+test("the form is drawn while the engine loads; typed values stay, and the pack picker fills in once it is ready", T, async () => {
+  const ctx = await suite.newContext();
+  const page = await ctx.context.newPage();
+  // Hold the engine's bytes back until the form has been used.
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route("**/pkg/ccm_engine_bg.wasm", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${suite.origin}/`);
+  const el = checkEl(page);
+  await el.getByText("Loading the rules engine…").waitFor();
+  const month = control(page, "serviceMonth");
+  await month.waitFor();
+  const packs = () => el.getByLabel("Rule pack").locator("option").allTextContents();
+  assert.deepEqual(await packs(), ["Default for the month"], "no engine yet: no built-in pack listed");
+  await month.fill("2026-03");
+  assert.equal(await currentResult(page), null, "no verdict before the engine");
+  release();
+  await page.waitForFunction(() => document.querySelector("ccm-month-check").result);
+  assert.equal((await currentValue(page)).serviceMonth, "2026-03", "what was typed before the engine loaded is the month evaluated");
+  const listed = await packs();
+  assert.equal(listed.length, 4);
+  assert.ok(listed.some((t) => t.startsWith("medicare-cy2027") && t.endsWith("— provisional")), listed.join(" | "));
+  const templates = await el.locator("datalist option").count();
+  assert.ok(templates > 0, "the consent script versions are listed");
+  assert.deepEqual(ctx.errors, []);
+});

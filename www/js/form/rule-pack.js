@@ -5,6 +5,20 @@ import { h, uid, readFileText } from "../dom.js";
 
 export const rulePackMethods = {
   /**
+   * What the form shows from the engine, once it has loaded (the form is drawn before, while the
+   * engine downloads and compiles): the built-in packs in the picker and the consent templates in
+   * the script-version list, put in place without redrawing the form (the person may be typing).
+   * A month that compares APCM draws again: its section lists the pack's service elements.
+   */
+  useEngineData({ packs, templates }) {
+    this.opts.packs = packs;
+    this.opts.templates = templates;
+    if (this.compares("apcm")) return this.render();
+    this.form.querySelector(":scope .pack-picker, :scope .pack-custom")?.replaceWith(this.packField());
+    this.form.querySelector(`datalist#${CSS.escape(this.templateListId())}`)?.replaceWith(this.templateDatalist());
+  },
+
+  /**
    * The rule pack: a built-in pack (or the month's default), or a pack object, from an imported
    * month or from a JSON file read here (FileReader: nothing is sent or kept). The engine validates
    * the object; its INVALID_RULE_PACK issues come back with paths (`rulePack.codes[0].rvu`) and are
