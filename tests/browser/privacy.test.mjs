@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startSuite, ROOT } from "./harness.mjs";
-import { openCheck, checkEl, region, enterMonthByFields, exportFile } from "./page.mjs";
+import { openCheck, checkEl, region, enterMonthByFields, exportFile, storageKept } from "./page.mjs";
 
 let suite;
 before(async () => (suite = await startSuite()));
@@ -35,6 +35,24 @@ function assertStrictCsp(header, where) {
   for (const [k, v] of Object.entries(csp)) {
     for (const src of v) assert.ok(["'self'", "'none'", "'wasm-unsafe-eval'"].includes(src), `${where}: ${k} allows only the page's origin (found ${src})`);
   }
+}
+
+/**
+ * Every request went to this origin (or a blob:), each of `fetched` among them, every response
+ * was 200 with the strict policy, and nothing is kept: no cookies, Web Storage, IndexedDB or
+ * Cache Storage; no page error.
+ */
+async function assertOnlyThisOriginAndNothingKept(ctx, page, responses, fetched) {
+  for (const url of ctx.requests) assert.ok(url.startsWith(`${suite.origin}/`) || url.startsWith("blob:"), url);
+  const paths = new Set(ctx.requests.filter((u) => u.startsWith(suite.origin)).map((u) => new URL(u).pathname));
+  for (const p of fetched) assert.ok(paths.has(p), `${p} fetched (have ${[...paths].join(" ")})`);
+  for (const r of responses.filter((r) => r.url.startsWith(suite.origin))) {
+    assert.equal(r.status, 200, r.url);
+    assertStrictCsp(r.csp, r.url);
+  }
+  assert.deepEqual(await ctx.context.cookies(), []);
+  assert.deepEqual(await storageKept(page), [0, 0, 0, 0, ""]);
+  assert.deepEqual(ctx.errors, []);
 }
 
 test("no request leaves the page's origin while a full month is entered and evaluated", { timeout: 240_000 }, async () => {
@@ -82,26 +100,8 @@ test("no request leaves the page's origin while a full month is entered and eval
 
   assert.deepEqual(ctx.offOrigin, [], "requests off the page's origin");
   assert.ok(ctx.requests.length > 10, `${ctx.requests.length} requests recorded`);
-  for (const url of ctx.requests) assert.ok(url.startsWith(`${suite.origin}/`) || url.startsWith("blob:"), url);
   // What was fetched: the page, its modules, the engine's wasm, the ICD table, the GPCI table.
-  const paths = new Set(ctx.requests.filter((u) => u.startsWith(suite.origin)).map((u) => new URL(u).pathname));
-  for (const p of ["/", "/pkg/ccm_engine_bg.wasm", "/pkg/fhir/ccm_engine_bg.wasm", "/data/icd10cm-fy2026.tsv.gz", "/data/gpci-2025.json", "/js/icd-worker.js", "/embed.html"]) assert.ok(paths.has(p), `${p} fetched (have ${[...paths].join(" ")})`);
-  // Every response carries the strict policy; the wasm is served as application/wasm.
-  for (const r of responses.filter((r) => r.url.startsWith(suite.origin))) {
-    assert.equal(r.status, 200, r.url);
-    assertStrictCsp(r.csp, r.url);
-  }
-  // Nothing kept in the browser: no cookies, no Web Storage, no IndexedDB, no Cache Storage.
-  assert.deepEqual(await ctx.context.cookies(), []);
-  const stored = await page.evaluate(async () => ({
-    local: localStorage.length,
-    session: sessionStorage.length,
-    idb: (await indexedDB.databases()).length,
-    caches: (await caches.keys()).length,
-    cookie: document.cookie,
-  }));
-  assert.deepEqual(stored, { local: 0, session: 0, idb: 0, caches: 0, cookie: "" });
-  assert.deepEqual(ctx.errors, []);
+  await assertOnlyThisOriginAndNothingKept(ctx, page, responses, ["/", "/pkg/ccm_engine_bg.wasm", "/pkg/fhir/ccm_engine_bg.wasm", "/data/icd10cm-fy2026.tsv.gz", "/data/gpci-2025.json", "/js/icd-worker.js", "/embed.html"]);
 });
 
 test("every page and asset carries the CSP; the policy blocks an off-origin fetch and inline code", { timeout: 120_000 }, async () => {
@@ -183,22 +183,6 @@ test("a panel with FHIR Bundles: the worker reads them with this origin's FHIR m
   }
 
   assert.deepEqual(ctx.offOrigin, [], "requests off the page's origin");
-  for (const url of ctx.requests) assert.ok(url.startsWith(`${suite.origin}/`) || url.startsWith("blob:"), url);
-  const paths = new Set(ctx.requests.filter((u) => u.startsWith(suite.origin)).map((u) => new URL(u).pathname));
-  for (const p of ["/js/panel-worker.js", "/pkg/ccm_engine_bg.wasm", "/pkg/fhir/ccm_engine.js", "/pkg/fhir/ccm_engine_bg.wasm"]) assert.ok(paths.has(p), `${p} fetched (have ${[...paths].join(" ")})`);
-  for (const r of responses.filter((r) => r.url.startsWith(suite.origin))) {
-    assert.equal(r.status, 200, r.url);
-    assertStrictCsp(r.csp, r.url);
-  }
-  assert.deepEqual(await ctx.context.cookies(), []);
-  const stored = await page.evaluate(async () => ({
-    local: localStorage.length,
-    session: sessionStorage.length,
-    idb: (await indexedDB.databases()).length,
-    caches: (await caches.keys()).length,
-    cookie: document.cookie,
-  }));
-  assert.deepEqual(stored, { local: 0, session: 0, idb: 0, caches: 0, cookie: "" });
-  assert.deepEqual(ctx.errors, []);
+  await assertOnlyThisOriginAndNothingKept(ctx, page, responses, ["/js/panel-worker.js", "/pkg/ccm_engine_bg.wasm", "/pkg/fhir/ccm_engine.js", "/pkg/fhir/ccm_engine_bg.wasm"]);
   await page.close();
 });

@@ -71,7 +71,9 @@ export class MonthForm {
   render({ focus } = {}) {
     const active = this.root.getRootNode().activeElement;
     const focusKey = focus ?? active?.dataset?.focusKey ?? active?.dataset?.path ?? null;
-    const scroll = this.form.parentElement?.scrollTop;
+    // Reading scrollTop forces a layout when the document has changed: only when there is a form
+    // to keep the place in (the first render happens while the page is still being laid out).
+    const scroll = this.form.firstChild ? this.form.parentElement?.scrollTop : 0;
     clear(this.form);
     this.msgSlots = new Map();
     this.controls = new Map();
