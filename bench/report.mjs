@@ -150,7 +150,7 @@ if (existsSync(join(outDir, "first-verdict.json"))) {
   const f = (x) => `${x.median.toFixed(1)} / ${x.min.toFixed(1)} / ${x.max.toFixed(1)} ms`;
   p("### The page's cold start (`bench/first-verdict.mjs`; issue 17's target: 20 ms from module bytes to first verdict)");
   p();
-  p(`A fresh Chromium context (empty cache) per sample opens the page. *Module bytes → first verdict*: from the end of the \`.wasm\` response to the page's first verdict (the blank month's: instantiate, the packs list, the form rendered, one evaluation), from the page's own \`performance\` entries. *First real verdict*: the page left idle ${fv.idleMs} ms, then *Sample month*: the engine's time for that evaluation as the verdict panel records it (the page's idle warm-up has already paid V8's lazy compilation and the pack's parse).`);
+  p(`A fresh Chromium context (empty cache) per sample opens the page. *Module bytes → first verdict*: from the end of the \`.wasm\` response to the page's first verdict (the blank month's: the engine's compile finished and instantiated, the packs list filled in, one evaluation; the form itself is drawn while the engine loads), from the page's own \`performance\` entries. *First real verdict*: the page left idle ${fv.idleMs} ms, then *Sample month*: the engine's time for that evaluation as the verdict panel records it (the page's idle warm-up has already paid V8's lazy compilation and the pack's parse).`);
   p();
   p(row(["what", "samples", "median / best / worst"]));
   p(row(["---", "---:", "---:"]));
