@@ -29,8 +29,9 @@ const USAGE: &str = "usage:
   ccm localities [STATE [COUNTY]]  Medicare localities (payment.locality) by state, county text
   ccm panel [FILE|DIR|-] [--worklist PATH] [--billing PATH] [--as-of DATE] [--pace 5,10,15,20]
             [--date-of-service month-end|threshold]
-                                   a panel of months (JSON Lines, a JSON array, a folder) -> the
-                                   worklist CSV (stdout by default) and the billing report CSV
+                                   a panel of months (JSON Lines, a JSON array, a folder, a .zip;
+                                   FHIR Bundles among them) -> the worklist CSV (stdout by
+                                   default) and the billing report CSV
   ccm from-fhir BUNDLE [--options FILE]          a FHIR R4 Bundle → the MonthInput, its sources and problems
   ccm evaluate --fhir BUNDLE [--options FILE]    the same, evaluated (a Result with a `fhir` member)
   ccm claim MONTH [--context FILE]               claim lines and an R4 Claim for a month (docs/fhir.md)
