@@ -789,21 +789,20 @@ fn stream(run: &mut Run, r: &mut dyn BufRead, name: &str) -> Result<(), ReadOrWr
 enum ReadOrWrite {
     Read(io::Error),
     Write(io::Error),
+    /// An input that is not what it claims to be (a damaged archive), with what is wrong.
+    Unreadable(String),
 }
 
 /// Reads a ZIP archive of panel files from `r` (whole: an archive's directory is at its end) and
-/// answers its months file by file, as the page reads a `.zip`. `Err(message)`: the archive cannot
-/// be read.
-fn read_zip(run: &mut Run, r: &mut dyn BufRead) -> Result<Result<(), ReadOrWrite>, String> {
+/// answers its months file by file, as the page reads a `.zip`.
+fn read_zip(run: &mut Run, r: &mut dyn BufRead, name: &str) -> Result<(), ReadOrWrite> {
     let mut bytes = Vec::new();
-    if let Err(e) = r.read_to_end(&mut bytes) {
-        return Ok(Err(ReadOrWrite::Read(e)));
-    }
-    let files = panel_files::zip_files(bytes)?;
+    r.read_to_end(&mut bytes).map_err(ReadOrWrite::Read)?;
+    let files = panel_files::zip_files(bytes).map_err(|e| ReadOrWrite::Unreadable(format!("{name}: {e}")))?;
     if files.is_empty() {
-        return Err("no .json, .jsonl or .ndjson file in the archive".into());
+        return Err(ReadOrWrite::Unreadable(format!("{name}: no .json, .jsonl or .ndjson file in the archive")));
     }
-    Ok(files.into_iter().try_for_each(|(rel, content)| run.items(panel_items(&String::from_utf8_lossy(&content), &rel)).map_err(ReadOrWrite::Write)))
+    files.into_iter().try_for_each(|(rel, content)| run.items(panel_items(&String::from_utf8_lossy(&content), &rel)).map_err(ReadOrWrite::Write))
 }
 
 fn create(path: &str) -> io::Result<Box<dyn Write>> {
@@ -895,16 +894,14 @@ pub fn run(args: &[&str]) -> ExitCode {
             Ok(r) => r,
         };
         match r.fill_buf() {
-            Ok(head) if panel_files::is_zip(head) => match read_zip(&mut run, &mut r) {
-                Err(message) => return usage(&format!("panel: {name}: {message}")),
-                Ok(outcome) => outcome,
-            },
+            Ok(head) if panel_files::is_zip(head) => read_zip(&mut run, &mut r, &name),
             _ => stream(&mut run, &mut r, &name),
         }
     };
     let flushed = [run.sink.worklist.as_mut(), run.sink.billing.as_mut()].into_iter().flatten().try_for_each(|w| w.flush());
     match outcome {
         Err(ReadOrWrite::Read(e)) => return usage(&format!("panel: read error: {e}")),
+        Err(ReadOrWrite::Unreadable(message)) => return usage(&format!("panel: {message}")),
         Err(ReadOrWrite::Write(e)) => return write_failed(&e),
         Ok(()) => {}
     }

@@ -51,17 +51,18 @@ pub(crate) fn folder_files(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>
         for entry in std::fs::read_dir(&d)? {
             let entry = entry?;
             let path = entry.path();
-            let rel = path.strip_prefix(dir).unwrap_or(&path).components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
             if entry.file_type()?.is_dir() {
                 todo.push(path);
-            } else {
+                continue;
+            }
+            let rel = path.strip_prefix(dir).unwrap_or(&path).components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
+            if is_panel_file(&rel) {
                 found.push((rel, path));
             }
         }
     }
-    let order = panel_file_order(found.iter().map(|(rel, _)| rel.clone()));
-    let mut by_name: std::collections::HashMap<String, PathBuf> = found.into_iter().collect();
-    Ok(order.into_iter().filter_map(|rel| by_name.remove(&rel).map(|p| (rel, p))).collect())
+    found.sort();
+    Ok(found)
 }
 
 /// Whether `bytes` start like a ZIP archive (a local file header, or an empty archive).
