@@ -590,14 +590,7 @@ fn patient(v: &mut V, p: &Val<Obj<PatientIn>>) -> (bool, Option<NaiveDate>, bool
 /// `conditions`: each code normalized; `pcmFocus` read only when PCM is decided.
 fn conditions(v: &mut V, list: &Val<List<Val<Obj<ConditionIn>>, MAX_CONDITIONS>>, pcm: bool) -> Vec<Condition> {
     let mut out = Vec::new();
-    let Some(List(list)) = v.take(list, &|| "conditions".into(), "an array") else { return out };
-    for (i, c) in list.iter().enumerate() {
-        let Some(Obj(c)) = v.take(c, &|| format!("conditions[{i}]"), "an object") else {
-            if c.is_absent() {
-                v.push(format!("conditions[{i}]"), "expected an object, found null");
-            }
-            continue;
-        };
+    each_object(v, list, "conditions", |v, i, c| {
         let code = v.string(&c.code, &|| format!("conditions[{i}].code"));
         if c.code.is_absent() {
             v.push(format!("conditions[{i}].code"), "is required (ICD-10-CM)");
@@ -611,8 +604,21 @@ fn conditions(v: &mut V, list: &Val<List<Val<Obj<ConditionIn>>, MAX_CONDITIONS>>
             let (code, well_formed) = normalize_icd(code);
             out.push(Condition { code, well_formed, chronic, significant_risk, pcm_focus });
         }
-    }
+    });
     out
+}
+
+/// Calls `f` with each object of the list field `name` and its index; the list or an element of
+/// the wrong type is reported at its path (a null element: "expected an object, found null").
+fn each_object<'a, T, const N: usize>(v: &mut V, list: &'a Val<List<Val<Obj<T>>, N>>, name: &str, mut f: impl FnMut(&mut V, usize, &'a T)) {
+    let Some(List(list)) = v.take(list, &|| name.into(), "an array") else { return };
+    for (i, e) in list.iter().enumerate() {
+        match v.take(e, &|| format!("{name}[{i}]"), "an object") {
+            Some(Obj(o)) => f(v, i, o),
+            None if e.is_absent() => v.push(format!("{name}[{i}]"), "expected an object, found null"),
+            None => {}
+        }
+    }
 }
 
 /// `initiatingVisit`.
@@ -626,37 +632,18 @@ fn visit<'a>(v: &mut V, iv: &'a Val<Obj<VisitIn>>) -> Option<Visit<'a>> {
 
 /// `timeEntries`, each checked by [`entry`].
 fn entries<'a>(v: &mut V, list: &'a Val<List<Val<Obj<TimeEntryIn>>, MAX_TIME_ENTRIES>>) -> Vec<Entry<'a>> {
-    let mut out = Vec::new();
-    let Some(List(list)) = v.take(list, &|| "timeEntries".into(), "an array") else { return out };
-    out.reserve(list.len());
-    for (i, e) in list.iter().enumerate() {
-        match v.take(e, &|| format!("timeEntries[{i}]"), "an object") {
-            Some(Obj(e)) => {
-                if let Some(e) = entry(v, e, i) {
-                    out.push(e);
-                }
-            }
-            None => {
-                if e.is_absent() {
-                    v.push(format!("timeEntries[{i}]"), "expected an object, found null");
-                }
-            }
-        }
-    }
+    let mut out = Vec::with_capacity(match list {
+        Val::Ok(List(l)) => l.len(),
+        _ => 0,
+    });
+    each_object(v, list, "timeEntries", |v, i, e| out.extend(entry(v, e, i)));
     out
 }
 
 /// `otherServices`: codes trimmed and upper-cased.
 fn other_services<'a>(v: &mut V, list: &'a Val<List<Val<Obj<OtherServiceIn>>, MAX_OTHER_SERVICES>>) -> Vec<OtherService<'a>> {
     let mut out = Vec::new();
-    let Some(List(list)) = v.take(list, &|| "otherServices".into(), "an array") else { return out };
-    for (i, s) in list.iter().enumerate() {
-        let Some(Obj(s)) = v.take(s, &|| format!("otherServices[{i}]"), "an object") else {
-            if s.is_absent() {
-                v.push(format!("otherServices[{i}]"), "expected an object, found null");
-            }
-            continue;
-        };
+    each_object(v, list, "otherServices", |v, i, s| {
         let code = v.string(&s.code, &|| format!("otherServices[{i}].code"));
         if s.code.is_absent() {
             v.push(format!("otherServices[{i}].code"), "is required (CPT/HCPCS)");
@@ -667,7 +654,7 @@ fn other_services<'a>(v: &mut V, list: &'a Val<List<Val<Obj<OtherServiceIn>>, MA
         if let Some(code) = code {
             out.push(OtherService { code: code.trim().to_ascii_uppercase(), date, practitioner_id, group_id });
         }
-    }
+    });
     out
 }
 
