@@ -216,6 +216,22 @@ fn rule(system: &str, code: &str, value: &str) -> CodeRule {
     CodeRule { system: system.into(), code: code.into(), value: value.into() }
 }
 
+/// A rule per code of each `(value, codes)`: CPT codes under CPT's system, HCPCS (G) codes under
+/// both HCPCS system URIs.
+fn procedure_code_rules(table: &[(&str, &[&str])]) -> Vec<CodeRule> {
+    let mut out = Vec::new();
+    for (value, codes) in table {
+        for code in *codes {
+            if code.starts_with('G') {
+                out.extend(HCPCS.iter().map(|system| rule(system, code, value)));
+            } else {
+                out.push(rule(CPT, code, value));
+            }
+        }
+    }
+    out
+}
+
 /// The time codes the adapter reads with when the options name none and keep the default
 /// `codeSystemBase`: what a Bundle alone is read with (the panel, [`super::derive`]).
 pub fn default_time_codes() -> Vec<CodeRule> {
@@ -224,16 +240,7 @@ pub fn default_time_codes() -> Vec<CodeRule> {
 
 /// CPT and HCPCS codes of each service, and the adapter's own service codes.
 fn defaults_time(cs_base: &str) -> Vec<CodeRule> {
-    let mut out = Vec::new();
-    for (service, codes) in TIME {
-        for code in *codes {
-            let system = if code.starts_with('G') { HCPCS[0] } else { CPT };
-            out.push(rule(system, code, service));
-            if code.starts_with('G') {
-                out.push(rule(HCPCS[1], code, service));
-            }
-        }
-    }
+    let mut out = procedure_code_rules(TIME);
     for s in crate::validate::SERVICES {
         out.push(rule(&format!("{cs_base}care-management-service"), s, s));
     }
@@ -249,16 +256,7 @@ fn defaults_roles(cs_base: &str) -> Vec<CodeRule> {
 }
 
 fn defaults_visits(cs_base: &str) -> Vec<CodeRule> {
-    let mut out = Vec::new();
-    for (kind, codes) in VISITS {
-        for code in *codes {
-            let system = if code.starts_with('G') { HCPCS[0] } else { CPT };
-            out.push(rule(system, code, kind));
-            if code.starts_with('G') {
-                out.push(rule(HCPCS[1], code, kind));
-            }
-        }
-    }
+    let mut out = procedure_code_rules(VISITS);
     for k in ["em", "awv", "ippe", "tcm"] {
         out.push(rule(&format!("{cs_base}initiating-visit"), k, k));
     }
