@@ -177,6 +177,22 @@ async function readBody(request, limit) {
 }
 
 /**
+ * The end (exclusive) of the JSON string whose opening quote is at `q` in `text`: past the first
+ * quote preceded by an even number of backslashes.
+ */
+function stringEnd(text, q) {
+  let at = q + 1;
+  for (;;) {
+    const e = text.indexOf('"', at);
+    if (e < 0) throw new Error("unterminated string");
+    let b = e - 1;
+    while (text.charCodeAt(b) === 0x5c) b--;
+    at = e + 1;
+    if ((e - 1 - b) % 2 === 0) return at;
+  }
+}
+
+/**
  * The source text of each member of a JSON object, by name (the last of a repeated name, as
  * JSON.parse keeps it), whitespace around each value removed. `text` must be valid JSON whose
  * top-level value is an object (the caller has JSON.parse'd it). Names are decoded as JSON.
@@ -185,22 +201,10 @@ export function splitJsonObject(text) {
   const out = new Map();
   const n = text.length;
   let i = text.indexOf("{") + 1;
-  /** The end (exclusive) of the string starting at the quote at `q`. */
-  const stringEnd = (q) => {
-    let at = q + 1;
-    for (;;) {
-      const e = text.indexOf('"', at);
-      if (e < 0) throw new Error("unterminated string");
-      let b = e - 1;
-      while (text.charCodeAt(b) === 0x5c) b--;
-      at = e + 1;
-      if ((e - 1 - b) % 2 === 0) return at;
-    }
-  };
   for (;;) {
     while (i < n && /\s|,/.test(text[i])) i++;
     if (i >= n || text[i] === "}") return out;
-    const nameEnd = stringEnd(i);
+    const nameEnd = stringEnd(text, i);
     const name = JSON.parse(text.slice(i, nameEnd));
     i = text.indexOf(":", nameEnd) + 1;
     const start = i;
@@ -208,7 +212,7 @@ export function splitJsonObject(text) {
     while (i < n) {
       const c = text.charCodeAt(i);
       if (c === 0x22) {
-        i = stringEnd(i);
+        i = stringEnd(text, i);
         continue;
       }
       if (c === 0x5b || c === 0x7b) depth++;
@@ -235,16 +239,7 @@ export function splitJsonArray(text) {
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
-      // A string: find its closing quote (one preceded by an even number of backslashes).
-      i++;
-      for (;;) {
-        const q = text.indexOf('"', i);
-        if (q < 0) throw new Error("unterminated string");
-        let b = q - 1;
-        while (text.charCodeAt(b) === 0x5c) b--;
-        i = q + 1;
-        if ((q - 1 - b) % 2 === 0) break;
-      }
+      i = stringEnd(text, i);
       continue;
     }
     if (c === 0x5b || c === 0x7b) depth++;
